@@ -1,0 +1,25 @@
+# ow_embed_lua(<target> <namespace> <file.lua>...)
+# Compiles each Lua script into the target as `extern const std::string_view <namespace>::k<Name>`,
+# where <Name> is the file's base name in CamelCase (remark_set.lua -> kRemarkSet).
+function(ow_embed_lua target ns)
+  foreach(lua ${ARGN})
+    get_filename_component(abs ${lua} ABSOLUTE)
+    get_filename_component(base ${lua} NAME_WE)
+    string(REPLACE "_" ";" parts ${base})
+    set(name "k")
+    foreach(p ${parts})
+      string(SUBSTRING ${p} 0 1 first)
+      string(TOUPPER ${first} first)
+      string(SUBSTRING ${p} 1 -1 rest)
+      string(APPEND name "${first}${rest}")
+    endforeach()
+    set(out ${CMAKE_CURRENT_BINARY_DIR}/lua_${base}.cc)
+    add_custom_command(
+      OUTPUT ${out}
+      COMMAND ${CMAKE_COMMAND} -DIN=${abs} -DOUT=${out} -DNS=${ns} -DNAME=${name}
+              -P ${PROJECT_SOURCE_DIR}/cmake/EmbedLuaFile.cmake
+      DEPENDS ${abs} ${PROJECT_SOURCE_DIR}/cmake/EmbedLuaFile.cmake
+      COMMENT "Embedding ${base}.lua")
+    target_sources(${target} PRIVATE ${out})
+  endforeach()
+endfunction()
