@@ -1,0 +1,14 @@
+#include "services/common/edge.h"
+
+namespace orderwatch {
+
+absl::Time CallDeadline(const grpc::CallbackServerContext& context, absl::Duration fallback) {
+  const absl::Time now = absl::Now();
+  const absl::Time limit = now + fallback;
+  const auto deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return limit;
+  const absl::Time d = absl::FromChrono(deadline);
+  return d < limit ? d : limit;
+}
+
+}  // namespace orderwatch

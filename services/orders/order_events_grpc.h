@@ -1,0 +1,30 @@
+// gRPC edge of OrderEventsService.
+#pragma once
+
+#include "orderwatch/v1/order_events.grpc.pb.h"
+#include "services/common/auth.h"
+#include "services/orders/order_events_service.h"
+
+namespace orderwatch::orders {
+
+class OrderEventsGrpc final : public v1::OrderEvents::CallbackService {
+ public:
+  OrderEventsGrpc(OrderEventsService& service, const Authenticator& auth)
+      : service_(service), auth_(auth) {}
+
+  grpc::ServerUnaryReactor* Record(grpc::CallbackServerContext* ctx,
+                                   const v1::RecordEventRequest* request,
+                                   v1::RecordEventResponse* response) override;
+  grpc::ServerUnaryReactor* RecordBatch(grpc::CallbackServerContext* ctx,
+                                        const v1::RecordEventBatchRequest* request,
+                                        v1::RecordEventBatchResponse* response) override;
+  grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* ctx,
+                                     const v1::GetOrderRequest* request,
+                                     v1::Order* response) override;
+
+ private:
+  OrderEventsService& service_;
+  const Authenticator& auth_;
+};
+
+}  // namespace orderwatch::orders

@@ -1,0 +1,128 @@
+#include "services/orders/order_events_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/validate.h"
+#include "services/orders/order_event_rules.h"
+#include "services/orders/order_fields.h"
+
+namespace orderwatch::orders {
+namespace lua {
+extern const std::string_view kOrderApplyEvent;
+}
+
+namespace {
+
+absl::Status MayRecordEvents(const Principal& who) {
+  return RequireRole(who, {Role::kStorefront, Role::kSupervisor, Role::kOps},
+                     "record order events");
+}
+
+// The script returns {duplicate, HGETALL}.
+absl::StatusOr<std::pair<bool, v1::Order>> ParseApplied(const std::string& order_id,
+                                                        const absl::StatusOr<redis::Reply>& r) {
+  if (!r.ok()) return r.status();
+  if (r->type != redis::Reply::Type::kArray || r->elements.size() != 2) {
+    return absl::InternalError("order_apply_event: unexpected reply");
+  }
+  auto order = OrderFromHash(order_id, r->elements[1]);
+  if (!order.ok()) return order.status();
+  return std::make_pair(r->elements[0].integer == 1, *std::move(order));
+}
+
+}  // namespace
+
+OrderEventsService::OrderEventsService(redis::Client& redis, const redis::KeyScheme& keys,
+                                       Retention retention)
+    : redis_(redis),
+      keys_(keys),
+      retention_(retention),
+      apply_event_("order_apply_event", lua::kOrderApplyEvent) {}
+
+redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
+                                                const v1::OrderEvent& event) const {
+  EventWrite w = WriteFor(event);
+  std::vector<std::string> args = {event.event_id(), w.mode, absl::StrCat(event.event_unix_ms()),
+                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order)),
+                                   w.time_field, w.count_field};
+  for (auto& [f, v] : w.fields) {
+    args.push_back(std::move(f));
+    args.push_back(std::move(v));
+  }
+  return redis::Command::Eval(apply_event_,
+                              {keys_.Order(shop, event.order_id()),
+                               keys_.Events(shop, event.order_id()),
+                               keys_.History(shop, event.order_id())},
+                              std::move(args));
+}
+
+void OrderEventsService::Record(const Principal& who, const v1::RecordEventRequest& request,
+                                absl::Time deadline, Done<v1::RecordEventResponse> done) {
+  if (auto s = MayRecordEvents(who); !s.ok()) return done(s);
+  if (!request.has_event()) return done(InvalidField("event", "is required"));
+  if (auto s = ValidateEvent(request.event(), "event."); !s.ok()) return done(s);
+  redis_.Run(ApplyCommand(who.shop, request.event()), deadline,
+             [order_id = request.event().order_id(),
+              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               auto applied = ParseApplied(order_id, r);
+               if (!applied.ok()) return done(applied.status());
+               v1::RecordEventResponse response;
+               response.set_duplicate(applied->first);
+               *response.mutable_order() = std::move(applied->second);
+               done(std::move(response));
+             });
+}
+
+void OrderEventsService::RecordBatch(const Principal& who,
+                                     const v1::RecordEventBatchRequest& request,
+                                     absl::Time deadline, Done<v1::RecordEventBatchResponse> done) {
+  if (auto s = MayRecordEvents(who); !s.ok()) return done(s);
+  if (request.events_size() == 0) return done(InvalidField("events", "is empty"));
+  if (request.events_size() > kMaxBatchEvents) {
+    return done(InvalidField("events", absl::StrCat("holds ", request.events_size(),
+                                                    " events; at most ", kMaxBatchEvents)));
+  }
+  std::vector<redis::Command> commands;
+  std::vector<std::string> order_ids;
+  commands.reserve(request.events_size());
+  for (int i = 0; i < request.events_size(); ++i) {
+    const auto& e = request.events(i);
+    if (auto s = ValidateEvent(e, absl::StrCat("events[", i, "].")); !s.ok()) return done(s);
+    commands.push_back(ApplyCommand(who.shop, e));
+    order_ids.push_back(e.order_id());
+  }
+  redis_.RunAll(std::move(commands), deadline,
+                [order_ids = std::move(order_ids), done = std::move(done)](
+                    std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+                  v1::RecordEventBatchResponse response;
+                  for (size_t i = 0; i < replies.size(); ++i) {
+                    auto* result = response.add_results();
+                    auto applied = ParseApplied(order_ids[i], replies[i]);
+                    if (!applied.ok()) {
+                      result->set_code(static_cast<int>(applied.status().code()));
+                      result->set_message(std::string(applied.status().message()));
+                      continue;
+                    }
+                    result->set_duplicate(applied->first);
+                    result->set_state(applied->second.state());
+                  }
+                  done(std::move(response));
+                });
+}
+
+void OrderEventsService::GetOrder(const Principal& who, const v1::GetOrderRequest& request,
+                                  absl::Time deadline, Done<v1::Order> done) {
+  if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
+  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(who.shop, request.order_id())}), deadline,
+             [order_id = request.order_id(),
+              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               auto order = OrderFromHash(order_id, *r);
+               if (order.ok() && order->events_applied() == 0) {
+                 return done(absl::NotFoundError(
+                     absl::StrCat("order ", order_id, ": no events recorded")));
+               }
+               done(std::move(order));
+             });
+}
+
+}  // namespace orderwatch::orders

@@ -1,0 +1,37 @@
+// Records order life-cycle events and reads orders back. Plain logic over the Redis client, used
+// by the gRPC handler, the tests and the load generator alike.
+#pragma once
+
+#include "absl/time/time.h"
+#include "orderwatch/v1/order_events.pb.h"
+#include "services/common/async.h"
+#include "services/common/auth.h"
+#include "services/common/retention.h"
+#include "services/redis/client.h"
+#include "services/redis/keys.h"
+#include "services/redis/script.h"
+
+namespace orderwatch::orders {
+
+class OrderEventsService {
+ public:
+  OrderEventsService(redis::Client& redis, const redis::KeyScheme& keys, Retention retention);
+
+  void Record(const Principal& who, const v1::RecordEventRequest& request, absl::Time deadline,
+              Done<v1::RecordEventResponse> done);
+  // A malformed event rejects the whole batch before anything is written.
+  void RecordBatch(const Principal& who, const v1::RecordEventBatchRequest& request,
+                   absl::Time deadline, Done<v1::RecordEventBatchResponse> done);
+  void GetOrder(const Principal& who, const v1::GetOrderRequest& request, absl::Time deadline,
+                Done<v1::Order> done);
+
+ private:
+  redis::Command ApplyCommand(const std::string& shop, const v1::OrderEvent& event) const;
+
+  redis::Client& redis_;
+  const redis::KeyScheme& keys_;
+  Retention retention_;
+  redis::Script apply_event_;
+};
+
+}  // namespace orderwatch::orders

@@ -1,0 +1,382 @@
+#include "services/redis/client.h"
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <hiredis/adapters/libevent.h>
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <cstdio>
+#include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace orderwatch::redis {
+namespace {
+
+absl::Status StatusOfErrorReply(const std::string& message) {
+  // Errors that mean "not now" are retryable; the rest mean the call or the script is wrong.
+  for (const char* transient : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"}) {
+    if (absl::StartsWith(message, transient)) return absl::UnavailableError("redis: " + message);
+  }
+  if (absl::StartsWith(message, "OOM")) return absl::ResourceExhaustedError("redis: " + message);
+  return absl::InternalError("redis: " + message);
+}
+
+
+}  // namespace
+
+Command Command::Of(std::vector<std::string> argv) {
+  Command c;
+  c.argv = std::move(argv);
+  return c;
+}
+
+Command Command::Eval(const Script& script, std::vector<std::string> keys,
+                      std::vector<std::string> args) {
+  Command c;
+  c.script = &script;
+  c.argv.reserve(3 + keys.size() + args.size());
+  c.argv.push_back("EVALSHA");
+  c.argv.push_back(script.sha1());
+  c.argv.push_back(std::to_string(keys.size()));
+  for (auto& k : keys) c.argv.push_back(std::move(k));
+  for (auto& a : args) c.argv.push_back(std::move(a));
+  return c;
+}
+
+struct Client::Pending {
+  Command command;
+  absl::Time deadline;
+  absl::Time sent;
+  Callback done;
+  bool finished = false;  // the callback has run (reply, deadline or failure)
+  bool tracked = false;   // holds an entry in Loop::deadlines
+  std::multimap<absl::Time, Pending*>::iterator deadline_entry;
+};
+
+// Everything below is touched only by the loop thread, except `queue` (under `mu`) and `stopping`.
+struct Client::Loop {
+  struct Connection {
+    Loop* loop = nullptr;
+    redisAsyncContext* ac = nullptr;
+    bool up = false;
+    absl::Duration backoff;
+    event* reconnect_timer = nullptr;
+  };
+
+  Client* client;
+  event_base* base = nullptr;
+  event* wake = nullptr;
+  event* tick = nullptr;
+  std::vector<Connection> connections;
+  size_t next_connection = 0;
+  std::multimap<absl::Time, Pending*> deadlines;
+
+  absl::Mutex mu;
+  std::vector<std::unique_ptr<Pending>> queue ABSL_GUARDED_BY(mu);
+  std::atomic<bool> stopping{false};
+
+  explicit Loop(Client* c) : client(c) {
+    evthread_use_pthreads();
+    base = event_base_new();
+    wake = event_new(base, -1, 0, &Loop::OnWake, this);
+    tick = event_new(base, -1, EV_PERSIST, &Loop::OnTick, this);
+    timeval every = absl::ToTimeval(absl::Milliseconds(5));
+    evtimer_add(tick, &every);
+    connections.resize(std::max(1, c->options_.connections));
+    for (auto& conn : connections) {
+      conn.loop = this;
+      conn.backoff = c->options_.min_backoff;
+      conn.reconnect_timer = evtimer_new(base, &Loop::OnReconnectTimer, &conn);
+    }
+  }
+
+  ~Loop() {
+    for (auto& conn : connections) event_free(conn.reconnect_timer);
+    event_free(tick);
+    event_free(wake);
+    event_base_free(base);
+  }
+
+  ClientMetrics* metrics() { return client->metrics_; }
+
+  void Connect(Connection& conn) {
+    redisAsyncContext* ac =
+        redisAsyncConnect(client->options_.host.c_str(), client->options_.port);
+    if (ac == nullptr || ac->err) {
+      if (ac != nullptr) redisAsyncFree(ac);
+      ScheduleReconnect(conn);
+      return;
+    }
+    ac->data = &conn;
+    conn.ac = ac;
+    redisLibeventAttach(ac, base);
+    redisAsyncSetConnectCallback(ac, &Loop::OnConnect);
+    redisAsyncSetDisconnectCallback(ac, &Loop::OnDisconnect);
+  }
+
+  void ScheduleReconnect(Connection& conn) {
+    if (stopping.load()) return;
+    timeval tv = absl::ToTimeval(conn.backoff);
+    evtimer_add(conn.reconnect_timer, &tv);
+    conn.backoff = std::min(conn.backoff * 2, client->options_.max_backoff);
+  }
+
+  static void OnReconnectTimer(evutil_socket_t, short, void* arg) {
+    auto* conn = static_cast<Connection*>(arg);
+    conn->loop->metrics()->reconnects->Increment();
+    conn->loop->Connect(*conn);
+  }
+
+  static void OnConnect(const redisAsyncContext* ac, int status) {
+    auto* conn = static_cast<Connection*>(ac->data);
+    if (status != REDIS_OK) {
+      conn->ac = nullptr;  // hiredis frees the context after a failed connect
+      conn->loop->ScheduleReconnect(*conn);
+      return;
+    }
+    conn->up = true;
+    conn->backoff = conn->loop->client->options_.min_backoff;
+    conn->loop->client->connections_up_.fetch_add(1);
+    conn->loop->metrics()->connections_up->Increment();
+  }
+
+  static void OnDisconnect(const redisAsyncContext* ac, int) {
+    auto* conn = static_cast<Connection*>(ac->data);
+    conn->ac = nullptr;
+    if (conn->up) {
+      conn->up = false;
+      conn->loop->client->connections_up_.fetch_sub(1);
+      conn->loop->metrics()->connections_up->Decrement();
+    }
+    conn->loop->ScheduleReconnect(*conn);
+  }
+
+  static void OnWake(evutil_socket_t, short, void* arg) {
+    auto* loop = static_cast<Loop*>(arg);
+    std::vector<std::unique_ptr<Pending>> batch;
+    {
+      absl::MutexLock lock(&loop->mu);
+      batch.swap(loop->queue);
+    }
+    if (loop->stopping.load()) {
+      for (auto& p : batch) loop->Finish(p.get(), absl::UnavailableError("redis: client stopped"));
+      loop->Shutdown();
+      return;
+    }
+    const absl::Time now = absl::Now();
+    for (auto& p : batch) loop->Dispatch(std::move(p), now);
+  }
+
+  void Dispatch(std::unique_ptr<Pending> p, absl::Time now) {
+    if (now >= p->deadline) {
+      Finish(p.get(), absl::DeadlineExceededError("redis: deadline passed before sending"));
+      return;
+    }
+    Connection* conn = PickConnection();
+    if (conn == nullptr) {
+      Finish(p.get(), absl::UnavailableError("redis: not connected"));
+      return;
+    }
+    Send(conn, std::move(p), now);
+  }
+
+  Connection* PickConnection() {
+    for (size_t i = 0; i < connections.size(); ++i) {
+      Connection& c = connections[(next_connection + i) % connections.size()];
+      if (c.up && c.ac != nullptr) {
+        next_connection = (next_connection + i + 1) % connections.size();
+        return &c;
+      }
+    }
+    return nullptr;
+  }
+
+  bool Write(redisAsyncContext* ac, Pending* p) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    argv.reserve(p->command.argv.size());
+    lens.reserve(p->command.argv.size());
+    for (const auto& a : p->command.argv) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    return redisAsyncCommandArgv(ac, &Loop::OnReply, p, static_cast<int>(argv.size()), argv.data(),
+                                 lens.data()) == REDIS_OK;
+  }
+
+  void Send(Connection* conn, std::unique_ptr<Pending> owned, absl::Time now) {
+    Pending* p = owned.get();
+    p->sent = now;
+    if (!Write(conn->ac, p)) {
+      Finish(p, absl::UnavailableError("redis: write failed"));
+      return;
+    }
+    owned.release();  // hiredis holds it until OnReply
+    p->deadline_entry = deadlines.emplace(p->deadline, p);
+    p->tracked = true;
+    metrics()->commands->Increment();
+    metrics()->in_flight->Increment();
+  }
+
+  static void OnReply(redisAsyncContext* ac, void* r, void* privdata) {
+    auto* conn = static_cast<Connection*>(ac->data);
+    Loop* loop = conn->loop;
+    auto* p = static_cast<Pending*>(privdata);
+    auto* reply = static_cast<redisReply*>(r);
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && p->command.script != nullptr &&
+        !p->finished && absl::StartsWith(absl::string_view(reply->str, reply->len), "NOSCRIPT")) {
+      // Redis lost its script cache (restart, SCRIPT FLUSH): send the body, which caches it again.
+      loop->metrics()->noscript_fallbacks->Increment();
+      p->command.argv[0] = "EVAL";
+      p->command.argv[1] = p->command.script->body();
+      if (loop->Write(ac, p)) return;
+    }
+    std::unique_ptr<Pending> owned(p);
+    loop->metrics()->in_flight->Decrement();
+    if (p->finished) {
+      return;  // the deadline already answered the caller
+    }
+    if (reply == nullptr) {
+      loop->Finish(p, absl::UnavailableError("redis: connection lost"));
+      return;
+    }
+    loop->metrics()->round_trip->Observe(absl::ToDoubleSeconds(absl::Now() - p->sent));
+    if (reply->type == REDIS_REPLY_ERROR) {
+      loop->Finish(p, StatusOfErrorReply(std::string(reply->str, reply->len)));
+      return;
+    }
+    loop->Finish(p, Reply::From(*reply));
+  }
+
+  static void OnTick(evutil_socket_t, short, void* arg) {
+    auto* loop = static_cast<Loop*>(arg);
+    const absl::Time now = absl::Now();
+    while (!loop->deadlines.empty() && loop->deadlines.begin()->first <= now) {
+      Pending* p = loop->deadlines.begin()->second;
+      loop->Finish(p, absl::DeadlineExceededError("redis: no reply before the deadline"));
+    }
+  }
+
+  // Runs the callback once; the Pending itself lives on until hiredis hands it back.
+  void Finish(Pending* p, absl::StatusOr<Reply> result) {
+    if (p->finished) return;
+    p->finished = true;
+    if (p->tracked) {
+      deadlines.erase(p->deadline_entry);
+      p->tracked = false;
+    }
+    if (!result.ok()) {
+      if (absl::IsUnavailable(result.status())) metrics()->errors_unavailable->Increment();
+      else if (absl::IsDeadlineExceeded(result.status())) metrics()->errors_deadline->Increment();
+      else metrics()->errors_reply->Increment();
+    }
+    auto done = std::move(p->done);
+    done(std::move(result));
+  }
+
+  void Shutdown() {
+    for (auto& conn : connections) {
+      evtimer_del(conn.reconnect_timer);
+      if (conn.ac != nullptr) {
+        redisAsyncContext* ac = conn.ac;
+        conn.ac = nullptr;
+        redisAsyncFree(ac);  // fails what is pending with UNAVAILABLE
+      }
+    }
+    evtimer_del(tick);
+    event_base_loopbreak(base);
+  }
+};
+
+Client::Client(ClientOptions options, ClientMetrics* metrics)
+    : options_(std::move(options)), metrics_(metrics), loop_(std::make_unique<Loop>(this)) {}
+
+Client::~Client() { Stop(); }
+
+void Client::Start() {
+  if (started_) return;
+  started_ = true;
+  for (auto& conn : loop_->connections) loop_->Connect(conn);
+  thread_ = std::thread([this] { event_base_dispatch(loop_->base); });
+}
+
+void Client::Stop() {
+  if (!started_ || loop_->stopping.exchange(true)) return;
+  event_active(loop_->wake, 0, 0);
+  thread_.join();
+}
+
+bool Client::WaitConnected(absl::Duration timeout) const {
+  const absl::Time until = absl::Now() + timeout;
+  while (!connected()) {
+    if (absl::Now() >= until) return false;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return true;
+}
+
+void Client::Run(Command command, absl::Time deadline, Callback done) {
+  std::vector<std::unique_ptr<Pending>> batch;
+  auto p = std::make_unique<Pending>();
+  p->command = std::move(command);
+  p->deadline = deadline == absl::InfiniteFuture() ? absl::Now() + options_.default_timeout
+                                                   : deadline;
+  p->done = std::move(done);
+  batch.push_back(std::move(p));
+  Submit(std::move(batch));
+}
+
+void Client::RunAll(std::vector<Command> commands, absl::Time deadline, BatchCallback done) {
+  struct Gather {
+    std::vector<absl::StatusOr<Reply>> results;
+    std::atomic<size_t> remaining;
+    BatchCallback done;
+  };
+  if (commands.empty()) {
+    done({});
+    return;
+  }
+  auto gather = std::make_shared<Gather>();
+  gather->results.resize(commands.size(), absl::UnknownError("redis: no reply"));
+  gather->remaining.store(commands.size());
+  gather->done = std::move(done);
+  const absl::Time d =
+      deadline == absl::InfiniteFuture() ? absl::Now() + options_.default_timeout : deadline;
+  std::vector<std::unique_ptr<Pending>> batch;
+  batch.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    auto p = std::make_unique<Pending>();
+    p->command = std::move(commands[i]);
+    p->deadline = d;
+    p->done = [gather, i](absl::StatusOr<Reply> r) {
+      gather->results[i] = std::move(r);
+      if (gather->remaining.fetch_sub(1) == 1) gather->done(std::move(gather->results));
+    };
+    batch.push_back(std::move(p));
+  }
+  Submit(std::move(batch));
+}
+
+void Client::Submit(std::vector<std::unique_ptr<Pending>> batch) {
+  if (!connected() || loop_->stopping.load()) {
+    // Fail fast: no connection means no answer within any deadline worth waiting for.
+    for (auto& p : batch) {
+      metrics_->errors_unavailable->Increment();
+      p->done(absl::UnavailableError(absl::StrCat("redis: not connected to ", options_.host, ":",
+                                                  options_.port)));
+    }
+    return;
+  }
+  bool was_empty;
+  {
+    absl::MutexLock lock(&loop_->mu);
+    was_empty = loop_->queue.empty();
+    for (auto& p : batch) loop_->queue.push_back(std::move(p));
+  }
+  if (was_empty) event_active(loop_->wake, 0, 0);
+}
+
+}  // namespace orderwatch::redis

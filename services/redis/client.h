@@ -1,0 +1,88 @@
+// The asynchronous, pipelined Redis client shared by all handlers.
+//
+// One event-loop thread owns a few hiredis connections; any thread submits commands, which are
+// written to a connection without waiting for earlier replies (pipelining). Each command carries a
+// deadline: when it passes, the callback gets DEADLINE_EXCEEDED and the late reply is dropped.
+// With no connection up, commands fail at once with UNAVAILABLE; connections come back with
+// exponential backoff. Scripts go out as EVALSHA and fall back to EVAL when Redis answers NOSCRIPT.
+//
+// Callbacks run on the loop thread (or, for fail-fast errors, on the submitting thread); they must
+// not block.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/redis/metrics.h"
+#include "services/redis/reply.h"
+#include "services/redis/script.h"
+
+namespace orderwatch::redis {
+
+using Callback = absl::AnyInvocable<void(absl::StatusOr<Reply>)>;
+using BatchCallback = absl::AnyInvocable<void(std::vector<absl::StatusOr<Reply>>)>;
+
+struct ClientOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  int connections = 2;
+  absl::Duration min_backoff = absl::Milliseconds(50);
+  absl::Duration max_backoff = absl::Seconds(2);
+  // Used when a caller passes absl::InfiniteFuture() as the deadline.
+  absl::Duration default_timeout = absl::Seconds(5);
+};
+
+// One command: argv for plain commands, or a script with keys and arguments.
+struct Command {
+  static Command Of(std::vector<std::string> argv);
+  static Command Eval(const Script& script, std::vector<std::string> keys,
+                      std::vector<std::string> args);
+
+  const Script* script = nullptr;
+  std::vector<std::string> argv;  // for scripts: EVALSHA sha numkeys keys... args...
+};
+
+class Client {
+ public:
+  Client(ClientOptions options, ClientMetrics* metrics);
+  ~Client();  // stops the loop; commands still pending fail with UNAVAILABLE
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Starts the loop thread and connects in the background.
+  void Start();
+  void Stop();
+
+  void Run(Command command, absl::Time deadline, Callback done);
+  // Runs independent commands together; `done` gets their results in order once all are back.
+  void RunAll(std::vector<Command> commands, absl::Time deadline, BatchCallback done);
+
+  bool connected() const { return connections_up_.load(std::memory_order_relaxed) > 0; }
+  // Waits until a connection is up (for start-up and tests); false on timeout.
+  bool WaitConnected(absl::Duration timeout) const;
+
+  const ClientOptions& options() const { return options_; }
+
+ private:
+  struct Loop;
+  struct Pending;
+
+  void Submit(std::vector<std::unique_ptr<Pending>> batch);
+
+  ClientOptions options_;
+  ClientMetrics* metrics_;
+  std::atomic<int> connections_up_{0};
+  std::unique_ptr<Loop> loop_;
+  std::thread thread_;
+  bool started_ = false;
+};
+
+}  // namespace orderwatch::redis

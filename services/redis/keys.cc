@@ -1,0 +1,59 @@
+#include "services/redis/keys.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace orderwatch::redis {
+namespace {
+absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+}  // namespace
+
+int KeyScheme::PartitionOf(std::string_view shop, std::string_view order) const {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](unsigned char c) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  };
+  for (unsigned char c : shop) mix(c);
+  mix(0);
+  for (unsigned char c : order) mix(c);
+  return static_cast<int>(h % static_cast<uint64_t>(partitions_));
+}
+
+std::string KeyScheme::PartitionPrefix(int partition) const {
+  return absl::StrCat("ow:{p", partition, "}:");
+}
+
+std::string KeyScheme::OrderKey(char kind, std::string_view shop, std::string_view order) const {
+  return absl::StrCat(PartitionPrefix(PartitionOf(shop, order)), std::string(1, kind), ":",
+                      Sv(shop), ":", Sv(order));
+}
+
+std::string KeyScheme::Order(std::string_view shop, std::string_view order) const {
+  return OrderKey('o', shop, order);
+}
+std::string KeyScheme::History(std::string_view shop, std::string_view order) const {
+  return OrderKey('h', shop, order);
+}
+std::string KeyScheme::Events(std::string_view shop, std::string_view order) const {
+  return OrderKey('e', shop, order);
+}
+std::string KeyScheme::Request(std::string_view shop, std::string_view order,
+                               std::string_view request_id) const {
+  return absl::StrCat(OrderKey('r', shop, order), ":", Sv(request_id));
+}
+std::string KeyScheme::FlagIndex(int partition, std::string_view shop, int flag) const {
+  return absl::StrCat(PartitionPrefix(partition), "f:", Sv(shop), ":", flag);
+}
+std::string KeyScheme::FlagIndexOf(std::string_view shop, std::string_view order,
+                                   int flag) const {
+  return FlagIndex(PartitionOf(shop, order), shop, flag);
+}
+std::string KeyScheme::Legend(std::string_view shop) const {
+  return absl::StrCat("ow:{s", Sv(shop), "}:legend");
+}
+
+std::string KeyScheme::ShopRequest(std::string_view shop, std::string_view request_id) const {
+  return absl::StrCat("ow:{s", Sv(shop), "}:r:", Sv(request_id));
+}
+
+}  // namespace orderwatch::redis

@@ -1,0 +1,48 @@
+// The key scheme. Every key of an order, and the due-queues of its partition, carry the hash tag
+// {p<N>} with N = hash(shop, order) mod partitions, so a script over them is Redis Cluster safe.
+// A shop's own settings carry the tag {s<shop>}.
+//
+//   ow:{p7}:o:<shop>:<order>          hash   order state and remark
+//   ow:{p7}:h:<shop>:<order>          list   remark history, newest first, capped
+//   ow:{p7}:e:<shop>:<order>          set    event ids applied to the order
+//   ow:{p7}:r:<shop>:<order>:<req>    string first result of a mutating request (idempotency)
+//   ow:{p7}:f:<shop>:<flag>           zset   the shop's orders in this partition carrying a flag,
+//                                            scored by the time of the last change
+//   ow:{s<shop>}:legend               hash   the shop's flag legend
+//   ow:{s<shop>}:r:<req>              hash   first result of a shop-level request (idempotency)
+//   ow:meta                           hash   deployment facts (partition count)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace orderwatch::redis {
+
+class KeyScheme {
+ public:
+  explicit KeyScheme(int partitions) : partitions_(partitions) {}
+
+  int partitions() const { return partitions_; }
+  // Stable across processes and versions: FNV-1a of "shop\0order".
+  int PartitionOf(std::string_view shop, std::string_view order) const;
+  // "ow:{p7}:"
+  std::string PartitionPrefix(int partition) const;
+
+  std::string Order(std::string_view shop, std::string_view order) const;
+  std::string History(std::string_view shop, std::string_view order) const;
+  std::string Events(std::string_view shop, std::string_view order) const;
+  std::string Request(std::string_view shop, std::string_view order,
+                      std::string_view request_id) const;
+  std::string FlagIndex(int partition, std::string_view shop, int flag) const;
+  std::string FlagIndexOf(std::string_view shop, std::string_view order, int flag) const;
+  std::string Legend(std::string_view shop) const;
+  std::string ShopRequest(std::string_view shop, std::string_view request_id) const;
+  static std::string Meta() { return "ow:meta"; }
+
+ private:
+  std::string OrderKey(char kind, std::string_view shop, std::string_view order) const;
+  int partitions_;
+};
+
+}  // namespace orderwatch::redis

@@ -1,0 +1,49 @@
+#include "services/redis/keys.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace orderwatch::redis {
+namespace {
+
+std::string HashTag(const std::string& key) {
+  const size_t open = key.find('{');
+  return key.substr(open, key.find('}') - open + 1);
+}
+
+TEST(KeySchemeTest, AnOrdersKeysShareOneHashTag) {
+  KeyScheme keys(256);
+  const std::string tag = HashTag(keys.Order("shop1", "1001"));
+  EXPECT_EQ(HashTag(keys.History("shop1", "1001")), tag);
+  EXPECT_EQ(HashTag(keys.Events("shop1", "1001")), tag);
+  EXPECT_EQ(HashTag(keys.Request("shop1", "1001", "req")), tag);
+  for (int f = 1; f <= 5; ++f) EXPECT_EQ(HashTag(keys.FlagIndexOf("shop1", "1001", f)), tag);
+  EXPECT_EQ(tag, "{p" + std::to_string(keys.PartitionOf("shop1", "1001")) + "}");
+}
+
+TEST(KeySchemeTest, PartitionsAreStableAndSpread) {
+  KeyScheme keys(16);
+  // Fixed values (FNV-1a 64 of "shop\0order"): a change here would strand every key written.
+  EXPECT_EQ(keys.PartitionOf("shop1", "1001"), 12);
+  EXPECT_EQ(KeyScheme(256).PartitionOf("shop1", "1001"), 172);
+  EXPECT_NE(keys.PartitionOf("shop1", "1001"), keys.PartitionOf("shop11", "001"));
+  std::set<int> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const int p = keys.PartitionOf("shop1", std::to_string(i));
+    ASSERT_GE(p, 0);
+    ASSERT_LT(p, 16);
+    seen.insert(p);
+  }
+  EXPECT_EQ(seen.size(), 16u);
+}
+
+TEST(KeySchemeTest, ShopKeysUseTheShopTag) {
+  KeyScheme keys(256);
+  EXPECT_EQ(keys.Legend("shop1"), "ow:{sshop1}:legend");
+  EXPECT_EQ(HashTag(keys.ShopRequest("shop1", "r1")), "{sshop1}");
+}
+
+}  // namespace
+}  // namespace orderwatch::redis

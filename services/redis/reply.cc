@@ -1,0 +1,48 @@
+#include "services/redis/reply.h"
+
+#include <hiredis/hiredis.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace orderwatch::redis {
+
+Reply Reply::From(const redisReply& r) {
+  Reply out;
+  switch (r.type) {
+    case REDIS_REPLY_STRING:
+      out.type = Type::kString;
+      out.str.assign(r.str, r.len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = Type::kStatus;
+      out.str.assign(r.str, r.len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = Type::kError;
+      out.str.assign(r.str, r.len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = Type::kInteger;
+      out.integer = r.integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = Type::kArray;
+      out.elements.reserve(r.elements);
+      for (size_t i = 0; i < r.elements; ++i) out.elements.push_back(From(*r.element[i]));
+      break;
+    default:
+      out.type = Type::kNil;
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> AsInteger(const Reply& reply) {
+  if (reply.type == Reply::Type::kInteger) return reply.integer;
+  int64_t v = 0;
+  if (reply.type == Reply::Type::kString && absl::SimpleAtoi(reply.str, &v)) return v;
+  return absl::InternalError(absl::StrCat("redis: expected an integer reply, got type ",
+                                          static_cast<int>(reply.type), " \"", reply.str, "\""));
+}
+
+}  // namespace orderwatch::redis

@@ -1,0 +1,23 @@
+// A Lua script run by EVALSHA, with its SHA1 computed once at construction.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace orderwatch::redis {
+
+class Script {
+ public:
+  Script(std::string name, std::string_view body);
+
+  const std::string& name() const { return name_; }
+  const std::string& body() const { return body_; }
+  const std::string& sha1() const { return sha1_; }
+
+ private:
+  std::string name_;
+  std::string body_;
+  std::string sha1_;  // lower-case hex, as Redis prints it
+};
+
+}  // namespace orderwatch::redis

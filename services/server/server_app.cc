@@ -1,0 +1,154 @@
+#include "services/server/server_app.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "services/common/auth.h"
+#include "services/common/log.h"
+#include "services/orders/order_events_grpc.h"
+#include "services/redis/client.h"
+#include "services/redis/keys.h"
+#include "services/remarks/remarks_grpc.h"
+#include "services/server/grpc_metrics.h"
+#include "services/server/process_metrics.h"
+
+namespace orderwatch::server {
+namespace {
+
+// Records the partition count on first start and refuses a different one later: keys already
+// written would no longer be found.
+absl::Status CheckPartitions(redis::Client& redis, int partitions) {
+  if (!redis.WaitConnected(absl::Seconds(2))) {
+    Log(LogLevel::kWarning, "Redis is not reachable yet; calls fail with UNAVAILABLE until it is");
+    return absl::OkStatus();
+  }
+  absl::Notification done;
+  absl::StatusOr<redis::Reply> reply;
+  redis.RunAll({redis::Command::Of({"HSETNX", redis::KeyScheme::Meta(), "partitions",
+                                    absl::StrCat(partitions)}),
+                redis::Command::Of({"HGET", redis::KeyScheme::Meta(), "partitions"})},
+               absl::Now() + absl::Seconds(2), [&](std::vector<absl::StatusOr<redis::Reply>> r) {
+                 reply = std::move(r[1]);
+                 done.Notify();
+               });
+  done.WaitForNotification();
+  if (!reply.ok()) return reply.status();
+  if (reply->str != absl::StrCat(partitions)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("Redis holds data written with ", reply->str, " partitions; this server is "
+                     "configured with ", partitions, ". Set ORDERWATCH_PARTITIONS=", reply->str));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+struct ServerApp::Parts {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::shared_ptr<ProcessMetrics> process_metrics = std::make_shared<ProcessMetrics>();
+  std::unique_ptr<redis::ClientMetrics> redis_metrics;
+  std::unique_ptr<GrpcMetrics> grpc_metrics;
+  std::unique_ptr<prometheus::Exposer> exposer;
+  std::unique_ptr<redis::KeyScheme> keys;
+  std::unique_ptr<redis::Client> redis;
+  Authenticator auth = Authenticator::Development();
+  std::unique_ptr<orders::OrderEventsService> orders;
+  std::unique_ptr<remarks::RemarksService> remarks;
+  std::unique_ptr<orders::OrderEventsGrpc> orders_grpc;
+  std::unique_ptr<remarks::RemarksGrpc> remarks_grpc;
+  std::unique_ptr<grpc::Server> server;
+  int grpc_port = 0;
+  bool shut_down = false;
+};
+
+absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& config) {
+  auto p = std::make_unique<Parts>();
+  if (config.auth == "dev") {
+    Log(LogLevel::kWarning,
+        "auth=dev: x-orderwatch-shop/agent/role headers are trusted; never expose this server");
+  } else {
+    auto auth = Authenticator::FromTokenFile(config.tokens_file);
+    if (!auth.ok()) return auth.status();
+    p->auth = *std::move(auth);
+    Log(LogLevel::kInfo, absl::StrCat("auth=tokens: ", p->auth.token_count(), " principals"));
+  }
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(config.timezone, &zone)) {
+    return absl::InvalidArgumentError(absl::StrCat("timezone: unknown zone ", config.timezone));
+  }
+
+  p->redis_metrics = std::make_unique<redis::ClientMetrics>(*p->registry);
+  p->grpc_metrics = std::make_unique<GrpcMetrics>(
+      *p->registry, std::vector<std::string>{v1::OrderEvents::service_full_name(),
+                                             v1::Remarks::service_full_name(),
+                                             "grpc.health.v1.Health"});
+  try {
+    p->exposer = std::make_unique<prometheus::Exposer>(config.metrics_addr, 2);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(
+        absl::StrCat("metrics: cannot listen on ", config.metrics_addr, ": ", e.what()));
+  }
+  p->exposer->RegisterCollectable(p->registry);
+  p->exposer->RegisterCollectable(p->process_metrics);
+
+  redis::ClientOptions redis_options;
+  redis_options.host = config.redis_host;
+  redis_options.port = config.redis_port;
+  redis_options.connections = config.redis_connections;
+  p->keys = std::make_unique<redis::KeyScheme>(config.partitions);
+  p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());
+  p->redis->Start();
+  if (auto s = CheckPartitions(*p->redis, config.partitions); !s.ok()) return s;
+
+  p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention);
+  p->remarks =
+      std::make_unique<remarks::RemarksService>(*p->redis, *p->keys, config.retention, zone);
+  p->orders_grpc = std::make_unique<orders::OrderEventsGrpc>(*p->orders, p->auth);
+  p->remarks_grpc = std::make_unique<remarks::RemarksGrpc>(*p->remarks, p->auth);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.grpc_addr, grpc::InsecureServerCredentials(), &p->grpc_port);
+  builder.RegisterService(p->orders_grpc.get());
+  builder.RegisterService(p->remarks_grpc.get());
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(p->grpc_metrics->InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+  p->server = builder.BuildAndStart();
+  if (p->server == nullptr || p->grpc_port == 0) {
+    return absl::UnavailableError(absl::StrCat("grpc: cannot listen on ", config.grpc_addr));
+  }
+  p->server->GetHealthCheckService()->SetServingStatus(true);
+  return std::unique_ptr<ServerApp>(new ServerApp(std::move(p)));
+}
+
+ServerApp::ServerApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+ServerApp::~ServerApp() { Shutdown(absl::ZeroDuration()); }
+
+int ServerApp::grpc_port() const { return parts_->grpc_port; }
+
+int ServerApp::metrics_port() const {
+  auto ports = parts_->exposer->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
+}
+
+void ServerApp::Shutdown(absl::Duration drain) {
+  if (parts_->shut_down) return;
+  parts_->shut_down = true;
+  parts_->server->GetHealthCheckService()->SetServingStatus(false);
+  // Calls in flight complete (their Redis replies still arrive); new ones are refused. After the
+  // drain deadline, whatever is left is cancelled.
+  parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  parts_->server->Wait();
+  parts_->redis->Stop();
+}
+
+}  // namespace orderwatch::server

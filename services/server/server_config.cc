@@ -1,0 +1,202 @@
+#include "services/server/server_config.h"
+
+#include <functional>
+#include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace orderwatch::server {
+namespace {
+
+struct Setting {
+  const char* flag;
+  const char* env;
+  const char* help;
+  std::function<absl::Status(ServerConfig&, const std::string&)> apply;
+};
+
+absl::Status Bad(const char* flag, const std::string& value, const char* want) {
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, ": \"", value, "\" is not ", want));
+}
+
+template <typename Int>
+std::function<absl::Status(ServerConfig&, const std::string&)> IntIn(const char* flag,
+                                                                     Int ServerConfig::*field,
+                                                                     Int lo, Int hi) {
+  return [=](ServerConfig& c, const std::string& v) {
+    Int n{};
+    if (!absl::SimpleAtoi(v, &n) || n < lo || n > hi) {
+      return Bad(flag, v, absl::StrCat("a number from ", lo, " to ", hi).c_str());
+    }
+    c.*field = n;
+    return absl::OkStatus();
+  };
+}
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> kSettings = {
+      {"grpc-addr", "ORDERWATCH_GRPC_ADDR", "host:port the gRPC API listens on (default 127.0.0.1:50051)",
+       [](ServerConfig& c, const std::string& v) {
+         c.grpc_addr = v;
+         return absl::OkStatus();
+       }},
+      {"metrics-addr", "ORDERWATCH_METRICS_ADDR",
+       "host:port serving Prometheus /metrics (default 127.0.0.1:9464)",
+       [](ServerConfig& c, const std::string& v) {
+         c.metrics_addr = v;
+         return absl::OkStatus();
+       }},
+      {"redis", "ORDERWATCH_REDIS", "host:port of Redis (default 127.0.0.1:6379)",
+       [](ServerConfig& c, const std::string& v) {
+         const size_t colon = v.rfind(':');
+         int port = 0;
+         if (colon == std::string::npos || colon == 0 ||
+             !absl::SimpleAtoi(v.substr(colon + 1), &port) || port <= 0 || port > 65535) {
+           return Bad("redis", v, "host:port");
+         }
+         c.redis_host = v.substr(0, colon);
+         c.redis_port = port;
+         return absl::OkStatus();
+       }},
+      {"redis-connections", "ORDERWATCH_REDIS_CONNECTIONS",
+       "pipelined Redis connections shared by all calls (default 2)",
+       IntIn("redis-connections", &ServerConfig::redis_connections, 1, 64)},
+      {"partitions", "ORDERWATCH_PARTITIONS",
+       "hash-tag partitions of the key space; fixed for the life of the data (default 256)",
+       IntIn("partitions", &ServerConfig::partitions, 1, 16384)},
+      {"auth", "ORDERWATCH_AUTH",
+       "\"tokens\" (bearer tokens from --tokens-file) or \"dev\" (trust x-orderwatch-shop/agent/role "
+       "headers; development only) (default tokens)",
+       [](ServerConfig& c, const std::string& v) {
+         if (v != "tokens" && v != "dev") return Bad("auth", v, "tokens or dev");
+         c.auth = v;
+         return absl::OkStatus();
+       }},
+      {"tokens-file", "ORDERWATCH_TOKENS_FILE",
+       "file of \"<token> <shop> <agent> <role>\" lines, roles storefront|agent|supervisor|ops",
+       [](ServerConfig& c, const std::string& v) {
+         c.tokens_file = v;
+         return absl::OkStatus();
+       }},
+      {"timezone", "ORDERWATCH_TIMEZONE", "time zone of remark dates (default Asia/Shanghai)",
+       [](ServerConfig& c, const std::string& v) {
+         absl::TimeZone tz;
+         if (!absl::LoadTimeZone(v, &tz)) return Bad("timezone", v, "a known time zone");
+         c.timezone = v;
+         return absl::OkStatus();
+       }},
+      {"retention-days", "ORDERWATCH_RETENTION_DAYS",
+       "days an order's keys live after its last change (default 90)",
+       [](ServerConfig& c, const std::string& v) {
+         int d = 0;
+         if (!absl::SimpleAtoi(v, &d) || d < 1 || d > 3650) {
+           return Bad("retention-days", v, "a number from 1 to 3650");
+         }
+         c.retention.order = absl::Hours(24) * d;
+         return absl::OkStatus();
+       }},
+      {"history-cap", "ORDERWATCH_HISTORY_CAP",
+       "remark history entries kept per order (default 200)",
+       [](ServerConfig& c, const std::string& v) {
+         int n = 0;
+         if (!absl::SimpleAtoi(v, &n) || n < 1 || n > 10000) {
+           return Bad("history-cap", v, "a number from 1 to 10000");
+         }
+         c.retention.history_entries = n;
+         return absl::OkStatus();
+       }},
+      {"request-ttl-hours", "ORDERWATCH_REQUEST_TTL_HOURS",
+       "hours a request id is remembered for retries (default 24)",
+       [](ServerConfig& c, const std::string& v) {
+         int h = 0;
+         if (!absl::SimpleAtoi(v, &h) || h < 1 || h > 24 * 30) {
+           return Bad("request-ttl-hours", v, "a number from 1 to 720");
+         }
+         c.retention.request = absl::Hours(h);
+         return absl::OkStatus();
+       }},
+      {"drain-seconds", "ORDERWATCH_DRAIN_SECONDS",
+       "on SIGTERM/SIGINT, seconds to let calls in flight finish (default 10)",
+       [](ServerConfig& c, const std::string& v) {
+         int s = 0;
+         if (!absl::SimpleAtoi(v, &s) || s < 0 || s > 600) {
+           return Bad("drain-seconds", v, "a number from 0 to 600");
+         }
+         c.drain = absl::Seconds(s);
+         return absl::OkStatus();
+       }},
+  };
+  return kSettings;
+}
+
+}  // namespace
+
+std::string ServerUsage() {
+  std::string out =
+      "usage: orderwatch-server [--setting=value ...]\n\n"
+      "orderwatch: order remarks with colour flags and order events over gRPC, on Redis.\n"
+      "Every setting may also come from its environment variable; flags win.\n\n";
+  for (const auto& s : Settings()) {
+    absl::StrAppend(&out, "  --", s.flag, "  (", s.env, ")\n      ", s.help, "\n");
+  }
+  absl::StrAppend(&out,
+                  "\nOn SIGTERM or SIGINT the server reports NOT_SERVING on grpc.health.v1, lets "
+                  "calls in flight\nfinish for --drain-seconds, then exits.\n");
+  return out;
+}
+
+absl::StatusOr<ServerConfig> ParseServerConfig(const std::vector<std::string>& env,
+                                               const std::vector<std::string>& args, bool* help) {
+  ServerConfig config;
+  *help = false;
+  std::map<std::string, std::string> vars;
+  for (const auto& e : env) {
+    const size_t eq = e.find('=');
+    if (eq != std::string::npos) vars[e.substr(0, eq)] = e.substr(eq + 1);
+  }
+  for (const auto& s : Settings()) {
+    auto it = vars.find(s.env);
+    if (it == vars.end() || it->second.empty()) continue;
+    if (auto st = s.apply(config, it->second); !st.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(s.env, ": ", st.message()));
+    }
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      *help = true;
+      return config;
+    }
+    if (!absl::StartsWith(a, "--")) {
+      return absl::InvalidArgumentError(absl::StrCat("unexpected argument \"", a, "\""));
+    }
+    std::string name = a.substr(2), value;
+    const size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+    }
+    const Setting* setting = nullptr;
+    for (const auto& s : Settings()) {
+      if (name == s.flag) setting = &s;
+    }
+    if (setting == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name, "; see --help"));
+    }
+    if (auto st = setting->apply(config, value); !st.ok()) return st;
+  }
+  if (config.auth == "tokens" && config.tokens_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tokens-file is required with --auth=tokens (or use --auth=dev for development)");
+  }
+  return config;
+}
+
+}  // namespace orderwatch::server

@@ -1,0 +1,35 @@
+// The server's settings: defaults, then ORDERWATCH_* environment variables, then --flags.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/retention.h"
+
+namespace orderwatch::server {
+
+struct ServerConfig {
+  std::string grpc_addr = "127.0.0.1:50051";
+  std::string metrics_addr = "127.0.0.1:9464";
+  std::string redis_host = "127.0.0.1";
+  int redis_port = 6379;
+  int redis_connections = 2;
+  int partitions = 256;
+  std::string auth = "tokens";  // "tokens" or "dev"
+  std::string tokens_file;
+  std::string timezone = "Asia/Shanghai";
+  Retention retention;
+  absl::Duration drain = absl::Seconds(10);
+};
+
+// The --help text: every setting, its variable, its default.
+std::string ServerUsage();
+
+// Reads `env` (NAME=value strings) and `args` (argv without the program name). Unknown flags and
+// malformed values are INVALID_ARGUMENT naming the setting. `help` is set when --help was given.
+absl::StatusOr<ServerConfig> ParseServerConfig(const std::vector<std::string>& env,
+                                               const std::vector<std::string>& args, bool* help);
+
+}  // namespace orderwatch::server

@@ -1,0 +1,111 @@
+#include "tests/support/redis_server.h"
+
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace orderwatch::testing {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+RedisServer::RedisServer(bool appendonly) : port_(FreePort()), appendonly_(appendonly) {
+  char tmpl[] = "/tmp/orderwatch-redis-XXXXXX";
+  dir_ = mkdtemp(tmpl);
+  Start();
+}
+
+RedisServer::~RedisServer() {
+  if (pid_ != 0) {
+    kill(pid_, SIGCONT);
+    Stop();
+  }
+  std::filesystem::remove_all(dir_);
+}
+
+void RedisServer::Start() {
+  const std::string port = std::to_string(port_);
+  std::vector<std::string> args = {"redis-server", "--port", port, "--bind", "127.0.0.1",
+                                   "--dir", dir_, "--save", "", "--maxmemory-policy", "noeviction",
+                                   "--appendonly", appendonly_ ? "yes" : "no",
+                                   "--appendfsync", "always", "--loglevel", "warning"};
+  pid_ = fork();
+  if (pid_ == 0) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execvp("redis-server", argv.data());
+    _exit(127);
+  }
+  for (int i = 0; i < 500; ++i) {
+    redisContext* c = redisConnect("127.0.0.1", port_);
+    if (c != nullptr && c->err == 0) {
+      auto* r = static_cast<redisReply*>(redisCommand(c, "PING"));
+      const bool ok = r != nullptr && r->type == REDIS_REPLY_STATUS;
+      if (r != nullptr) freeReplyObject(r);
+      redisFree(c);
+      if (ok) return;
+    } else if (c != nullptr) {
+      redisFree(c);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("redis-server did not start on port " + port);
+}
+
+void RedisServer::Stop() {
+  if (pid_ == 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = 0;
+}
+
+void RedisServer::Pause() { kill(pid_, SIGSTOP); }
+void RedisServer::Resume() { kill(pid_, SIGCONT); }
+
+std::string RedisServer::Command(const std::string& command_line) const {
+  redisContext* c = redisConnect("127.0.0.1", port_);
+  if (c == nullptr || c->err != 0) {
+    if (c != nullptr) redisFree(c);
+    return "(connect failed)";
+  }
+  auto* r = static_cast<redisReply*>(redisCommand(c, command_line.c_str()));
+  std::string out;
+  if (r == nullptr) {
+    out = "(no reply)";
+  } else if (r->type == REDIS_REPLY_INTEGER) {
+    out = std::to_string(r->integer);
+  } else if (r->type == REDIS_REPLY_NIL) {
+    out = "(nil)";
+  } else if (r->type == REDIS_REPLY_ARRAY) {
+    out = std::to_string(r->elements);
+  } else {
+    out.assign(r->str, r->len);
+  }
+  if (r != nullptr) freeReplyObject(r);
+  redisFree(c);
+  return out;
+}
+
+}  // namespace orderwatch::testing

@@ -1,0 +1,38 @@
+// A real redis-server on a free loopback port, for tests. Stopped (and its files removed) on
+// destruction.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace orderwatch::testing {
+
+class RedisServer {
+ public:
+  // `appendonly`: keep an AOF (fsync always) so a restart keeps the data.
+  explicit RedisServer(bool appendonly = false);
+  ~RedisServer();
+
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  void Start();    // (re)starts on the same port and waits until it answers PING
+  void Stop();     // SIGTERM and wait
+  void Pause();    // SIGSTOP: connections stay open, nothing is answered
+  void Resume();   // SIGCONT
+
+  // Runs one command synchronously (for test set-up and checks); returns the reply as text.
+  std::string Command(const std::string& command_line) const;
+
+ private:
+  int port_;
+  bool appendonly_;
+  std::string dir_;
+  pid_t pid_ = 0;
+};
+
+// A loopback port nobody listens on right now.
+int FreePort();
+
+}  // namespace orderwatch::testing

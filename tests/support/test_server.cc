@@ -1,0 +1,76 @@
+#include "tests/support/test_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace orderwatch::testing {
+
+server::ServerConfig TestServer::DevConfig() {
+  server::ServerConfig c;
+  c.grpc_addr = "127.0.0.1:0";
+  c.metrics_addr = "127.0.0.1:0";
+  c.auth = "dev";
+  c.partitions = 16;
+  c.drain = absl::Seconds(2);
+  return c;
+}
+
+TestServer::TestServer(const RedisServer& redis, server::ServerConfig config) {
+  config.redis_host = "127.0.0.1";
+  config.redis_port = redis.port();
+  auto app = server::ServerApp::Start(config);
+  if (!app.ok()) throw std::runtime_error(std::string(app.status().message()));
+  app_ = *std::move(app);
+  channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+}
+
+TestServer::~TestServer() = default;
+
+std::string TestServer::address() const {
+  return "127.0.0.1:" + std::to_string(app_->grpc_port());
+}
+
+std::unique_ptr<v1::Remarks::Stub> TestServer::remarks() const {
+  return v1::Remarks::NewStub(channel_);
+}
+
+std::unique_ptr<v1::OrderEvents::Stub> TestServer::orders() const {
+  return v1::OrderEvents::NewStub(channel_);
+}
+
+std::unique_ptr<grpc::ClientContext> TestServer::Context(const Caller& who, int timeout_ms) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("x-orderwatch-shop", who.shop);
+  ctx->AddMetadata("x-orderwatch-agent", who.agent);
+  ctx->AddMetadata("x-orderwatch-role", who.role);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
+  return ctx;
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request =
+      "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  (void)write(fd, request.data(), request.size());
+  std::string response;
+  char buf[65536];
+  for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0;) response.append(buf, n);
+  close(fd);
+  const size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+}  // namespace orderwatch::testing

@@ -1,0 +1,50 @@
+// A whole orderwatch server (ServerApp) on free loopback ports over a real Redis, and gRPC stubs
+// that call it as a given shop/agent/role (development-mode identity headers).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "orderwatch/v1/order_events.grpc.pb.h"
+#include "orderwatch/v1/remarks.grpc.pb.h"
+#include "services/server/server_app.h"
+#include "tests/support/redis_server.h"
+
+namespace orderwatch::testing {
+
+struct Caller {
+  std::string shop = "shop1";
+  std::string agent = "alice";
+  std::string role = "agent";
+};
+
+class TestServer {
+ public:
+  explicit TestServer(const RedisServer& redis, server::ServerConfig config = DevConfig());
+  ~TestServer();
+
+  static server::ServerConfig DevConfig();
+
+  std::string address() const;
+  int metrics_port() const { return app_->metrics_port(); }
+  server::ServerApp& app() { return *app_; }
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+
+  std::unique_ptr<v1::Remarks::Stub> remarks() const;
+  std::unique_ptr<v1::OrderEvents::Stub> orders() const;
+
+  // A context carrying the caller's identity and a deadline.
+  static std::unique_ptr<grpc::ClientContext> Context(const Caller& who = {},
+                                                      int timeout_ms = 5000);
+
+ private:
+  std::unique_ptr<server::ServerApp> app_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// GET http://127.0.0.1:<port><path>; the body, or "" on failure.
+std::string HttpGet(int port, const std::string& path);
+
+}  // namespace orderwatch::testing
