@@ -9,6 +9,7 @@
 
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
+#include "services/redis/keys.h"
 #include "services/server/server_app.h"
 #include "tests/support/redis_server.h"
 

@@ -5,7 +5,7 @@
 -- ARGV[4] text (set) or line (append)   ARGV[5] actor   ARGV[6] source   ARGV[7] now (ms)
 -- ARGV[8] history cap   ARGV[9] retention (ms)   ARGV[10] request ttl (ms)   ARGV[11] max text bytes
 -- ARGV[12] order id
--- Returns {'ok', version, flag, text, updated_ms, actor, source}, {'aborted', current version}
+-- Returns {'ok', flag, text, version, updated_ms, actor, source}, {'aborted', current version}
 -- or {'too_long', bytes}.
 local order, history, request = KEYS[1], KEYS[2], KEYS[3]
 local op, expected, new_flag, arg_text = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -13,8 +13,8 @@ local actor, source, now = ARGV[5], ARGV[6], ARGV[7]
 local cap, retention, request_ttl, max_bytes = tonumber(ARGV[8]), ARGV[9], ARGV[10], tonumber(ARGV[11])
 local order_id = ARGV[12]
 
-local first = redis.call('HMGET', request, 'v', 'f', 't', 'ua', 'ub', 'us')
-if first[1] then
+local first = redis.call('HMGET', request, 'f', 't', 'v', 'ua', 'ub', 'us')
+if first[3] then
   return {'ok', first[1], first[2], first[3], first[4], first[5], first[6]}
 end
 
@@ -57,4 +57,4 @@ redis.call('PEXPIRE', order, retention)
 redis.call('PEXPIRE', history, retention)
 redis.call('HSET', request, 'v', v1, 'f', f1, 't', t1, 'ua', now, 'ub', actor, 'us', source)
 redis.call('PEXPIRE', request, request_ttl)
-return {'ok', tostring(v1), tostring(f1), t1, now, actor, source}
+return {'ok', tostring(f1), t1, tostring(v1), now, actor, source}

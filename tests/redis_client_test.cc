@@ -1,0 +1,128 @@
+// The Redis client against a real redis-server: pipelining, scripts, deadlines, outages.
+#include "services/redis/client.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+
+#include "absl/synchronization/notification.h"
+#include "tests/support/redis_server.h"
+
+namespace orderwatch::redis {
+namespace {
+
+using testing::RedisServer;
+
+class RedisClientTest : public ::testing::Test {
+ protected:
+  RedisClientTest() : registry_(), metrics_(registry_) {}
+
+  std::unique_ptr<Client> Connect(const RedisServer& server) {
+    ClientOptions o;
+    o.port = server.port();
+    o.min_backoff = absl::Milliseconds(20);
+    o.max_backoff = absl::Milliseconds(200);
+    auto c = std::make_unique<Client>(o, &metrics_);
+    c->Start();
+    EXPECT_TRUE(c->WaitConnected(absl::Seconds(5)));
+    return c;
+  }
+
+  static absl::StatusOr<Reply> RunSync(Client& c, Command cmd,
+                                       absl::Duration timeout = absl::Seconds(5)) {
+    std::promise<absl::StatusOr<Reply>> p;
+    c.Run(std::move(cmd), absl::Now() + timeout,
+          [&p](absl::StatusOr<Reply> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
+
+  prometheus::Registry registry_;
+  ClientMetrics metrics_;
+};
+
+TEST_F(RedisClientTest, PipelinesManyCommandsInFlight) {
+  RedisServer server;
+  auto client = Connect(server);
+  constexpr int kCommands = 20000;
+  std::atomic<int> ok{0};
+  absl::Notification all;
+  std::atomic<int> left{kCommands};
+  for (int i = 0; i < kCommands; ++i) {
+    client->Run(Command::Of({"INCR", "counter"}), absl::Now() + absl::Seconds(10),
+                [&](absl::StatusOr<Reply> r) {
+                  if (r.ok() && r->type == Reply::Type::kInteger) ok.fetch_add(1);
+                  if (left.fetch_sub(1) == 1) all.Notify();
+                });
+  }
+  ASSERT_TRUE(all.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_EQ(ok.load(), kCommands);
+  EXPECT_EQ(server.Command("GET counter"), std::to_string(kCommands));
+}
+
+TEST_F(RedisClientTest, RunAllKeepsOrder) {
+  RedisServer server;
+  auto client = Connect(server);
+  std::promise<std::vector<absl::StatusOr<Reply>>> p;
+  client->RunAll({Command::Of({"SET", "a", "1"}), Command::Of({"GET", "a"}),
+                  Command::Of({"GET", "missing"}), Command::Of({"HGET", "a", "x"})},
+                 absl::Now() + absl::Seconds(5), [&](auto r) { p.set_value(std::move(r)); });
+  auto r = p.get_future().get();
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[1]->str, "1");
+  EXPECT_TRUE(r[2]->is_nil());
+  ASSERT_FALSE(r[3].ok());  // WRONGTYPE is an error reply
+  EXPECT_EQ(r[3].status().code(), absl::StatusCode::kInternal);
+}
+
+TEST_F(RedisClientTest, ScriptsFallBackToEvalWhenRedisForgetsThem) {
+  RedisServer server;
+  auto client = Connect(server);
+  Script script("echo", "return ARGV[1] .. KEYS[1]");
+  server.Command("SCRIPT FLUSH");
+  auto r = RunSync(*client, Command::Eval(script, {"k"}, {"v"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->str, "vk");
+  EXPECT_EQ(metrics_.noscript_fallbacks->Value(), 1);
+  // Now cached: EVALSHA succeeds directly.
+  ASSERT_TRUE(RunSync(*client, Command::Eval(script, {"k"}, {"w"})).ok());
+  EXPECT_EQ(metrics_.noscript_fallbacks->Value(), 1);
+  EXPECT_EQ(server.Command("SCRIPT EXISTS " + script.sha1()), "1");
+}
+
+TEST_F(RedisClientTest, FailsFastWhenDownAndReconnects) {
+  RedisServer server;
+  auto client = Connect(server);
+  server.Stop();
+  // The loss is noticed; from then on calls fail at once, never hang.
+  absl::Time until = absl::Now() + absl::Seconds(5);
+  while (client->connected() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_FALSE(client->connected());
+  const absl::Time start = absl::Now();
+  auto r = RunSync(*client, Command::Of({"PING"}), absl::Seconds(5));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(100));
+
+  server.Start();
+  ASSERT_TRUE(client->WaitConnected(absl::Seconds(5)));
+  EXPECT_TRUE(RunSync(*client, Command::Of({"PING"})).ok());
+  EXPECT_GE(metrics_.reconnects->Value(), 1);
+}
+
+TEST_F(RedisClientTest, DeadlineBoundsACallWhenRedisStalls) {
+  RedisServer server;
+  auto client = Connect(server);
+  server.Pause();
+  const absl::Time start = absl::Now();
+  auto r = RunSync(*client, Command::Of({"PING"}), absl::Milliseconds(200));
+  const absl::Duration took = absl::Now() - start;
+  server.Resume();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_GE(took, absl::Milliseconds(190));
+  EXPECT_LT(took, absl::Milliseconds(1000));
+  // The late reply is dropped; the connection keeps working.
+  EXPECT_TRUE(RunSync(*client, Command::Of({"PING"})).ok());
+}
+
+}  // namespace
+}  // namespace orderwatch::redis

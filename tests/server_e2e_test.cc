@@ -1,0 +1,139 @@
+// The whole server in-process over a real Redis: health, metrics, Redis outages, drain.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <regex>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/support/test_server.h"
+
+namespace orderwatch {
+namespace {
+
+using testing::Caller;
+using testing::HttpGet;
+using testing::RedisServer;
+using testing::TestServer;
+
+v1::SetRemarkRequest SetRequest(const std::string& order, const std::string& request_id) {
+  v1::SetRemarkRequest req;
+  req.set_request_id(request_id);
+  req.set_order_id(order);
+  req.set_expected_version(0);
+  req.set_flag(v1::FLAG_RED);
+  req.set_text("memo secret-memo-text");
+  return req;
+}
+
+// The value of the first sample line that starts with `series`, or -1.
+double Sample(const std::string& metrics, const std::string& series) {
+  const size_t at = metrics.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(metrics.substr(at + series.size() + 2));
+}
+
+TEST(ServerE2ETest, HealthServesAndMetricsCountCallsWithoutIds) {
+  RedisServer redis;
+  TestServer server(redis);
+  auto health = grpc::health::v1::Health::NewStub(server.channel());
+  grpc::health::v1::HealthCheckRequest hreq;
+  grpc::health::v1::HealthCheckResponse hresp;
+  grpc::ClientContext hctx;
+  ASSERT_TRUE(health->Check(&hctx, hreq, &hresp).ok());
+  EXPECT_EQ(hresp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  auto stub = server.remarks();
+  v1::Remark r;
+  ASSERT_TRUE(stub->Set(TestServer::Context(Caller{"shop-secret-id", "agent-secret-id", "agent"}).get(),
+                        SetRequest("order-secret-id", "r1"), &r)
+                  .ok());
+  auto bad = SetRequest("bad id", "r2");
+  EXPECT_FALSE(stub->Set(TestServer::Context().get(), bad, &r).ok());
+
+  const std::string metrics = HttpGet(server.metrics_port(), "/metrics");
+  ASSERT_FALSE(metrics.empty());
+  const std::string labels =
+      "grpc_method=\"Set\",grpc_service=\"orderwatch.v1.Remarks\",grpc_type=\"unary\"";
+  EXPECT_EQ(Sample(metrics, "grpc_server_started_total{" + labels + "}"), 2);
+  EXPECT_EQ(Sample(metrics, "grpc_server_handled_total{grpc_code=\"OK\"," + labels + "}"), 1);
+  EXPECT_EQ(Sample(metrics, "grpc_server_handled_total{grpc_code=\"InvalidArgument\"," + labels + "}"), 1);
+  EXPECT_EQ(Sample(metrics, "grpc_server_handling_seconds_count{" + labels + "}"), 2);
+  EXPECT_GT(Sample(metrics, "orderwatch_redis_round_trip_seconds_count"), 0);
+  EXPECT_EQ(Sample(metrics, "orderwatch_redis_connections_up"), 2);
+  EXPECT_GT(Sample(metrics, "process_resident_memory_bytes"), 0);
+  EXPECT_GE(Sample(metrics, "process_cpu_seconds_total"), 0);
+  EXPECT_GT(Sample(metrics, "process_open_fds"), 0);
+  // No shop, agent or order id, and no memo text, reaches the metrics.
+  for (const char* secret : {"shop-secret-id", "agent-secret-id", "order-secret-id", "secret-memo"}) {
+    EXPECT_EQ(metrics.find(secret), std::string::npos) << secret;
+  }
+}
+
+TEST(ServerE2ETest, RedisDownFailsFastThenRecovers) {
+  RedisServer redis;  // no AOF: a restart also empties Redis' script cache
+  TestServer server(redis);
+  auto stub = server.remarks();
+  v1::Remark r;
+  ASSERT_TRUE(stub->Set(TestServer::Context().get(), SetRequest("D1", "d1"), &r).ok());
+
+  redis.Stop();
+  absl::SleepFor(absl::Milliseconds(100));
+  const absl::Time start = absl::Now();
+  auto s = stub->Set(TestServer::Context().get(), SetRequest("D2", "d2"), &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
+
+  redis.Start();
+  grpc::Status again;
+  const absl::Time until = absl::Now() + absl::Seconds(10);
+  do {
+    absl::SleepFor(absl::Milliseconds(50));
+    again = stub->Set(TestServer::Context().get(), SetRequest("D3", "d3"), &r);
+  } while (!again.ok() && absl::Now() < until);
+  ASSERT_TRUE(again.ok()) << again.error_message();
+  const std::string metrics = HttpGet(server.metrics_port(), "/metrics");
+  EXPECT_GE(Sample(metrics, "orderwatch_redis_noscript_fallbacks_total"), 1);
+  EXPECT_GE(Sample(metrics, "orderwatch_redis_errors_total{kind=\"unavailable\"}"), 1);
+}
+
+TEST(ServerE2ETest, StalledRedisMeetsTheCallDeadline) {
+  RedisServer redis;
+  TestServer server(redis);
+  auto stub = server.remarks();
+  redis.Pause();
+  const absl::Time start = absl::Now();
+  v1::Remark r;
+  auto s = stub->Set(TestServer::Context({}, 300).get(), SetRequest("P1", "p1"), &r);
+  const absl::Duration took = absl::Now() - start;
+  redis.Resume();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_LT(took, absl::Seconds(2));
+}
+
+TEST(ServerE2ETest, ShutdownDrainsCallsInFlight) {
+  RedisServer redis;
+  TestServer server(redis);
+  auto stub = server.remarks();
+  // Hold a call in flight by stalling Redis, then shut down; the call still completes.
+  redis.Pause();
+  std::promise<grpc::Status> in_flight;
+  std::thread caller([&] {
+    v1::Remark r;
+    in_flight.set_value(stub->Set(TestServer::Context({}, 5000).get(), SetRequest("S1", "s1"), &r));
+  });
+  absl::SleepFor(absl::Milliseconds(200));
+  std::thread stopper([&] { server.app().Shutdown(absl::Seconds(5)); });
+  absl::SleepFor(absl::Milliseconds(200));
+  redis.Resume();
+  auto status = in_flight.get_future().get();
+  caller.join();
+  stopper.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(redis.Command("HGET " + std::string("ow:{p") +
+                          std::to_string(redis::KeyScheme(16).PartitionOf("shop1", "S1")) +
+                          "}:o:shop1:S1 t"),
+            "memo secret-memo-text");
+}
+
+}  // namespace
+}  // namespace orderwatch
