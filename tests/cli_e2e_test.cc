@@ -12,7 +12,7 @@ namespace {
 using testing::RedisServer;
 using testing::TestServer;
 
-struct Run {
+struct CliRun {
   int exit_code;
   std::string out;  // stdout and stderr
 };
@@ -28,7 +28,7 @@ class CliE2ETest : public ::testing::Test {
     delete redis_;
   }
 
-  static Run Cli(const std::string& args, const std::string& role = "agent",
+  static CliRun Cli(const std::string& args, const std::string& role = "agent",
                  const std::string& addr = "") {
     const std::string cmd = "ORDERWATCH_SHOP=shopC ORDERWATCH_AGENT=alice ORDERWATCH_ROLE=" + role +
                             " ORDERWATCH_ADDR=" + (addr.empty() ? server_->address() : addr) +

@@ -141,14 +141,14 @@ TEST_F(RemarksE2ETest, AppendWritesReasonAgentDate) {
   absl::TimeZone shanghai;
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
   const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), shanghai);
-  EXPECT_EQ(r.text(), "已催付 alice/" + today);
+  EXPECT_EQ(r.text(), absl::StrCat("已催付 alice/", today));
   EXPECT_EQ(r.flag(), v1::FLAG_PURPLE);
 
   a.set_request_id(NextRequestId());
   a.set_reason("买家约定今晚付款");
   a.clear_flag();
   ASSERT_TRUE(server_->remarks()->Append(TestServer::Context(Caller{"shop1", "bob", "agent"}).get(), a, &r).ok());
-  EXPECT_EQ(r.text(), "已催付 alice/" + today + "\n买家约定今晚付款 bob/" + today);
+  EXPECT_EQ(r.text(), absl::StrCat("已催付 alice/", today, "\n买家约定今晚付款 bob/", today));
   EXPECT_EQ(r.flag(), v1::FLAG_PURPLE);  // kept
   EXPECT_EQ(r.version(), 2);
 

@@ -86,8 +86,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->redis_metrics = std::make_unique<redis::ClientMetrics>(*p->registry);
   p->grpc_metrics = std::make_unique<GrpcMetrics>(
       *p->registry, std::vector<std::string>{v1::OrderEvents::service_full_name(),
-                                             v1::Remarks::service_full_name(),
-                                             "grpc.health.v1.Health"});
+                                             v1::Remarks::service_full_name()});
   try {
     p->exposer = std::make_unique<prometheus::Exposer>(config.metrics_addr, 2);
   } catch (const std::exception& e) {

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "absl/strings/str_cat.h"
+
 namespace orderwatch::testing {
 
 server::ServerConfig TestServer::DevConfig() {
@@ -32,7 +34,7 @@ TestServer::TestServer(const RedisServer& redis, server::ServerConfig config) {
 TestServer::~TestServer() = default;
 
 std::string TestServer::address() const {
-  return "127.0.0.1:" + std::to_string(app_->grpc_port());
+  return absl::StrCat("127.0.0.1:", app_->grpc_port());
 }
 
 std::unique_ptr<v1::Remarks::Stub> TestServer::remarks() const {
@@ -63,7 +65,7 @@ std::string HttpGet(int port, const std::string& path) {
     return "";
   }
   const std::string request =
-      "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+      absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   (void)write(fd, request.data(), request.size());
   std::string response;
   char buf[65536];

@@ -1,0 +1,230 @@
+#include "services/cli/args.h"
+
+#include <algorithm>
+
+#include "services/cli/text.h"
+#include "services/cli/values.h"
+
+namespace orderwatch::cli {
+namespace {
+
+struct RawOption {
+  std::string name;
+  std::string value;
+};
+
+// Splits the arguments into option words and other words. The first problem found is kept in
+// *error; scanning goes on so that --help anywhere still wins.
+void Scan(const std::vector<std::string>& args, std::vector<std::string>* words,
+          std::vector<RawOption>* options, bool* help, std::string* error) {
+  auto fail = [&](std::string message) {
+    if (error->empty()) *error = std::move(message);
+  };
+  bool options_ended = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (options_ended) {
+      words->push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_ended = true;
+      continue;
+    }
+    if (arg == "-h") {
+      *help = true;
+      continue;
+    }
+    if (arg.size() < 2 || arg[0] != '-') {
+      words->push_back(arg);
+      continue;
+    }
+    if (arg[1] != '-') {
+      fail(Cat("unknown option ", arg));
+      continue;
+    }
+    const size_t eq = arg.find('=');
+    std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    if (!IsKnownOption(name)) {
+      fail(Cat("unknown option --", name));
+      continue;
+    }
+    if (name == "help") {
+      *help = true;
+      continue;
+    }
+    std::string value;
+    if (OptionTakesValue(name)) {
+      if (eq != std::string::npos) {
+        value = arg.substr(eq + 1);
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        fail(Cat("--", name, " needs a value"));
+        continue;
+      }
+    } else if (eq != std::string::npos) {
+      fail(Cat("--", name, " takes no value"));
+      continue;
+    }
+    options->push_back({std::move(name), std::move(value)});
+  }
+}
+
+std::optional<std::string> NonEmptyEnv(const EnvLookup& env, std::string_view name) {
+  if (!env) return std::nullopt;
+  std::optional<std::string> value = env(name);
+  if (value.has_value() && value->empty()) return std::nullopt;
+  return value;
+}
+
+// Fills the global options from the command line, then the environment. Returns an error message.
+std::string ResolveGlobals(const std::vector<RawOption>& options, const EnvLookup& env,
+                           GlobalOptions* global) {
+  struct Text {
+    std::string_view option;
+    std::string_view env;
+    std::string* target;
+  };
+  const Text texts[] = {{"addr", "ORDERWATCH_ADDR", &global->addr},
+                        {"token", "ORDERWATCH_TOKEN", &global->token},
+                        {"shop", "ORDERWATCH_SHOP", &global->shop},
+                        {"agent", "ORDERWATCH_AGENT", &global->agent},
+                        {"role", "ORDERWATCH_ROLE", &global->role}};
+  for (const Text& t : texts) {
+    if (std::optional<std::string> value = NonEmptyEnv(env, t.env)) *t.target = *value;
+  }
+  for (const RawOption& o : options) {
+    if (!IsGlobalOption(o.name)) continue;
+    if (o.name == "json") {
+      global->json = true;
+      continue;
+    }
+    if (o.name == "timeout") {
+      absl::StatusOr<absl::Duration> timeout = ParseTimeout(o.value);
+      if (!timeout.ok()) return std::string(timeout.status().message());
+      global->timeout = *timeout;
+      continue;
+    }
+    for (const Text& t : texts) {
+      if (o.name == t.option) *t.target = o.value;
+    }
+  }
+  if (global->addr.empty()) return "--addr must not be empty";
+  return "";
+}
+
+std::string CheckCommandOptions(const CommandSpec& command, const std::vector<RawOption>& options) {
+  auto contains = [](const std::vector<std::string_view>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  std::vector<std::string_view> seen;
+  for (const RawOption& o : options) {
+    if (IsGlobalOption(o.name)) {
+      if (o.name != "json" && contains(seen, o.name)) return Cat("--", o.name, " given twice");
+      seen.push_back(o.name);
+      continue;
+    }
+    if (!contains(command.options, o.name)) {
+      return Cat(command.group, " ", command.name, " does not take --", o.name);
+    }
+    if (!contains(command.repeatable, o.name) && contains(seen, o.name)) {
+      return Cat("--", o.name, " given twice");
+    }
+    seen.push_back(o.name);
+  }
+  return "";
+}
+
+ParseOutcome Usage(std::string topic, std::string error) {
+  ParseOutcome out;
+  out.kind = ParseOutcome::Kind::kUsageError;
+  out.topic = std::move(topic);
+  out.error = std::move(error);
+  return out;
+}
+
+ParseOutcome Help(std::string topic) {
+  ParseOutcome out;
+  out.kind = ParseOutcome::Kind::kHelp;
+  out.topic = std::move(topic);
+  return out;
+}
+
+}  // namespace
+
+bool Invocation::Has(std::string_view name) const { return Find(name) != nullptr; }
+
+const std::string* Invocation::Find(std::string_view name) const {
+  for (const auto& [option, value] : options) {
+    if (option == name) return &value;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Invocation::All(std::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& [option, value] : options) {
+    if (option == name) values.push_back(value);
+  }
+  return values;
+}
+
+ParseOutcome ParseCommandLine(const std::vector<std::string>& args, const EnvLookup& env) {
+  std::vector<std::string> words;
+  std::vector<RawOption> options;
+  bool help = false;
+  std::string error;
+  Scan(args, &words, &options, &help, &error);
+
+  if (!words.empty() && words[0] == "help") {
+    help = true;
+    words.erase(words.begin());
+  }
+  if (words.empty()) {
+    if (help) return Help("");
+    return Usage("", error);  // no command: usage, or the option error
+  }
+  const std::string& group = words[0];
+  if (!IsGroup(group)) {
+    if (help) return Help("");
+    return Usage("", Cat("unknown command \"", group, "\"; use remark or event"));
+  }
+  if (words.size() < 2) {
+    if (help) return Help(group);
+    return Usage(group, error);
+  }
+  const CommandSpec* command = FindCommand(group, words[1]);
+  if (command == nullptr) {
+    if (help) return Help(group);
+    return Usage(group, Cat("unknown command \"", group, " ", words[1], "\""));
+  }
+  std::string topic = Cat(group, " ", words[1]);
+  if (help) return Help(topic);
+  if (!error.empty()) return Usage(topic, error);
+  if (error = CheckCommandOptions(*command, options); !error.empty()) return Usage(topic, error);
+
+  ParseOutcome out;
+  out.kind = ParseOutcome::Kind::kRun;
+  out.topic = topic;
+  Invocation& inv = out.invocation;
+  inv.command = command;
+  inv.args.assign(words.begin() + 2, words.end());
+  const int count = static_cast<int>(inv.args.size());
+  if (count < command->min_args) return Usage(topic, "missing ORDER_ID");
+  if (command->max_args >= 0 && count > command->max_args) {
+    return Usage(topic, Cat("unexpected argument \"", inv.args[command->max_args], "\""));
+  }
+  for (const std::string& arg : inv.args) {
+    if (arg.empty()) return Usage(topic, "ORDER_ID must not be empty");
+  }
+  for (const RawOption& o : options) {
+    if (!IsGlobalOption(o.name)) inv.options.emplace_back(o.name, o.value);
+  }
+  if (error = ResolveGlobals(options, env, &inv.global); !error.empty()) {
+    return Usage(topic, error);
+  }
+  return out;
+}
+
+}  // namespace orderwatch::cli

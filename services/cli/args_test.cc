@@ -1,0 +1,165 @@
+#include "services/cli/args.h"
+
+#include <map>
+
+#include "gtest/gtest.h"
+
+namespace orderwatch::cli {
+namespace {
+
+using Kind = ParseOutcome::Kind;
+
+EnvLookup Env(std::map<std::string, std::string> vars = {}) {
+  return [vars](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+ParseOutcome Parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  return ParseCommandLine(args, Env(std::move(env)));
+}
+
+TEST(ParseCommandLine, NoArgumentsIsUsageWithoutMessage) {
+  const ParseOutcome p = Parse({});
+  EXPECT_EQ(p.kind, Kind::kUsageError);
+  EXPECT_EQ(p.error, "");
+  EXPECT_EQ(p.topic, "");
+}
+
+TEST(ParseCommandLine, GroupWithoutCommandIsUsageOfGroup) {
+  const ParseOutcome p = Parse({"remark"});
+  EXPECT_EQ(p.kind, Kind::kUsageError);
+  EXPECT_EQ(p.error, "");
+  EXPECT_EQ(p.topic, "remark");
+}
+
+TEST(ParseCommandLine, HelpAtEveryLevel) {
+  EXPECT_EQ(Parse({"--help"}).kind, Kind::kHelp);
+  EXPECT_EQ(Parse({"-h"}).topic, "");
+  EXPECT_EQ(Parse({"remark", "--help"}).topic, "remark");
+  EXPECT_EQ(Parse({"event", "-h"}).topic, "event");
+  const ParseOutcome p = Parse({"remark", "set", "--help"});
+  EXPECT_EQ(p.kind, Kind::kHelp);
+  EXPECT_EQ(p.topic, "remark set");
+  EXPECT_EQ(Parse({"help", "remark", "legend-set"}).topic, "remark legend-set");
+  // --help wins over other mistakes on the same line.
+  const ParseOutcome q = Parse({"remark", "set", "1", "--bogus", "--help"});
+  EXPECT_EQ(q.kind, Kind::kHelp);
+  EXPECT_EQ(q.topic, "remark set");
+}
+
+TEST(ParseCommandLine, GlobalOptionsBeforeAndAfterTheCommand) {
+  const ParseOutcome p = Parse(
+      {"--addr", "10.0.0.1:6000", "remark", "get", "1001", "--json", "--timeout=2.5", "1002"});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  const Invocation& inv = p.invocation;
+  EXPECT_EQ(inv.command->group, "remark");
+  EXPECT_EQ(inv.command->name, "get");
+  EXPECT_EQ(inv.args, (std::vector<std::string>{"1001", "1002"}));
+  EXPECT_EQ(inv.global.addr, "10.0.0.1:6000");
+  EXPECT_TRUE(inv.global.json);
+  EXPECT_EQ(inv.global.timeout, absl::Milliseconds(2500));
+  EXPECT_TRUE(inv.options.empty());  // global options are not command options
+}
+
+TEST(ParseCommandLine, Defaults) {
+  const ParseOutcome p = Parse({"remark", "counts"});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  EXPECT_EQ(p.invocation.global.addr, "127.0.0.1:50051");
+  EXPECT_EQ(p.invocation.global.role, "agent");
+  EXPECT_EQ(p.invocation.global.token, "");
+  EXPECT_EQ(p.invocation.global.timeout, absl::Seconds(5));
+  EXPECT_FALSE(p.invocation.global.json);
+}
+
+TEST(ParseCommandLine, EnvironmentFillsGlobalsAndFlagsOverrideIt) {
+  const ParseOutcome p = Parse({"remark", "counts", "--addr", "flag:1", "--role", "lead"},
+                               {{"ORDERWATCH_ADDR", "env:1"},
+                                {"ORDERWATCH_TOKEN", "tok"},
+                                {"ORDERWATCH_SHOP", "shop1"},
+                                {"ORDERWATCH_AGENT", "alice"},
+                                {"ORDERWATCH_ROLE", "supervisor"}});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  EXPECT_EQ(p.invocation.global.addr, "flag:1");
+  EXPECT_EQ(p.invocation.global.token, "tok");
+  EXPECT_EQ(p.invocation.global.shop, "shop1");
+  EXPECT_EQ(p.invocation.global.agent, "alice");
+  EXPECT_EQ(p.invocation.global.role, "lead");
+}
+
+TEST(ParseCommandLine, EmptyEnvironmentVariableIsUnset) {
+  const ParseOutcome p = Parse({"remark", "counts"}, {{"ORDERWATCH_ROLE", ""}});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  EXPECT_EQ(p.invocation.global.role, "agent");
+}
+
+TEST(ParseCommandLine, CommandOptionsKeepTheirOrder) {
+  const ParseOutcome p = Parse({"remark", "legend-set", "--flag", "red", "--meaning=特殊处理",
+                                "--flag", "green", "--meaning", "可退款"});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  const Invocation& inv = p.invocation;
+  ASSERT_EQ(inv.options.size(), 4u);
+  EXPECT_EQ(inv.options[1], (std::pair<std::string, std::string>{"meaning", "特殊处理"}));
+  EXPECT_EQ(inv.All("flag"), (std::vector<std::string>{"red", "green"}));
+  EXPECT_TRUE(inv.Has("meaning"));
+  EXPECT_EQ(inv.Find("request-id"), nullptr);
+}
+
+TEST(ParseCommandLine, DoubleDashEndsOptions) {
+  const ParseOutcome p = Parse({"remark", "get", "--", "--odd-id"});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  EXPECT_EQ(p.invocation.args, (std::vector<std::string>{"--odd-id"}));
+}
+
+TEST(ParseCommandLine, ValueMayStartWithDash) {
+  const ParseOutcome p = Parse(
+      {"remark", "set", "1", "--version", "3", "--flag", "red", "--text", "-- not an option"});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  EXPECT_EQ(*p.invocation.Find("text"), "-- not an option");
+}
+
+struct BadLine {
+  std::vector<std::string> args;
+  std::string topic;
+  std::string error_part;
+};
+
+class BadCommandLine : public testing::TestWithParam<BadLine> {};
+
+TEST_P(BadCommandLine, IsUsageError) {
+  const ParseOutcome p = Parse(GetParam().args);
+  EXPECT_EQ(p.kind, Kind::kUsageError);
+  EXPECT_EQ(p.topic, GetParam().topic);
+  EXPECT_NE(p.error.find(GetParam().error_part), std::string::npos) << p.error;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Errors, BadCommandLine,
+    testing::Values(
+        BadLine{{"remark", "get", "1", "--bogus"}, "remark get", "unknown option --bogus"},
+        BadLine{{"remark", "get", "1", "-x"}, "remark get", "unknown option -x"},
+        BadLine{{"remark", "get", "1", "--version", "3"},
+                "remark get",
+                "remark get does not take --version"},
+        BadLine{{"remark", "set", "1", "--version"}, "remark set", "--version needs a value"},
+        BadLine{{"remark", "get"}, "remark get", "missing ORDER_ID"},
+        BadLine{{"remark", "get", ""}, "remark get", "must not be empty"},
+        BadLine{{"remark", "clear", "1", "2"}, "remark clear", "unexpected argument \"2\""},
+        BadLine{{"remark", "counts", "extra"}, "remark counts", "unexpected argument"},
+        BadLine{{"remark", "frob"}, "remark", "unknown command \"remark frob\""},
+        BadLine{{"orders", "get"}, "", "unknown command \"orders\""},
+        BadLine{{"remark", "counts", "--json=yes"}, "remark counts", "--json takes no value"},
+        BadLine{{"remark", "counts", "--timeout", "0"}, "remark counts", "--timeout"},
+        BadLine{{"remark", "counts", "--timeout", "soon"}, "remark counts", "--timeout"},
+        BadLine{{"remark", "counts", "--addr", ""}, "remark counts", "--addr"},
+        BadLine{{"remark", "counts", "--addr", "a", "--addr", "b"},
+                "remark counts",
+                "--addr given twice"},
+        BadLine{{"remark", "set", "1", "--flag", "red", "--flag", "blue"},
+                "remark set",
+                "--flag given twice"}));
+
+}  // namespace
+}  // namespace orderwatch::cli

@@ -1,0 +1,17 @@
+// Runs one parsed command against the server: build the request, call, print. Each returns the
+// process exit code (see exit_codes.h).
+#pragma once
+
+#include <ostream>
+
+#include "services/cli/args.h"
+#include "services/cli/connection.h"
+
+namespace orderwatch::cli {
+
+int RunRemarkCommand(const Invocation& inv, Connection& connection, std::ostream& out,
+                     std::ostream& err);
+int RunEventCommand(const Invocation& inv, Connection& connection, std::ostream& out,
+                    std::ostream& err);
+
+}  // namespace orderwatch::cli

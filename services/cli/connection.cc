@@ -1,0 +1,51 @@
+#include "services/cli/connection.h"
+
+#include <chrono>
+
+#include "services/cli/text.h"
+
+namespace orderwatch::cli {
+
+std::vector<std::pair<std::string, std::string>> CallMetadata(const GlobalOptions& options) {
+  std::vector<std::pair<std::string, std::string>> metadata;
+  if (!options.token.empty()) {
+    metadata.emplace_back("authorization", Cat("Bearer ", options.token));
+    return metadata;
+  }
+  if (!options.shop.empty()) metadata.emplace_back("x-orderwatch-shop", options.shop);
+  if (!options.agent.empty()) metadata.emplace_back("x-orderwatch-agent", options.agent);
+  if (!options.role.empty()) metadata.emplace_back("x-orderwatch-role", options.role);
+  return metadata;
+}
+
+absl::Status CheckCallMetadata(const GlobalOptions& options) {
+  const std::pair<std::string_view, const std::string*> values[] = {{"token", &options.token},
+                                                                    {"shop", &options.shop},
+                                                                    {"agent", &options.agent},
+                                                                    {"role", &options.role}};
+  for (const auto& [name, value] : values) {
+    for (const char c : *value) {
+      if (c < 0x20 || c > 0x7e) {
+        return absl::InvalidArgumentError(
+            Cat("--", name, ": only printable ASCII can be sent as gRPC metadata"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+Connection::Connection(const GlobalOptions& options)
+    : options_(options),
+      channel_(grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials())),
+      remarks_(v1::Remarks::NewStub(channel_)),
+      events_(v1::OrderEvents::NewStub(channel_)) {}
+
+std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        absl::ToChronoMicroseconds(options_.timeout));
+  for (const auto& [key, value] : CallMetadata(options_)) context->AddMetadata(key, value);
+  return context;
+}
+
+}  // namespace orderwatch::cli

@@ -1,0 +1,43 @@
+// The channel to orderwatch-server and the per-call context: deadline and identity metadata.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "grpcpp/grpcpp.h"
+#include "orderwatch/v1/order_events.grpc.pb.h"
+#include "orderwatch/v1/remarks.grpc.pb.h"
+#include "services/cli/args.h"
+
+namespace orderwatch::cli {
+
+// The metadata sent with every call: "authorization: Bearer TOKEN" when there is a token,
+// otherwise the development identity headers x-orderwatch-shop/-agent/-role (those not empty).
+std::vector<std::pair<std::string, std::string>> CallMetadata(const GlobalOptions& options);
+
+// gRPC metadata values must be printable ASCII; a usage error otherwise.
+absl::Status CheckCallMetadata(const GlobalOptions& options);
+
+class Connection {
+ public:
+  // Insecure channel credentials for now. The channel connects lazily, on the first call.
+  explicit Connection(const GlobalOptions& options);
+
+  // A context for one call: deadline now + --timeout, and the identity metadata.
+  std::unique_ptr<grpc::ClientContext> NewContext() const;
+
+  v1::Remarks::Stub& remarks() { return *remarks_; }
+  v1::OrderEvents::Stub& events() { return *events_; }
+  const GlobalOptions& options() const { return options_; }
+
+ private:
+  GlobalOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Remarks::Stub> remarks_;
+  std::unique_ptr<v1::OrderEvents::Stub> events_;
+};
+
+}  // namespace orderwatch::cli

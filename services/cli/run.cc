@@ -1,0 +1,35 @@
+#include "services/cli/run.h"
+
+#include "services/cli/commands.h"
+#include "services/cli/connection.h"
+#include "services/cli/exit_codes.h"
+#include "services/cli/usage.h"
+
+namespace orderwatch::cli {
+
+int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
+        std::ostream& err) {
+  const ParseOutcome parsed = ParseCommandLine(args, env);
+  switch (parsed.kind) {
+    case ParseOutcome::Kind::kHelp:
+      out << HelpText(parsed.topic);
+      return kExitOk;
+    case ParseOutcome::Kind::kUsageError:
+      if (parsed.error.empty()) {
+        err << HelpText(parsed.topic);
+        return kExitUsage;
+      }
+      return ReportUsageError(parsed.error, parsed.topic, err);
+    case ParseOutcome::Kind::kRun:
+      break;
+  }
+  const Invocation& inv = parsed.invocation;
+  if (absl::Status s = CheckCallMetadata(inv.global); !s.ok()) {
+    return ReportUsageError(std::string(s.message()), parsed.topic, err);
+  }
+  Connection connection(inv.global);
+  if (inv.command->group == "remark") return RunRemarkCommand(inv, connection, out, err);
+  return RunEventCommand(inv, connection, out, err);
+}
+
+}  // namespace orderwatch::cli

@@ -1,0 +1,333 @@
+#include "services/cli/usage.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "services/cli/text.h"
+
+namespace orderwatch::cli {
+namespace {
+
+constexpr std::string_view kGlobalOptions[] = {"addr", "token",   "shop", "agent",
+                                               "role", "timeout", "json", "help"};
+constexpr std::string_view kBooleanOptions[] = {"json", "help", "all", "flash-sale"};
+
+constexpr std::string_view kGlobalHelp = R"(Global options (before or after the command):
+  --addr HOST:PORT   server address (env ORDERWATCH_ADDR; default 127.0.0.1:50051)
+  --token TOKEN      send "authorization: Bearer TOKEN" (env ORDERWATCH_TOKEN)
+  --shop ID          without a token, development identity sent as x-orderwatch-shop
+                     (env ORDERWATCH_SHOP)
+  --agent ID         ... as x-orderwatch-agent (env ORDERWATCH_AGENT)
+  --role ROLE        ... as x-orderwatch-role (env ORDERWATCH_ROLE; default agent)
+  --timeout SECONDS  deadline of each call (default 5; fractions allowed)
+  --json             print the response message as JSON (proto field names, all fields)
+  -h, --help         this help; also after any command, e.g. orderwatch remark set --help
+  Options take their value as "--name VALUE" or "--name=VALUE"; "--" ends the options.
+)";
+
+constexpr std::string_view kValuesHelp = R"(Values:
+  FLAG      none (grey), red, yellow, green, blue, purple; 灰 红 黄 绿 蓝 紫; or 0-5
+            (orderwatch numbers flags as Taobao/JD do: 0 none, 1 red ... 5 purple)
+  PLATFORM  taobao (also tmall, jd), pinduoduo (pdd), douyin, xiaohongshu (xhs)
+  TIME      milliseconds since the Unix epoch, "now", "now+30m", "now-2h" or RFC 3339
+            (2026-11-11T00:00:00+08:00)
+)";
+
+constexpr std::string_view kExitHelp = R"(Exit codes:
+  0  success
+  1  any other error (e.g. INVALID_ARGUMENT from the server)
+  2  usage error: unknown or missing option or argument
+  3  NOT_FOUND
+  4  conflict: ABORTED (stale --version: re-read with "remark get", retry with its version)
+     or FAILED_PRECONDITION
+  5  server unreachable: UNAVAILABLE or DEADLINE_EXCEEDED
+  6  UNAUTHENTICATED or PERMISSION_DENIED
+  Errors are printed to stderr as "orderwatch: CODE: message".
+)";
+
+std::vector<CommandSpec> BuildCommands() {
+  std::vector<CommandSpec> c;
+  c.push_back({"remark",
+               "get",
+               "ORDER_ID [ORDER_ID...] [--numbering PLATFORM]",
+               "show the remark of one or more orders",
+               R"(Shows flag, memo, version and who changed it last. Several ids are read in one
+batch call (at most 500), results in the order given.
+  --numbering PLATFORM  also show the flag in that platform's numbering
+Example:
+  orderwatch remark get 1001 1002 --numbering douyin
+)",
+               1,
+               -1,
+               {"numbering"},
+               {}});
+  c.push_back(
+      {"remark",
+       "set",
+       "ORDER_ID --version N (--flag FLAG | --platform PLATFORM --platform-flag N) "
+       "[--text TEXT] [--request-id ID]",
+       "replace flag and memo, if the remark is still at version N",
+       R"(Replaces flag and memo text whole. The change is made only if the remark is still at
+--version (compare-and-set); otherwise it fails with ABORTED (exit 4): re-read it with
+"orderwatch remark get ORDER_ID" and retry with the version shown.
+  --version N           expected current version; 0 when the order has no remark yet (required)
+  --flag FLAG           the new flag (required unless --platform-flag is given)
+  --platform PLATFORM   with --platform-flag: give the flag in a platform's numbering
+  --platform-flag N     the flag's number in that platform's numbering
+  --text TEXT           the new memo, at most 1000 bytes (default: empty)
+  --request-id ID       idempotency id; a retry with the same id returns the first result
+                        (default: a random 16-hex-digit id)
+Example:
+  orderwatch remark set 1001 --version 3 --flag purple --text "已催付 alice/2026-11-11"
+)",
+       1,
+       1,
+       {"version", "flag", "text", "platform", "platform-flag", "request-id"},
+       {}});
+  c.push_back({"remark",
+               "append",
+               "ORDER_ID --reason TEXT [--flag FLAG] [--version N] "
+               "[--request-id ID]",
+               "append a line \"reason agent/date\" to the memo",
+               R"(Appends a line to the memo; the server adds the agent and the date.
+  --reason TEXT         the line's reason (required)
+  --flag FLAG           also set the flag
+  --platform PLATFORM   with --platform-flag: give the flag in a platform's numbering
+  --platform-flag N     the flag's number in that platform's numbering
+  --version N           fail with ABORTED unless the remark is at this version
+  --request-id ID       idempotency id (default: a random 16-hex-digit id)
+Example:
+  orderwatch remark append 1001 --reason 已催付 --flag purple
+)",
+               1,
+               1,
+               {"reason", "flag", "platform", "platform-flag", "version", "request-id"},
+               {}});
+  c.push_back({"remark",
+               "clear",
+               "ORDER_ID [--version N] [--request-id ID]",
+               "clear flag and memo",
+               R"(Clears the flag and the memo; the history keeps what was there.
+  --version N           fail with ABORTED unless the remark is at this version
+  --request-id ID       idempotency id (default: a random 16-hex-digit id)
+Example:
+  orderwatch remark clear 1001 --version 4
+)",
+               1,
+               1,
+               {"version", "request-id"},
+               {}});
+  c.push_back({"remark",
+               "history",
+               "ORDER_ID [--page-size N] [--page-token T] [--all]",
+               "every change of a remark, newest first",
+               R"(One line per change: version, time, who, source, operation, flag before->after and
+the memo after the change.
+  --page-size N         changes per page (server default 20, at most 200)
+  --page-token T        continue where the previous page ended
+  --all                 follow the pages to the end
+Example:
+  orderwatch remark history 1001 --all
+)",
+               1,
+               1,
+               {"page-size", "page-token", "all"},
+               {}});
+  c.push_back({"remark",
+               "list",
+               "--flag FLAG [--page-size N] [--page-token T]",
+               "the shop's orders carrying a flag, most recently changed first",
+               R"(  --flag FLAG           the colour to list (required; not none)
+  --page-size N         orders per page (server default 50, at most 500)
+  --page-token T        continue where the previous page ended
+Example:
+  orderwatch remark list --flag red --page-size 100
+)",
+               0,
+               0,
+               {"flag", "page-size", "page-token"},
+               {}});
+  c.push_back({"remark",
+               "counts",
+               "",
+               "how many of the shop's orders carry each flag",
+               R"(Example:
+  orderwatch remark counts
+)",
+               0,
+               0,
+               {},
+               {}});
+  c.push_back({"remark",
+               "legend",
+               "",
+               "what each colour means in this shop",
+               R"(Example:
+  orderwatch remark legend
+)",
+               0,
+               0,
+               {},
+               {}});
+  c.push_back({"remark",
+               "legend-set",
+               "--flag FLAG --meaning TEXT [--flag FLAG --meaning TEXT...]",
+               "change what colours mean in this shop",
+               R"(Each --flag is paired with the --meaning that follows it. Colours given replace
+their meaning; the others keep theirs.
+  --flag FLAG           a colour (not none)
+  --meaning TEXT        what it means
+  --request-id ID       idempotency id (default: a random 16-hex-digit id)
+Example:
+  orderwatch remark legend-set --flag red --meaning 特殊处理 --flag green --meaning 可退款
+)",
+               0,
+               0,
+               {"flag", "meaning", "request-id"},
+               {"flag", "meaning"}});
+  c.push_back({"event",
+               "record",
+               "ORDER_ID --type TYPE [--event-id ID] [--at TIME] [...]",
+               "report an order event (as a storefront would)",
+               R"(Records one event; events are idempotent by --event-id. Prints the order after it.
+  --type TYPE           created, paid, closed, shipped, refund-requested, refunded,
+                        modified or urged (buyer urged shipment) (required)
+  --event-id ID         unique per order; repeat it to retry (default: a random id, printed)
+  --at TIME             when it happened on the platform (default now)
+For --type created:
+  --amount-fen N        amount in minor units (fen)
+  --currency CODE       ISO 4217 (default CNY)
+  --buyer ID            buyer id
+  --phone-hash H        salted hash of the buyer's phone (never the phone itself)
+  --items TEXT          item summary, at most 256 bytes
+  --created TIME        when the order was placed (default: --at)
+  --auto-close TIME     when the platform closes it if still unpaid
+  --ship-by TIME        promised ship-by time
+  --flash-sale          a flash-sale order
+For --type closed and refund-requested:  --reason TEXT
+For --type shipped:   --carrier NAME  --tracking-no NO
+For --type refunded:  --amount-fen N
+For --type modified:  --what TEXT (e.g. address, items)
+Example:
+  orderwatch event record 1001 --type created --amount-fen 19900 --buyer b-77 \
+      --items "连衣裙 x1" --auto-close now+30m --ship-by now+48h --flash-sale
+  orderwatch event record 1001 --type paid
+)",
+               1,
+               1,
+               {"type", "event-id", "at", "amount-fen", "currency", "buyer", "phone-hash", "items",
+                "created", "auto-close", "ship-by", "flash-sale", "reason", "carrier",
+                "tracking-no", "what"},
+               {}});
+  c.push_back({"event",
+               "get",
+               "ORDER_ID",
+               "the order's state as orderwatch holds it",
+               R"(Example:
+  orderwatch event get 1001
+)",
+               1,
+               1,
+               {},
+               {}});
+  return c;
+}
+
+template <typename Range>
+bool Contains(const Range& range, std::string_view name) {
+  return std::find(std::begin(range), std::end(range), name) != std::end(range);
+}
+
+std::string CommandLine(const CommandSpec& c) {
+  std::string line = Cat(c.group, " ", c.name);
+  if (!c.synopsis.empty()) Append(&line, " ", c.synopsis);
+  return line;
+}
+
+std::string GroupHelp(std::string_view group) {
+  std::string out =
+      Cat("Usage: orderwatch ", group, " COMMAND [ARGS] [OPTIONS]\n\n", "Commands:\n");
+  for (const auto& c : Commands()) {
+    if (c.group != group) continue;
+    Append(&out, "  ", CommandLine(c), "\n      ", c.summary, "\n");
+  }
+  Append(&out, "\nExamples:\n");
+  for (const auto& c : Commands()) {
+    if (c.group != group) continue;
+    const size_t at = c.details.find("Example:\n");
+    if (at == std::string_view::npos) continue;
+    // The first example, with its continuation lines.
+    std::string_view rest = c.details.substr(at + 9);
+    while (!rest.empty()) {
+      const std::string_view line = rest.substr(0, rest.find('\n') + 1);
+      Append(&out, line);
+      rest.remove_prefix(line.size());
+      if (line.size() < 2 || line[line.size() - 2] != '\\') break;
+    }
+  }
+  Append(&out, "\nRun \"orderwatch ", group,
+         " COMMAND --help\" for a command's options and an example.\n\n", kGlobalHelp, "\n",
+         kExitHelp);
+  return out;
+}
+
+std::string CommandHelp(const CommandSpec& c) {
+  return Cat("Usage: orderwatch ", CommandLine(c), "\n\n", c.summary, ".\n\n", c.details, "\n",
+             kValuesHelp, "\n", kGlobalHelp, "\n", kExitHelp);
+}
+
+std::string TopHelp() {
+  std::string out =
+      "orderwatch - the agents' client for orderwatch: order remarks (备注), flags (旗帜) and "
+      "order events\n\nUsage: orderwatch [GLOBAL OPTIONS] COMMAND [ARGS] [OPTIONS]\n\n"
+      "Commands:\n";
+  for (const auto& c : Commands()) {
+    Append(&out, absl::StrFormat("  %-20s %s\n", Cat(c.group, " ", c.name), Absl(c.summary)));
+  }
+  Append(&out,
+         "\nRun \"orderwatch GROUP COMMAND --help\" for a command's options and an "
+         "example,\ne.g. orderwatch remark set --help.\n\n",
+         kGlobalHelp, "\n", kValuesHelp, "\n", kExitHelp,
+         "\nExample:\n  ORDERWATCH_SHOP=shop1 ORDERWATCH_AGENT=alice orderwatch remark get "
+         "1001\n");
+  return out;
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& Commands() {
+  static const std::vector<CommandSpec>* const commands =
+      new std::vector<CommandSpec>(BuildCommands());
+  return *commands;
+}
+
+const CommandSpec* FindCommand(std::string_view group, std::string_view name) {
+  for (const auto& c : Commands()) {
+    if (c.group == group && c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+bool IsGroup(std::string_view group) { return group == "remark" || group == "event"; }
+
+bool IsGlobalOption(std::string_view name) { return Contains(kGlobalOptions, name); }
+
+bool IsKnownOption(std::string_view name) {
+  if (IsGlobalOption(name)) return true;
+  for (const auto& c : Commands()) {
+    if (Contains(c.options, name)) return true;
+  }
+  return false;
+}
+
+bool OptionTakesValue(std::string_view name) { return !Contains(kBooleanOptions, name); }
+
+std::string HelpText(std::string_view topic) {
+  if (topic.empty()) return TopHelp();
+  const size_t space = topic.find(' ');
+  if (space == std::string_view::npos) return GroupHelp(topic);
+  const CommandSpec* c = FindCommand(topic.substr(0, space), topic.substr(space + 1));
+  return c != nullptr ? CommandHelp(*c) : TopHelp();
+}
+
+}  // namespace orderwatch::cli
