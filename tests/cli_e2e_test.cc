@@ -17,16 +17,8 @@ struct CliRun {
   std::string out;  // stdout and stderr
 };
 
-class CliE2ETest : public ::testing::Test {
+class CliE2ETest : public testing::ServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    redis_ = new RedisServer();
-    server_ = new TestServer(*redis_);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete redis_;
-  }
 
   static CliRun Cli(const std::string& args, const std::string& role = "agent",
                  const std::string& addr = "") {
@@ -41,11 +33,7 @@ class CliE2ETest : public ::testing::Test {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
   }
 
-  static RedisServer* redis_;
-  static TestServer* server_;
 };
-RedisServer* CliE2ETest::redis_ = nullptr;
-TestServer* CliE2ETest::server_ = nullptr;
 
 TEST_F(CliE2ETest, RecordSetAppendGetHistory) {
   auto r = Cli("event record K1 --type created --amount-fen 9900 --buyer b1 --items 'cup x1'",

@@ -12,16 +12,8 @@ using testing::TestServer;
 
 constexpr int64_t kT0 = 1762790400000;  // 2025-11-11 00:00 +08:00... an event time
 
-class OrderEventsE2ETest : public ::testing::Test {
+class OrderEventsE2ETest : public testing::ServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    redis_ = new RedisServer();
-    server_ = new TestServer(*redis_);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete redis_;
-  }
 
   static v1::OrderEvent Event(const std::string& id, const std::string& order, int64_t at) {
     v1::OrderEvent e;
@@ -52,11 +44,7 @@ class OrderEventsE2ETest : public ::testing::Test {
   }
   static Caller Storefront() { return Caller{"shop1", "web", "storefront"}; }
 
-  static RedisServer* redis_;
-  static TestServer* server_;
 };
-RedisServer* OrderEventsE2ETest::redis_ = nullptr;
-TestServer* OrderEventsE2ETest::server_ = nullptr;
 
 TEST_F(OrderEventsE2ETest, CreatedThenPaidAndRetriesAreIdempotent) {
   v1::RecordEventResponse r;

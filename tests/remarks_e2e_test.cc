@@ -15,16 +15,8 @@ using testing::Caller;
 using testing::RedisServer;
 using testing::TestServer;
 
-class RemarksE2ETest : public ::testing::Test {
+class RemarksE2ETest : public testing::ServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    redis_ = new RedisServer();
-    server_ = new TestServer(*redis_);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete redis_;
-  }
 
   static std::string NextRequestId() {
     static std::atomic<int> n{0};
@@ -51,11 +43,7 @@ class RemarksE2ETest : public ::testing::Test {
     return out;
   }
 
-  static RedisServer* redis_;
-  static TestServer* server_;
 };
-RedisServer* RemarksE2ETest::redis_ = nullptr;
-TestServer* RemarksE2ETest::server_ = nullptr;
 
 TEST_F(RemarksE2ETest, SetGetAndVersionCompareAndSet) {
   EXPECT_EQ(Get("R1").version(), 0);
@@ -179,7 +167,8 @@ TEST_F(RemarksE2ETest, BadInputIsInvalidArgumentNamingTheField) {
   v1::Remark r;
   auto expect_invalid = [](const grpc::Status& s, const std::string& field) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
-    EXPECT_EQ(s.error_message().substr(0, field.size() + 1), field + ":") << s.error_message();
+    EXPECT_EQ(s.error_message().substr(0, field.size() + 1), absl::StrCat(field, ":"))
+        << s.error_message();
   };
   expect_invalid(Set("BAD1", 0, static_cast<v1::Flag>(7), "", &r), "flag");
   // Invalid UTF-8 in a string field is refused by protobuf itself, before any handler runs.

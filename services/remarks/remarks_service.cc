@@ -94,8 +94,8 @@ void RemarksService::ReadRemarks(const std::string& shop, std::vector<std::strin
     commands.push_back(redis::Command::Of(std::move(argv)));
   }
   redis_.RunAll(std::move(commands), deadline,
-                [order_ids = std::move(order_ids),
-                 done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+                [order_ids = std::move(order_ids), done = std::move(done)](
+                    std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
                   std::vector<v1::Remark> out;
                   out.reserve(replies.size());
                   for (size_t i = 0; i < replies.size(); ++i) {
@@ -112,8 +112,7 @@ void RemarksService::Get(const Principal& who, const v1::GetRemarkRequest& reque
   if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
   if (auto s = ValidateNumbering(request); !s.ok()) return done(s);
   ReadRemarks(who.shop, {request.order_id()}, deadline,
-              [request, done = std::move(done)](
-                  absl::StatusOr<std::vector<v1::Remark>> r) mutable {
+              [request, done = std::move(done)](absl::StatusOr<std::vector<v1::Remark>> r) mutable {
                 if (!r.ok()) return done(r.status());
                 v1::Remark remark = std::move(r->front());
                 AddPlatformFlag(request, remark);
@@ -139,90 +138,80 @@ void RemarksService::BatchGet(const Principal& who, const v1::BatchGetRemarksReq
   }
   const bool has_numbering = request.has_numbering();
   const v1::Platform numbering = request.numbering();
-  ReadRemarks(who.shop, std::move(ids), deadline,
-              [has_numbering, numbering, done = std::move(done)](
-                  absl::StatusOr<std::vector<v1::Remark>> r) mutable {
-                if (!r.ok()) return done(r.status());
-                v1::BatchGetRemarksResponse response;
-                for (auto& remark : *r) {
-                  if (has_numbering) {
-                    remark.mutable_platform_flag()->set_platform(numbering);
-                    remark.mutable_platform_flag()->set_value(
-                        FlagToPlatform(numbering, remark.flag()));
-                  }
-                  *response.add_remarks() = std::move(remark);
-                }
-                done(std::move(response));
-              });
+  ReadRemarks(
+      who.shop, std::move(ids), deadline,
+      [has_numbering, numbering,
+       done = std::move(done)](absl::StatusOr<std::vector<v1::Remark>> r) mutable {
+        if (!r.ok()) return done(r.status());
+        v1::BatchGetRemarksResponse response;
+        for (auto& remark : *r) {
+          if (has_numbering) {
+            remark.mutable_platform_flag()->set_platform(numbering);
+            remark.mutable_platform_flag()->set_value(FlagToPlatform(numbering, remark.flag()));
+          }
+          *response.add_remarks() = std::move(remark);
+        }
+        done(std::move(response));
+      });
+}
+
+template <typename Request>
+absl::StatusOr<RemarksService::Write> RemarksService::StartWrite(const Request& request,
+                                                                 const char* op) {
+  if (auto s = ValidateId("request_id", request.request_id()); !s.ok()) return s;
+  if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return s;
+  if (request.has_expected_version() && request.expected_version() < 0) {
+    return InvalidField("expected_version", "must not be negative");
+  }
+  Write w;
+  w.op = op;
+  w.request_id = request.request_id();
+  w.order_id = request.order_id();
+  w.has_expected_version = request.has_expected_version();
+  w.expected_version = request.expected_version();
+  return w;
 }
 
 void RemarksService::Set(const Principal& who, const v1::SetRemarkRequest& request,
                          absl::Time deadline, Done<v1::Remark> done) {
-  if (auto s = ValidateId("request_id", request.request_id()); !s.ok()) return done(s);
-  if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
-  if (!request.has_expected_version()) {
+  auto w = StartWrite(request, "set");
+  if (!w.ok()) return done(w.status());
+  if (!w->has_expected_version) {
     return done(InvalidField("expected_version",
                              "is required (0 when the order has no remark yet); read the remark "
                              "first so that no one else's change is overwritten"));
   }
-  if (request.expected_version() < 0) {
-    return done(InvalidField("expected_version", "must not be negative"));
-  }
   auto flag = FlagOf(request);
   if (!flag.ok()) return done(flag.status());
   if (auto s = ValidateText("text", request.text(), kMaxTextBytes); !s.ok()) return done(s);
-  Write w;
-  w.op = "set";
-  w.request_id = request.request_id();
-  w.order_id = request.order_id();
-  w.has_expected_version = true;
-  w.expected_version = request.expected_version();
-  w.has_flag = true;
-  w.flag = flag->flag;  // FLAG_NONE when neither flag nor platform_flag is given
-  w.text = request.text();
-  RunWrite(who, std::move(w), deadline, std::move(done));
+  w->has_flag = true;
+  w->flag = flag->flag;  // FLAG_NONE when neither flag nor platform_flag is given
+  w->text = request.text();
+  RunWrite(who, *std::move(w), deadline, std::move(done));
 }
 
 void RemarksService::Append(const Principal& who, const v1::AppendRemarkRequest& request,
                             absl::Time deadline, Done<v1::Remark> done) {
-  if (auto s = ValidateId("request_id", request.request_id()); !s.ok()) return done(s);
-  if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
+  auto w = StartWrite(request, "append");
+  if (!w.ok()) return done(w.status());
   if (request.reason().empty()) return done(InvalidField("reason", "is required"));
   if (auto s = ValidateText("reason", request.reason(), kMaxReasonBytes); !s.ok()) return done(s);
   if (request.reason().find_first_of("\r\n") != std::string::npos) {
     return done(InvalidField("reason", "must be one line"));
   }
-  if (request.has_expected_version() && request.expected_version() < 0) {
-    return done(InvalidField("expected_version", "must not be negative"));
-  }
   auto flag = FlagOf(request);
   if (!flag.ok()) return done(flag.status());
-  Write w;
-  w.op = "append";
-  w.request_id = request.request_id();
-  w.order_id = request.order_id();
-  w.has_expected_version = request.has_expected_version();
-  w.expected_version = request.expected_version();
-  w.has_flag = flag->present;
-  w.flag = flag->flag;
-  w.text = AppendedLine(request.reason(), who.agent, absl::Now(), zone_);
-  RunWrite(who, std::move(w), deadline, std::move(done));
+  w->has_flag = flag->present;
+  w->flag = flag->flag;
+  w->text = AppendedLine(request.reason(), who.agent, absl::Now(), zone_);
+  RunWrite(who, *std::move(w), deadline, std::move(done));
 }
 
 void RemarksService::Clear(const Principal& who, const v1::ClearRemarkRequest& request,
                            absl::Time deadline, Done<v1::Remark> done) {
-  if (auto s = ValidateId("request_id", request.request_id()); !s.ok()) return done(s);
-  if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
-  if (request.has_expected_version() && request.expected_version() < 0) {
-    return done(InvalidField("expected_version", "must not be negative"));
-  }
-  Write w;
-  w.op = "clear";
-  w.request_id = request.request_id();
-  w.order_id = request.order_id();
-  w.has_expected_version = request.has_expected_version();
-  w.expected_version = request.expected_version();
-  RunWrite(who, std::move(w), deadline, std::move(done));
+  auto w = StartWrite(request, "clear");
+  if (!w.ok()) return done(w.status());
+  RunWrite(who, *std::move(w), deadline, std::move(done));
 }
 
 void RemarksService::RunWrite(const Principal& who, Write w, absl::Time deadline,
@@ -232,38 +221,38 @@ void RemarksService::RunWrite(const Principal& who, Write w, absl::Time deadline
   std::vector<std::string> keys = {keys_.Order(shop, w.order_id), keys_.History(shop, w.order_id),
                                    keys_.Request(shop, w.order_id, w.request_id)};
   for (int f = 1; f <= 5; ++f) keys.push_back(keys_.FlagIndexOf(shop, w.order_id, f));
-  std::vector<std::string> args = {
-      w.op,
-      w.has_expected_version ? absl::StrCat(w.expected_version) : "",
-      w.has_flag ? absl::StrCat(static_cast<int>(w.flag)) : "",
-      w.text,
-      who.agent,
-      absl::StrCat(static_cast<int>(SourceOf(who))),
-      absl::StrCat(absl::ToUnixMillis(absl::Now())),
-      absl::StrCat(retention_.history_entries),
-      absl::StrCat(absl::ToInt64Milliseconds(retention_.order)),
-      absl::StrCat(absl::ToInt64Milliseconds(retention_.request)),
-      absl::StrCat(kMaxTextBytes),
-      w.order_id};
-  redis_.Run(redis::Command::Eval(write_, std::move(keys), std::move(args)), deadline,
-             [order_id = w.order_id, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               if (!r.ok()) return done(r.status());
-               const auto& e = r->elements;
-               if (r->type != redis::Reply::Type::kArray || e.empty()) {
-                 return done(absl::InternalError("remark_write: unexpected reply"));
-               }
-               if (e[0].str == "aborted") {
-                 return done(absl::AbortedError(absl::StrCat(
-                     "expected_version: the remark of order ", order_id, " is at version ",
-                     e.size() > 1 ? e[1].integer : -1, "; read it again and retry")));
-               }
-               if (e[0].str == "too_long") {
-                 return done(absl::FailedPreconditionError(absl::StrCat(
-                     "reason: appending would make the memo ", e.size() > 1 ? e[1].integer : 0,
-                     " bytes; at most ", kMaxTextBytes, " are allowed")));
-               }
-               done(RemarkFromValues(order_id, e.data() + 1, e.size() - 1));
-             });
+  std::vector<std::string> args = {w.op,
+                                   w.has_expected_version ? absl::StrCat(w.expected_version) : "",
+                                   w.has_flag ? absl::StrCat(static_cast<int>(w.flag)) : "",
+                                   w.text,
+                                   who.agent,
+                                   absl::StrCat(static_cast<int>(SourceOf(who))),
+                                   absl::StrCat(absl::ToUnixMillis(absl::Now())),
+                                   absl::StrCat(retention_.history_entries),
+                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order)),
+                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.request)),
+                                   absl::StrCat(kMaxTextBytes),
+                                   w.order_id};
+  redis_.Run(
+      redis::Command::Eval(write_, std::move(keys), std::move(args)), deadline,
+      [order_id = w.order_id, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+        if (!r.ok()) return done(r.status());
+        const auto& e = r->elements;
+        if (r->type != redis::Reply::Type::kArray || e.empty()) {
+          return done(absl::InternalError("remark_write: unexpected reply"));
+        }
+        if (e[0].str == "aborted") {
+          return done(absl::AbortedError(
+              absl::StrCat("expected_version: the remark of order ", order_id, " is at version ",
+                           e.size() > 1 ? e[1].integer : -1, "; read it again and retry")));
+        }
+        if (e[0].str == "too_long") {
+          return done(absl::FailedPreconditionError(absl::StrCat(
+              "reason: appending would make the memo ", e.size() > 1 ? e[1].integer : 0,
+              " bytes; at most ", kMaxTextBytes, " are allowed")));
+        }
+        done(RemarkFromValues(order_id, e.data() + 1, e.size() - 1));
+      });
 }
 
 void RemarksService::History(const Principal& who, const v1::RemarkHistoryRequest& request,
@@ -278,25 +267,24 @@ void RemarksService::History(const Principal& who, const v1::RemarkHistoryReques
       (!absl::SimpleAtoi(request.page_token(), &before) || before < 1)) {
     return done(InvalidField("page_token", "is not a token this call returned"));
   }
-  redis_.Run(
-      redis::Command::Eval(history_,
-                           {keys_.Order(who.shop, request.order_id()),
-                            keys_.History(who.shop, request.order_id())},
-                           {request.page_token(), absl::StrCat(limit)}),
-      deadline, [limit, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-        if (!r.ok()) return done(r.status());
-        v1::RemarkHistoryResponse response;
-        for (size_t i = 1; i < r->elements.size(); ++i) {
-          auto change = ParseChange(r->elements[i].str);
-          if (!change.ok()) return done(change.status());
-          *response.add_changes() = *std::move(change);
-        }
-        const int n = response.changes_size();
-        if (n == limit && response.changes(n - 1).version() > 1) {
-          response.set_next_page_token(absl::StrCat(response.changes(n - 1).version()));
-        }
-        done(std::move(response));
-      });
+  redis_.Run(redis::Command::Eval(history_,
+                                  {keys_.Order(who.shop, request.order_id()),
+                                   keys_.History(who.shop, request.order_id())},
+                                  {request.page_token(), absl::StrCat(limit)}),
+             deadline, [limit, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               v1::RemarkHistoryResponse response;
+               for (size_t i = 1; i < r->elements.size(); ++i) {
+                 auto change = ParseChange(r->elements[i].str);
+                 if (!change.ok()) return done(change.status());
+                 *response.add_changes() = *std::move(change);
+               }
+               const int n = response.changes_size();
+               if (n == limit && response.changes(n - 1).version() > 1) {
+                 response.set_next_page_token(absl::StrCat(response.changes(n - 1).version()));
+               }
+               done(std::move(response));
+             });
 }
 
 void RemarksService::ListByFlag(const Principal& who, const v1::ListByFlagRequest& request,
@@ -320,10 +308,10 @@ void RemarksService::ListByFlag(const Principal& who, const v1::ListByFlagReques
   std::vector<redis::Command> commands;
   commands.reserve(keys_.partitions());
   for (int p = 0; p < keys_.partitions(); ++p) {
-    commands.push_back(redis::Command::Eval(
-        flag_page_, {keys_.FlagIndex(p, who.shop, request.flag())},
-        {has_cursor ? absl::StrCat(cursor.score) : "", cursor.order_id, absl::StrCat(limit),
-         absl::StrCat(OldestLiveScore())}));
+    commands.push_back(
+        redis::Command::Eval(flag_page_, {keys_.FlagIndex(p, who.shop, request.flag())},
+                             {has_cursor ? absl::StrCat(cursor.score) : "", cursor.order_id,
+                              absl::StrCat(limit), absl::StrCat(OldestLiveScore())}));
   }
   const std::string shop = who.shop;
   redis_.RunAll(
@@ -352,8 +340,8 @@ void RemarksService::ListByFlag(const Principal& who, const v1::ListByFlagReques
         ids.reserve(entries.size());
         for (const auto& e : entries) ids.push_back(e.order_id);
         ReadRemarks(shop, std::move(ids), deadline,
-                    [next = std::move(next), done = std::move(done)](
-                        absl::StatusOr<std::vector<v1::Remark>> r) mutable {
+                    [next = std::move(next),
+                     done = std::move(done)](absl::StatusOr<std::vector<v1::Remark>> r) mutable {
                       if (!r.ok()) return done(r.status());
                       v1::ListByFlagResponse response;
                       for (auto& remark : *r) *response.add_remarks() = std::move(remark);
@@ -373,23 +361,24 @@ void RemarksService::CountByFlag(const Principal& who, const v1::CountByFlagRequ
     commands.push_back(
         redis::Command::Eval(flag_counts_, std::move(keys), {absl::StrCat(OldestLiveScore())}));
   }
-  redis_.RunAll(std::move(commands), deadline,
-                [done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
-                  std::array<int64_t, 6> counts{};
-                  for (const auto& r : replies) {
-                    if (!r.ok()) return done(r.status());
-                    for (size_t i = 0; i < r->elements.size() && i < 5; ++i) {
-                      counts[i + 1] += r->elements[i].integer;
-                    }
-                  }
-                  v1::CountByFlagResponse response;
-                  for (int f = 1; f <= 5; ++f) {
-                    auto* c = response.add_counts();
-                    c->set_flag(static_cast<v1::Flag>(f));
-                    c->set_count(counts[f]);
-                  }
-                  done(std::move(response));
-                });
+  redis_.RunAll(
+      std::move(commands), deadline,
+      [done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+        std::array<int64_t, 6> counts{};
+        for (const auto& r : replies) {
+          if (!r.ok()) return done(r.status());
+          for (size_t i = 0; i < r->elements.size() && i < 5; ++i) {
+            counts[i + 1] += r->elements[i].integer;
+          }
+        }
+        v1::CountByFlagResponse response;
+        for (int f = 1; f <= 5; ++f) {
+          auto* c = response.add_counts();
+          c->set_flag(static_cast<v1::Flag>(f));
+          c->set_count(counts[f]);
+        }
+        done(std::move(response));
+      });
 }
 
 void RemarksService::GetLegend(const Principal& who, const v1::GetLegendRequest&,
@@ -422,13 +411,13 @@ void RemarksService::SetLegend(const Principal& who, const v1::SetLegendRequest&
     args.push_back(absl::StrCat(static_cast<int>(e.flag())));
     args.push_back(e.meaning());
   }
-  redis_.Run(redis::Command::Eval(legend_set_,
-                                  {keys_.Legend(who.shop),
-                                   keys_.ShopRequest(who.shop, request.request_id())},
-                                  std::move(args)),
-             deadline, [done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               done(LegendFromHash(r));
-             });
+  redis_.Run(
+      redis::Command::Eval(
+          legend_set_, {keys_.Legend(who.shop), keys_.ShopRequest(who.shop, request.request_id())},
+          std::move(args)),
+      deadline, [done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+        done(LegendFromHash(r));
+      });
 }
 
 }  // namespace orderwatch::remarks

@@ -53,6 +53,9 @@ class RemarksService {
     v1::Flag flag = v1::FLAG_NONE;
     std::string text;
   };
+  // Checks what Set, Append and Clear share (request id, order id, expected version).
+  template <typename Request>
+  static absl::StatusOr<Write> StartWrite(const Request& request, const char* op);
   void RunWrite(const Principal& who, Write write, absl::Time deadline, Done<v1::Remark> done);
   // Reads the remarks of `order_ids` (one HMGET each, pipelined).
   void ReadRemarks(const std::string& shop, std::vector<std::string> order_ids,

@@ -22,23 +22,23 @@ absl::Status Bad(const char* flag, const std::string& value, const char* want) {
   return absl::InvalidArgumentError(absl::StrCat("--", flag, ": \"", value, "\" is not ", want));
 }
 
-template <typename Int>
-std::function<absl::Status(ServerConfig&, const std::string&)> IntIn(const char* flag,
-                                                                     Int ServerConfig::*field,
-                                                                     Int lo, Int hi) {
+// A whole number from lo to hi, handed to `set`.
+std::function<absl::Status(ServerConfig&, const std::string&)> IntIn(
+    const char* flag, int lo, int hi, std::function<void(ServerConfig&, int)> set) {
   return [=](ServerConfig& c, const std::string& v) {
-    Int n{};
+    int n = 0;
     if (!absl::SimpleAtoi(v, &n) || n < lo || n > hi) {
       return Bad(flag, v, absl::StrCat("a number from ", lo, " to ", hi).c_str());
     }
-    c.*field = n;
+    set(c, n);
     return absl::OkStatus();
   };
 }
 
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = {
-      {"grpc-addr", "ORDERWATCH_GRPC_ADDR", "host:port the gRPC API listens on (default 127.0.0.1:50051)",
+      {"grpc-addr", "ORDERWATCH_GRPC_ADDR",
+       "host:port the gRPC API listens on (default 127.0.0.1:50051)",
        [](ServerConfig& c, const std::string& v) {
          c.grpc_addr = v;
          return absl::OkStatus();
@@ -63,12 +63,13 @@ const std::vector<Setting>& Settings() {
        }},
       {"redis-connections", "ORDERWATCH_REDIS_CONNECTIONS",
        "pipelined Redis connections shared by all calls (default 2)",
-       IntIn("redis-connections", &ServerConfig::redis_connections, 1, 64)},
+       IntIn("redis-connections", 1, 64, [](ServerConfig& c, int n) { c.redis_connections = n; })},
       {"partitions", "ORDERWATCH_PARTITIONS",
        "hash-tag partitions of the key space; fixed for the life of the data (default 256)",
-       IntIn("partitions", &ServerConfig::partitions, 1, 16384)},
+       IntIn("partitions", 1, 16384, [](ServerConfig& c, int n) { c.partitions = n; })},
       {"auth", "ORDERWATCH_AUTH",
-       "\"tokens\" (bearer tokens from --tokens-file) or \"dev\" (trust x-orderwatch-shop/agent/role "
+       "\"tokens\" (bearer tokens from --tokens-file) or \"dev\" (trust "
+       "x-orderwatch-shop/agent/role "
        "headers; development only) (default tokens)",
        [](ServerConfig& c, const std::string& v) {
          if (v != "tokens" && v != "dev") return Bad("auth", v, "tokens or dev");
@@ -90,44 +91,19 @@ const std::vector<Setting>& Settings() {
        }},
       {"retention-days", "ORDERWATCH_RETENTION_DAYS",
        "days an order's keys live after its last change (default 90)",
-       [](ServerConfig& c, const std::string& v) {
-         int d = 0;
-         if (!absl::SimpleAtoi(v, &d) || d < 1 || d > 3650) {
-           return Bad("retention-days", v, "a number from 1 to 3650");
-         }
-         c.retention.order = absl::Hours(24) * d;
-         return absl::OkStatus();
-       }},
+       IntIn("retention-days", 1, 3650,
+             [](ServerConfig& c, int n) { c.retention.order = absl::Hours(24) * n; })},
       {"history-cap", "ORDERWATCH_HISTORY_CAP",
        "remark history entries kept per order (default 200)",
-       [](ServerConfig& c, const std::string& v) {
-         int n = 0;
-         if (!absl::SimpleAtoi(v, &n) || n < 1 || n > 10000) {
-           return Bad("history-cap", v, "a number from 1 to 10000");
-         }
-         c.retention.history_entries = n;
-         return absl::OkStatus();
-       }},
+       IntIn("history-cap", 1, 10000,
+             [](ServerConfig& c, int n) { c.retention.history_entries = n; })},
       {"request-ttl-hours", "ORDERWATCH_REQUEST_TTL_HOURS",
        "hours a request id is remembered for retries (default 24)",
-       [](ServerConfig& c, const std::string& v) {
-         int h = 0;
-         if (!absl::SimpleAtoi(v, &h) || h < 1 || h > 24 * 30) {
-           return Bad("request-ttl-hours", v, "a number from 1 to 720");
-         }
-         c.retention.request = absl::Hours(h);
-         return absl::OkStatus();
-       }},
+       IntIn("request-ttl-hours", 1, 720,
+             [](ServerConfig& c, int n) { c.retention.request = absl::Hours(n); })},
       {"drain-seconds", "ORDERWATCH_DRAIN_SECONDS",
        "on SIGTERM/SIGINT, seconds to let calls in flight finish (default 10)",
-       [](ServerConfig& c, const std::string& v) {
-         int s = 0;
-         if (!absl::SimpleAtoi(v, &s) || s < 0 || s > 600) {
-           return Bad("drain-seconds", v, "a number from 0 to 600");
-         }
-         c.drain = absl::Seconds(s);
-         return absl::OkStatus();
-       }},
+       IntIn("drain-seconds", 0, 600, [](ServerConfig& c, int n) { c.drain = absl::Seconds(n); })},
   };
   return kSettings;
 }

@@ -33,9 +33,7 @@ TestServer::TestServer(const RedisServer& redis, server::ServerConfig config) {
 
 TestServer::~TestServer() = default;
 
-std::string TestServer::address() const {
-  return absl::StrCat("127.0.0.1:", app_->grpc_port());
-}
+std::string TestServer::address() const { return absl::StrCat("127.0.0.1:", app_->grpc_port()); }
 
 std::unique_ptr<v1::Remarks::Stub> TestServer::remarks() const {
   return v1::Remarks::NewStub(channel_);
@@ -52,6 +50,21 @@ std::unique_ptr<grpc::ClientContext> TestServer::Context(const Caller& who, int 
   ctx->AddMetadata("x-orderwatch-role", who.role);
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
   return ctx;
+}
+
+RedisServer* ServerSuite::redis_ = nullptr;
+TestServer* ServerSuite::server_ = nullptr;
+
+void ServerSuite::SetUpTestSuite() {
+  redis_ = new RedisServer();
+  server_ = new TestServer(*redis_);
+}
+
+void ServerSuite::TearDownTestSuite() {
+  delete server_;
+  delete redis_;
+  server_ = nullptr;
+  redis_ = nullptr;
 }
 
 std::string HttpGet(int port, const std::string& path) {

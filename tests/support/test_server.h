@@ -2,10 +2,11 @@
 // that call it as a given shop/agent/role (development-mode identity headers).
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
@@ -43,6 +44,16 @@ class TestServer {
  private:
   std::unique_ptr<server::ServerApp> app_;
   std::shared_ptr<grpc::Channel> channel_;
+};
+
+// A test suite whose tests share one Redis and one server (started once per suite).
+class ServerSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+
+  static RedisServer* redis_;
+  static TestServer* server_;
 };
 
 // GET http://127.0.0.1:<port><path>; the body, or "" on failure.
