@@ -21,7 +21,8 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 PACKAGES=(cmake g++ make pkg-config tzdata
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libhiredis-dev libevent-dev libssl-dev libabsl-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools)
+  libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
+  jq iproute2)  # jq, ss: loadtest/run.sh
 
 say() { printf 'local.sh: %s\n' "$*" >&2; }
 
