@@ -1,6 +1,7 @@
 // The whole server in-process over a real Redis: health, metrics, Redis outages, drain.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <future>
 #include <regex>
 
@@ -44,9 +45,10 @@ TEST(ServerE2ETest, HealthServesAndMetricsCountCallsWithoutIds) {
 
   auto stub = server.remarks();
   v1::Remark r;
-  ASSERT_TRUE(stub->Set(TestServer::Context(Caller{"shop-secret-id", "agent-secret-id", "agent"}).get(),
-                        SetRequest("order-secret-id", "r1"), &r)
-                  .ok());
+  ASSERT_TRUE(
+      stub->Set(TestServer::Context(Caller{"shop-secret-id", "agent-secret-id", "agent"}).get(),
+                SetRequest("order-secret-id", "r1"), &r)
+          .ok());
   auto bad = SetRequest("bad id", "r2");
   EXPECT_FALSE(stub->Set(TestServer::Context().get(), bad, &r).ok());
 
@@ -56,7 +58,9 @@ TEST(ServerE2ETest, HealthServesAndMetricsCountCallsWithoutIds) {
       "grpc_method=\"Set\",grpc_service=\"orderwatch.v1.Remarks\",grpc_type=\"unary\"";
   EXPECT_EQ(Sample(metrics, "grpc_server_started_total{" + labels + "}"), 2);
   EXPECT_EQ(Sample(metrics, "grpc_server_handled_total{grpc_code=\"OK\"," + labels + "}"), 1);
-  EXPECT_EQ(Sample(metrics, "grpc_server_handled_total{grpc_code=\"InvalidArgument\"," + labels + "}"), 1);
+  EXPECT_EQ(
+      Sample(metrics, "grpc_server_handled_total{grpc_code=\"InvalidArgument\"," + labels + "}"),
+      1);
   EXPECT_EQ(Sample(metrics, "grpc_server_handling_seconds_count{" + labels + "}"), 2);
   EXPECT_GT(Sample(metrics, "orderwatch_redis_round_trip_seconds_count"), 0);
   EXPECT_EQ(Sample(metrics, "orderwatch_redis_connections_up"), 2);
@@ -64,7 +68,8 @@ TEST(ServerE2ETest, HealthServesAndMetricsCountCallsWithoutIds) {
   EXPECT_GE(Sample(metrics, "process_cpu_seconds_total"), 0);
   EXPECT_GT(Sample(metrics, "process_open_fds"), 0);
   // No shop, agent or order id, and no memo text, reaches the metrics.
-  for (const char* secret : {"shop-secret-id", "agent-secret-id", "order-secret-id", "secret-memo"}) {
+  for (const char* secret :
+       {"shop-secret-id", "agent-secret-id", "order-secret-id", "secret-memo"}) {
     EXPECT_EQ(metrics.find(secret), std::string::npos) << secret;
   }
 }
@@ -133,6 +138,59 @@ TEST(ServerE2ETest, ShutdownDrainsCallsInFlight) {
                           std::to_string(redis::KeyScheme(16).PartitionOf("shop1", "S1")) +
                           "}:o:shop1:S1 t"),
             "memo secret-memo-text");
+}
+
+}  // namespace
+}  // namespace orderwatch
+
+namespace orderwatch {
+namespace {
+
+TEST(ServerE2ETest, TokenModeTakesIdentityFromTheTokenTableOnly) {
+  RedisServer redis;
+  const std::string path = ::testing::TempDir() + "/tokens";
+  {
+    std::ofstream f(path);
+    f << "# token shop agent role\n"
+         "0123456789abcdef0123456789abcdef shop1 alice agent\n";
+  }
+  auto config = TestServer::DevConfig();
+  config.auth = "tokens";
+  config.tokens_file = path;
+  TestServer server(redis, config);
+  auto stub = server.remarks();
+  v1::Remark r;
+
+  grpc::ClientContext good;
+  good.AddMetadata("authorization", "Bearer 0123456789abcdef0123456789abcdef");
+  // Development headers are ignored in token mode: the token's principal acts.
+  good.AddMetadata("x-orderwatch-shop", "shop2");
+  ASSERT_TRUE(stub->Set(&good, SetRequest("T1", "t1"), &r).ok());
+  EXPECT_EQ(r.updated_by(), "alice");
+  EXPECT_EQ(redis.Command("EXISTS ow:{p" +
+                          std::to_string(redis::KeyScheme(16).PartitionOf("shop1", "T1")) +
+                          "}:o:shop1:T1"),
+            "1");
+
+  grpc::ClientContext wrong;
+  wrong.AddMetadata("authorization", "Bearer ffffffffffffffffffffffffffffffff");
+  EXPECT_EQ(stub->Set(&wrong, SetRequest("T2", "t2"), &r).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // The development headers alone are not enough.
+  EXPECT_EQ(stub->Set(TestServer::Context().get(), SetRequest("T3", "t3"), &r).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST(ServerE2ETest, RefusesToStartWithAnotherPartitionCount) {
+  RedisServer redis;
+  { TestServer first(redis); }  // records 16 partitions
+  auto config = TestServer::DevConfig();
+  config.partitions = 32;
+  config.redis_port = redis.port();
+  auto app = server::ServerApp::Start(config);
+  ASSERT_FALSE(app.ok());
+  EXPECT_EQ(app.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(app.status().message().find("ORDERWATCH_PARTITIONS=16"), absl::string_view::npos);
 }
 
 }  // namespace
