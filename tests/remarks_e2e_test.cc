@@ -343,3 +343,41 @@ TEST_F(RemarksE2ETest, LegendDefaultsAndOnlySupervisorsChangeIt) {
 
 }  // namespace
 }  // namespace orderwatch
+
+namespace orderwatch {
+namespace {
+
+// With one partition every flagged order sits in the same index: pages must still continue.
+TEST(RemarksListTest, PagesContinueWhenOnePartitionHoldsTheRest) {
+  testing::RedisServer redis;
+  auto config = testing::TestServer::DevConfig();
+  config.partitions = 1;
+  testing::TestServer server(redis, config);
+  auto stub = server.remarks();
+  for (int i = 0; i < 5; ++i) {
+    v1::SetRemarkRequest set;
+    set.set_request_id(absl::StrCat("one-", i));
+    set.set_order_id(absl::StrCat("O", i));
+    set.set_expected_version(0);
+    set.set_flag(v1::FLAG_RED);
+    v1::Remark r;
+    ASSERT_TRUE(stub->Set(testing::TestServer::Context().get(), set, &r).ok());
+  }
+  std::set<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::ListByFlagRequest req;
+    req.set_flag(v1::FLAG_RED);
+    req.set_page_size(2);
+    req.set_page_token(token);
+    v1::ListByFlagResponse page;
+    ASSERT_TRUE(stub->ListByFlag(testing::TestServer::Context().get(), req, &page).ok());
+    for (const auto& remark : page.remarks()) seen.insert(remark.order_id());
+    token = page.next_page_token();
+  } while (!token.empty() && ++pages < 10);
+  EXPECT_EQ(seen.size(), 5u);
+}
+
+}  // namespace
+}  // namespace orderwatch

@@ -308,10 +308,12 @@ void RemarksService::ListByFlag(const Principal& who, const v1::ListByFlagReques
   std::vector<redis::Command> commands;
   commands.reserve(keys_.partitions());
   for (int p = 0; p < keys_.partitions(); ++p) {
+    // One more than a page from each, so that a partition holding all that is left still
+    // shows there is more.
     commands.push_back(
         redis::Command::Eval(flag_page_, {keys_.FlagIndex(p, who.shop, request.flag())},
                              {has_cursor ? absl::StrCat(cursor.score) : "", cursor.order_id,
-                              absl::StrCat(limit), absl::StrCat(OldestLiveScore())}));
+                              absl::StrCat(limit + 1), absl::StrCat(OldestLiveScore())}));
   }
   const std::string shop = who.shop;
   redis_.RunAll(
