@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 #include "absl/synchronization/notification.h"
 #include "tests/support/redis_server.h"
@@ -122,6 +123,31 @@ TEST_F(RedisClientTest, DeadlineBoundsACallWhenRedisStalls) {
   EXPECT_LT(took, absl::Milliseconds(1000));
   // The late reply is dropped; the connection keeps working.
   EXPECT_TRUE(RunSync(*client, Command::Of({"PING"})).ok());
+}
+
+TEST_F(RedisClientTest, StopRacingSubmittersStillAnswersEveryCall) {
+  RedisServer server;
+  for (int round = 0; round < 40; ++round) {
+    auto client = Connect(server);
+    std::atomic<long> submitted{0}, answered{0};
+    std::atomic<bool> go{true};
+    std::vector<std::thread> submitters;
+    for (int t = 0; t < 4; ++t) {
+      submitters.emplace_back([&] {
+        while (go.load()) {
+          submitted++;
+          client->Run(Command::Of({"PING"}), absl::Now() + absl::Seconds(5),
+                      [&](absl::StatusOr<Reply>) { answered++; });
+        }
+      });
+    }
+    absl::SleepFor(absl::Microseconds(200 + round % 7 * 100));
+    client->Stop();
+    absl::SleepFor(absl::Milliseconds(1));
+    go = false;
+    for (auto& t : submitters) t.join();
+    ASSERT_EQ(submitted.load(), answered.load()) << "round " << round;
+  }
 }
 
 }  // namespace

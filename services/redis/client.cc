@@ -76,6 +76,7 @@ struct Client::Loop {
 
   absl::Mutex mu;
   std::vector<std::unique_ptr<Pending>> queue ABSL_GUARDED_BY(mu);
+  bool closed ABSL_GUARDED_BY(mu) = false;  // the loop takes no more commands
   std::atomic<bool> stopping{false};
 
   explicit Loop(Client* c) : client(c) {
@@ -160,6 +161,8 @@ struct Client::Loop {
     {
       absl::MutexLock lock(&loop->mu);
       batch.swap(loop->queue);
+      // Once stopping, nothing more is queued: later submitters fail fast themselves.
+      if (loop->stopping.load()) loop->closed = true;
     }
     if (loop->stopping.load()) {
       for (auto& p : batch) loop->Finish(p.get(), absl::UnavailableError("redis: client stopped"));
@@ -361,7 +364,16 @@ void Client::RunAll(std::vector<Command> commands, absl::Time deadline, BatchCal
 }
 
 void Client::Submit(std::vector<std::unique_ptr<Pending>> batch) {
-  if (!connected() || loop_->stopping.load()) {
+  bool queued = false, was_empty = false;
+  if (connected()) {
+    absl::MutexLock lock(&loop_->mu);
+    if (!loop_->closed) {
+      was_empty = loop_->queue.empty();
+      for (auto& p : batch) loop_->queue.push_back(std::move(p));
+      queued = true;
+    }
+  }
+  if (!queued) {
     // Fail fast: no connection means no answer within any deadline worth waiting for.
     for (auto& p : batch) {
       metrics_->errors_unavailable->Increment();
@@ -369,12 +381,6 @@ void Client::Submit(std::vector<std::unique_ptr<Pending>> batch) {
                                                   options_.port)));
     }
     return;
-  }
-  bool was_empty;
-  {
-    absl::MutexLock lock(&loop_->mu);
-    was_empty = loop_->queue.empty();
-    for (auto& p : batch) loop_->queue.push_back(std::move(p));
   }
   if (was_empty) event_active(loop_->wake, 0, 0);
 }
