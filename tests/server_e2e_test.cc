@@ -195,3 +195,19 @@ TEST(ServerE2ETest, RefusesToStartWithAnotherPartitionCount) {
 
 }  // namespace
 }  // namespace orderwatch
+
+namespace orderwatch {
+namespace {
+
+TEST(ServerE2ETest, DoesNotStartWithoutRedis) {
+  auto config = TestServer::DevConfig();
+  config.redis_port = testing::FreePort();  // nothing listens there
+  config.redis_wait = absl::Seconds(1);
+  auto app = server::ServerApp::Start(config);
+  ASSERT_FALSE(app.ok());
+  EXPECT_EQ(app.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(app.status().message().find("ORDERWATCH_REDIS"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace orderwatch

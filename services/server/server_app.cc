@@ -22,27 +22,32 @@ namespace orderwatch::server {
 namespace {
 
 // Records the partition count on first start and refuses a different one later: keys already
-// written would no longer be found.
-absl::Status CheckPartitions(redis::Client& redis, int partitions) {
-  if (!redis.WaitConnected(absl::Seconds(2))) {
-    Log(LogLevel::kWarning, "Redis is not reachable yet; calls fail with UNAVAILABLE until it is");
-    return absl::OkStatus();
+// written would no longer be found. Without Redis the check cannot be made, so the server does
+// not start.
+absl::Status CheckPartitions(redis::Client& redis, int partitions, absl::Duration wait) {
+  if (!redis.WaitConnected(wait)) {
+    return absl::UnavailableError(absl::StrCat(
+        "Redis at ", redis.options().host, ":", redis.options().port, " did not answer within ",
+        absl::FormatDuration(wait), "; is it running? (ORDERWATCH_REDIS)"));
   }
+  static const redis::Script kRecord("record_partitions",
+                                     "redis.call('HSETNX', KEYS[1], 'partitions', ARGV[1])\n"
+                                     "return redis.call('HGET', KEYS[1], 'partitions')\n");
   absl::Notification done;
   absl::StatusOr<redis::Reply> reply;
-  redis.RunAll({redis::Command::Of({"HSETNX", redis::KeyScheme::Meta(), "partitions",
-                                    absl::StrCat(partitions)}),
-                redis::Command::Of({"HGET", redis::KeyScheme::Meta(), "partitions"})},
-               absl::Now() + absl::Seconds(2), [&](std::vector<absl::StatusOr<redis::Reply>> r) {
-                 reply = std::move(r[1]);
-                 done.Notify();
-               });
+  redis.Run(redis::Command::Eval(kRecord, {redis::KeyScheme::Meta()}, {absl::StrCat(partitions)}),
+            absl::Now() + absl::Seconds(5), [&](absl::StatusOr<redis::Reply> r) {
+              reply = std::move(r);
+              done.Notify();
+            });
   done.WaitForNotification();
   if (!reply.ok()) return reply.status();
   if (reply->str != absl::StrCat(partitions)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("Redis holds data written with ", reply->str, " partitions; this server is "
-                     "configured with ", partitions, ". Set ORDERWATCH_PARTITIONS=", reply->str));
+    return absl::FailedPreconditionError(absl::StrCat("Redis holds data written with ", reply->str,
+                                                      " partitions; this server is "
+                                                      "configured with ",
+                                                      partitions,
+                                                      ". Set ORDERWATCH_PARTITIONS=", reply->str));
   }
   return absl::OkStatus();
 }
@@ -103,7 +108,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->keys = std::make_unique<redis::KeyScheme>(config.partitions);
   p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());
   p->redis->Start();
-  if (auto s = CheckPartitions(*p->redis, config.partitions); !s.ok()) return s;
+  if (auto s = CheckPartitions(*p->redis, config.partitions, config.redis_wait); !s.ok()) return s;
 
   p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention);
   p->remarks =
@@ -143,6 +148,8 @@ void ServerApp::Shutdown(absl::Duration drain) {
   if (parts_->shut_down) return;
   parts_->shut_down = true;
   parts_->server->GetHealthCheckService()->SetServingStatus(false);
+  // Give load balancers that watch health a moment to stop routing here before calls are refused.
+  absl::SleepFor(std::min(drain / 5, absl::Seconds(2)));
   // Calls in flight complete (their Redis replies still arrive); new ones are refused. After the
   // drain deadline, whatever is left is cancelled.
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + drain));

@@ -101,6 +101,10 @@ const std::vector<Setting>& Settings() {
        "hours a request id is remembered for retries (default 24)",
        IntIn("request-ttl-hours", 1, 720,
              [](ServerConfig& c, int n) { c.retention.request = absl::Hours(n); })},
+      {"redis-wait-seconds", "ORDERWATCH_REDIS_WAIT_SECONDS",
+       "at start-up, seconds to wait for Redis before giving up (default 10)",
+       IntIn("redis-wait-seconds", 1, 600,
+             [](ServerConfig& c, int n) { c.redis_wait = absl::Seconds(n); })},
       {"drain-seconds", "ORDERWATCH_DRAIN_SECONDS",
        "on SIGTERM/SIGINT, seconds to let calls in flight finish (default 10)",
        IntIn("drain-seconds", 0, 600, [](ServerConfig& c, int n) { c.drain = absl::Seconds(n); })},
@@ -118,9 +122,11 @@ std::string ServerUsage() {
   for (const auto& s : Settings()) {
     absl::StrAppend(&out, "  --", s.flag, "  (", s.env, ")\n      ", s.help, "\n");
   }
-  absl::StrAppend(&out,
-                  "\nOn SIGTERM or SIGINT the server reports NOT_SERVING on grpc.health.v1, lets "
-                  "calls in flight\nfinish for --drain-seconds, then exits.\n");
+  absl::StrAppend(
+      &out,
+      "\nOn SIGTERM or SIGINT the server reports NOT_SERVING on grpc.health.v1, waits a "
+      "fifth of\n--drain-seconds (at most 2 s) for load balancers to notice, stops "
+      "taking calls, lets\ncalls in flight finish within the rest, then exits.\n");
   return out;
 }
 

@@ -22,6 +22,8 @@ struct ServerConfig {
   std::string timezone = "Asia/Shanghai";
   Retention retention;
   absl::Duration drain = absl::Seconds(10);
+  // How long start-up waits for Redis before giving up.
+  absl::Duration redis_wait = absl::Seconds(10);
 };
 
 // The --help text: every setting, its variable, its default.
