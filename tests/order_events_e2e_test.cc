@@ -1,6 +1,7 @@
 // Order events through a real server and Redis: idempotency, out-of-order arrival, batches.
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "tests/support/test_server.h"
 
 namespace orderwatch {
@@ -14,7 +15,6 @@ constexpr int64_t kT0 = 1762790400000;  // 2025-11-11 00:00 +08:00... an event t
 
 class OrderEventsE2ETest : public testing::ServerSuite {
  protected:
-
   static v1::OrderEvent Event(const std::string& id, const std::string& order, int64_t at) {
     v1::OrderEvent e;
     e.set_event_id(id);
@@ -43,7 +43,6 @@ class OrderEventsE2ETest : public testing::ServerSuite {
     return server_->orders()->Record(TestServer::Context(who).get(), req, out);
   }
   static Caller Storefront() { return Caller{"shop1", "web", "storefront"}; }
-
 };
 
 TEST_F(OrderEventsE2ETest, CreatedThenPaidAndRetriesAreIdempotent) {
@@ -111,7 +110,8 @@ TEST_F(OrderEventsE2ETest, UrgesAndModificationsAreCounted) {
   v1::GetOrderRequest get;
   get.set_order_id("A3");
   v1::Order order;
-  ASSERT_TRUE(server_->orders()->GetOrder(TestServer::Context(Storefront()).get(), get, &order).ok());
+  ASSERT_TRUE(
+      server_->orders()->GetOrder(TestServer::Context(Storefront()).get(), get, &order).ok());
   EXPECT_EQ(order.shipment_urged_count(), 3);
 }
 
@@ -119,7 +119,8 @@ TEST_F(OrderEventsE2ETest, BatchAppliesEachEventAndRejectsMalformedBatchesWhole)
   v1::RecordEventBatchRequest batch;
   for (int i = 0; i < 500; ++i) *batch.add_events() = Created("c", "B" + std::to_string(i));
   v1::RecordEventBatchResponse r;
-  ASSERT_TRUE(server_->orders()->RecordBatch(TestServer::Context(Storefront()).get(), batch, &r).ok());
+  ASSERT_TRUE(
+      server_->orders()->RecordBatch(TestServer::Context(Storefront()).get(), batch, &r).ok());
   ASSERT_EQ(r.results_size(), 500);
   for (const auto& res : r.results()) {
     EXPECT_EQ(res.code(), 0);
@@ -137,7 +138,9 @@ TEST_F(OrderEventsE2ETest, BatchAppliesEachEventAndRejectsMalformedBatchesWhole)
   v1::GetOrderRequest get;
   get.set_order_id("C1");
   v1::Order order;
-  EXPECT_EQ(server_->orders()->GetOrder(TestServer::Context(Storefront()).get(), get, &order).error_code(),
+  EXPECT_EQ(server_->orders()
+                ->GetOrder(TestServer::Context(Storefront()).get(), get, &order)
+                .error_code(),
             grpc::StatusCode::NOT_FOUND);
 
   v1::RecordEventBatchRequest too_big;
@@ -156,10 +159,11 @@ TEST_F(OrderEventsE2ETest, RolesAndShopsAreEnforced) {
   v1::GetOrderRequest get;
   get.set_order_id("E1");
   v1::Order order;
-  EXPECT_EQ(server_->orders()
-                ->GetOrder(TestServer::Context(Caller{"shop2", "web", "storefront"}).get(), get, &order)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      server_->orders()
+          ->GetOrder(TestServer::Context(Caller{"shop2", "web", "storefront"}).get(), get, &order)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
   // No identity at all.
   grpc::ClientContext anonymous;
   v1::RecordEventRequest req;
@@ -181,6 +185,78 @@ TEST_F(OrderEventsE2ETest, BadInputNamesTheField) {
   v1::RecordEventRequest empty;
   s = server_->orders()->Record(TestServer::Context(Storefront()).get(), empty, &r);
   EXPECT_EQ(s.error_message(), "event: is required");
+}
+
+}  // namespace
+}  // namespace orderwatch
+
+namespace orderwatch {
+namespace {
+
+std::string OrderKey(const std::string& shop, const std::string& order) {
+  return absl::StrCat("ow:{p", redis::KeyScheme(16).PartitionOf(shop, order), "}:o:", shop, ":",
+                      order);
+}
+
+TEST_F(OrderEventsE2ETest, FieldsComeFromTheWinningEventWhateverTheArrivalOrder) {
+  v1::RecordEventResponse r;
+  auto late = Event("s2", "G1", kT0 + 20000);
+  late.mutable_shipped()->set_carrier("YTO");
+  auto early = Event("s1", "G1", kT0 + 10000);
+  early.mutable_shipped()->set_carrier("SF");
+  ASSERT_TRUE(Record(late, &r).ok());
+  ASSERT_TRUE(Record(early, &r).ok());
+  EXPECT_EQ(r.order().shipped_unix_ms(), kT0 + 10000);
+  EXPECT_EQ(redis_->Command("HGET " + OrderKey("shop1", "G1") + " car"), "SF");
+
+  // A second "created" with another id and a later time leaves the first one's details.
+  auto again = Created("c2", "G1");
+  again.mutable_created()->set_created_unix_ms(kT0 + 5000);
+  again.mutable_created()->set_amount_fen(1);
+  ASSERT_TRUE(Record(Created("c1", "G1"), &r).ok());
+  ASSERT_TRUE(Record(again, &r).ok());
+  EXPECT_EQ(r.order().amount_fen(), 12900);
+  EXPECT_EQ(r.order().created_unix_ms(), kT0);
+}
+
+// Events keep a flagged order alive in the lists as long as they keep its keys alive.
+class OrderEventsRetentionTest : public OrderEventsE2ETest {};
+TEST_F(OrderEventsRetentionTest, ActiveOrdersStayListedUnderTheirFlag) {
+  RedisServer redis;
+  auto config = TestServer::DevConfig();
+  config.retention.order = absl::Seconds(2);
+  TestServer server(redis, config);
+  const Caller agent{"shopR", "alice", "agent"}, web{"shopR", "web", "storefront"};
+  v1::SetRemarkRequest set;
+  set.set_request_id("r1");
+  set.set_order_id("H1");
+  set.set_expected_version(0);
+  set.set_flag(v1::FLAG_RED);
+  v1::Remark remark;
+  ASSERT_TRUE(server.remarks()->Set(TestServer::Context(agent).get(), set, &remark).ok());
+  for (int i = 0; i < 5; ++i) {  // 3.5 s of activity, longer than the retention
+    absl::SleepFor(absl::Milliseconds(700));
+    v1::RecordEventRequest req;
+    *req.mutable_event() = OrderEventsE2ETest::Event(absl::StrCat("u", i), "H1", kT0 + i);
+    req.mutable_event()->mutable_shipment_urged();
+    v1::RecordEventResponse r;
+    ASSERT_TRUE(server.orders()->Record(TestServer::Context(web).get(), req, &r).ok());
+  }
+  v1::CountByFlagResponse counts;
+  ASSERT_TRUE(server.remarks()->CountByFlag(TestServer::Context(agent).get(), {}, &counts).ok());
+  EXPECT_EQ(counts.counts(0).count(), 1);
+  v1::ListByFlagRequest list;
+  list.set_flag(v1::FLAG_RED);
+  v1::ListByFlagResponse page;
+  ASSERT_TRUE(server.remarks()->ListByFlag(TestServer::Context(agent).get(), list, &page).ok());
+  ASSERT_EQ(page.remarks_size(), 1);
+  EXPECT_EQ(page.remarks(0).order_id(), "H1");
+
+  // Once idle past the retention, the order and its place in the lists are gone.
+  absl::SleepFor(absl::Milliseconds(2200));
+  ASSERT_TRUE(server.remarks()->CountByFlag(TestServer::Context(agent).get(), {}, &counts).ok());
+  EXPECT_EQ(counts.counts(0).count(), 0);
+  EXPECT_EQ(redis.Command("EXISTS " + OrderKey("shopR", "H1")), "0");
 }
 
 }  // namespace

@@ -32,8 +32,8 @@ absl::Status ValidateCreated(const v1::OrderCreated& c, std::string_view path) {
       !s.ok()) {
     return s;
   }
-  if (auto s = ValidateOptionalUnixMs(F(path, "created.auto_close_unix_ms"),
-                                      c.auto_close_unix_ms());
+  if (auto s =
+          ValidateOptionalUnixMs(F(path, "created.auto_close_unix_ms"), c.auto_close_unix_ms());
       !s.ok()) {
     return s;
   }
@@ -78,6 +78,7 @@ absl::Status ValidateEvent(const v1::OrderEvent& e, std::string_view path) {
 
 EventWrite WriteFor(const v1::OrderEvent& e) {
   EventWrite w;
+  w.time = e.event_unix_ms();
   auto first = [&](const char* time_field) {
     w.mode = "first";
     w.time_field = time_field;
@@ -89,16 +90,17 @@ EventWrite WriteFor(const v1::OrderEvent& e) {
   };
   switch (e.kind_case()) {
     case v1::OrderEvent::kCreated: {
+      // The earliest creation wins; a repeated "created" (new id, same order) changes nothing.
       const auto& c = e.created();
-      w.mode = "details";
-      const int64_t created = c.created_unix_ms() != 0 ? c.created_unix_ms() : e.event_unix_ms();
-      w.fields = {{field::kCreated, absl::StrCat(created)},
-                  {field::kAmount, absl::StrCat(c.amount_fen())},
+      first(field::kCreated);
+      if (c.created_unix_ms() != 0) w.time = c.created_unix_ms();
+      w.fields = {{field::kAmount, absl::StrCat(c.amount_fen())},
                   {field::kCurrency, c.currency().empty() ? "CNY" : c.currency()},
                   {field::kBuyer, c.buyer_id()},
                   {field::kItems, c.item_summary()},
                   {field::kFlashSale, c.flash_sale() ? "1" : "0"}};
-      if (!c.buyer_phone_hash().empty()) w.fields.emplace_back(field::kPhoneHash, c.buyer_phone_hash());
+      if (!c.buyer_phone_hash().empty())
+        w.fields.emplace_back(field::kPhoneHash, c.buyer_phone_hash());
       if (c.auto_close_unix_ms() != 0) {
         w.fields.emplace_back(field::kAutoClose, absl::StrCat(c.auto_close_unix_ms()));
       }

@@ -47,7 +47,9 @@ TEST(OrderEventRulesTest, ErrorsNameTheField) {
 
 TEST(OrderEventRulesTest, WritesPerKind) {
   auto created = WriteFor(Created());
-  EXPECT_EQ(created.mode, "details");
+  EXPECT_EQ(created.mode, "first");
+  EXPECT_EQ(created.time_field, field::kCreated);
+  EXPECT_EQ(created.time, 1762790400000);  // no created_unix_ms given: the event's time
   bool has_currency = false;
   for (auto& [f, v] : created.fields) has_currency |= (f == field::kCurrency && v == "CNY");
   EXPECT_TRUE(has_currency);

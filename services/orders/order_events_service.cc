@@ -41,18 +41,23 @@ OrderEventsService::OrderEventsService(redis::Client& redis, const redis::KeySch
 redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
                                                 const v1::OrderEvent& event) const {
   EventWrite w = WriteFor(event);
-  std::vector<std::string> args = {event.event_id(), w.mode, absl::StrCat(event.event_unix_ms()),
+  std::vector<std::string> args = {event.event_id(),
+                                   w.mode,
+                                   absl::StrCat(w.time),
                                    absl::StrCat(absl::ToInt64Milliseconds(retention_.order)),
-                                   w.time_field, w.count_field};
+                                   w.time_field,
+                                   w.count_field,
+                                   absl::StrCat(absl::ToUnixMillis(absl::Now())),
+                                   event.order_id()};
   for (auto& [f, v] : w.fields) {
     args.push_back(std::move(f));
     args.push_back(std::move(v));
   }
-  return redis::Command::Eval(apply_event_,
-                              {keys_.Order(shop, event.order_id()),
-                               keys_.Events(shop, event.order_id()),
-                               keys_.History(shop, event.order_id())},
-                              std::move(args));
+  std::vector<std::string> keys = {keys_.Order(shop, event.order_id()),
+                                   keys_.Events(shop, event.order_id()),
+                                   keys_.History(shop, event.order_id())};
+  for (int f = 1; f <= 5; ++f) keys.push_back(keys_.FlagIndexOf(shop, event.order_id(), f));
+  return redis::Command::Eval(apply_event_, std::move(keys), std::move(args));
 }
 
 void OrderEventsService::Record(const Principal& who, const v1::RecordEventRequest& request,
@@ -118,8 +123,8 @@ void OrderEventsService::GetOrder(const Principal& who, const v1::GetOrderReques
                if (!r.ok()) return done(r.status());
                auto order = OrderFromHash(order_id, *r);
                if (order.ok() && order->events_applied() == 0) {
-                 return done(absl::NotFoundError(
-                     absl::StrCat("order ", order_id, ": no events recorded")));
+                 return done(
+                     absl::NotFoundError(absl::StrCat("order ", order_id, ": no events recorded")));
                }
                done(std::move(order));
              });

@@ -34,9 +34,15 @@ TEST(OrderFieldsTest, StateComesFromTheStrongestFact) {
 }
 
 TEST(OrderFieldsTest, ReadsFieldsAndIgnoresRemarkFields) {
-  auto o = OrderFromHash("1001", Hash({{"amt", "9900"}, {"cur", "CNY"}, {"buy", "b1"},
-                                       {"ph", "abc"}, {"fs", "1"}, {"urgn", "2"}, {"f", "1"},
-                                       {"t", "memo"}, {"n", "3"}}));
+  auto o = OrderFromHash("1001", Hash({{"amt", "9900"},
+                                       {"cur", "CNY"},
+                                       {"buy", "b1"},
+                                       {"ph", "abc"},
+                                       {"fs", "1"},
+                                       {"urgn", "2"},
+                                       {"f", "1"},
+                                       {"t", "memo"},
+                                       {"n", "3"}}));
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o->order_id(), "1001");
   EXPECT_EQ(o->amount_fen(), 9900);

@@ -1,35 +1,45 @@
 -- Applies one order event atomically and idempotently.
--- KEYS[1] order hash, KEYS[2] set of applied event ids, KEYS[3] remark history (expiry only)
--- ARGV[1] event id, ARGV[2] mode, ARGV[3] event time (ms), ARGV[4] retention (ms),
--- ARGV[5] time field, ARGV[6] count field, ARGV[7..] field/value pairs to set.
--- Modes: "first" keeps the earliest time in the time field (paid, closed, shipped, refunds);
---        "last" keeps the latest time and counts the events (modified, shipment urged);
---        "details" only sets the pairs (created).
--- Facts only accumulate, so the order's state, derived from which facts exist, does not depend on
--- the order in which events arrive. Returns {duplicate (0/1), HGETALL of the order}.
+-- KEYS[1] order hash, KEYS[2] set of applied event ids, KEYS[3] remark history (expiry only),
+-- KEYS[4..8] the shop's flag index for flags 1-5 in this partition
+-- ARGV[1] event id, ARGV[2] mode, ARGV[3] the event's time (ms), ARGV[4] retention (ms),
+-- ARGV[5] time field, ARGV[6] count field, ARGV[7] now (ms), ARGV[8] order id,
+-- ARGV[9..] field/value pairs that come with the event.
+-- Modes: "first" keeps the earliest time in the time field (created, paid, closed, shipped,
+--        refunds); "last" keeps the latest and counts the events (modified, shipment urged).
+-- The pairs are written only by the event that wins the time comparison, and facts only
+-- accumulate, so the order's fields and its derived state do not depend on arrival order.
+-- Returns {duplicate (0/1), HGETALL of the order}.
 local order, events, history = KEYS[1], KEYS[2], KEYS[3]
-local at = tonumber(ARGV[3])
+local at, retention, now, order_id = tonumber(ARGV[3]), ARGV[4], ARGV[7], ARGV[8]
 
 if redis.call('SADD', events, ARGV[1]) == 0 then
   return {1, redis.call('HGETALL', order)}
 end
 
 local mode, time_field, count_field = ARGV[2], ARGV[5], ARGV[6]
+local seen = tonumber(redis.call('HGET', order, time_field) or '0')
+local wins
 if mode == 'first' then
-  local seen = tonumber(redis.call('HGET', order, time_field) or '0')
-  if seen == 0 or at < seen then redis.call('HSET', order, time_field, ARGV[3]) end
-elseif mode == 'last' then
-  local seen = tonumber(redis.call('HGET', order, time_field) or '0')
-  if at > seen then redis.call('HSET', order, time_field, ARGV[3]) end
+  wins = seen == 0 or at < seen
+else
+  wins = at > seen
   redis.call('HINCRBY', order, count_field, 1)
 end
-for i = 7, #ARGV, 2 do
-  redis.call('HSET', order, ARGV[i], ARGV[i + 1])
+if wins then
+  redis.call('HSET', order, time_field, ARGV[3])
+  for i = 9, #ARGV, 2 do
+    redis.call('HSET', order, ARGV[i], ARGV[i + 1])
+  end
 end
 redis.call('HINCRBY', order, 'n', 1)
 
-local retention = ARGV[4]
+-- The order is active: its keys live on, and so does its entry under its flag.
 redis.call('PEXPIRE', order, retention)
 redis.call('PEXPIRE', events, retention)
 redis.call('PEXPIRE', history, retention)
+local flag = tonumber(redis.call('HGET', order, 'f') or '0')
+if flag ~= 0 then
+  redis.call('ZADD', KEYS[3 + flag], 'XX', now, order_id)
+  redis.call('PEXPIRE', KEYS[3 + flag], retention)
+end
 return {0, redis.call('HGETALL', order)}
