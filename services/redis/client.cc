@@ -138,6 +138,8 @@ struct Client::Loop {
       conn->loop->ScheduleReconnect(*conn);
       return;
     }
+    // Keepalive probes find a peer that vanished without closing (a partition, a dead host).
+    redisEnableKeepAlive(const_cast<redisContext*>(&ac->c));
     conn->up = true;
     conn->backoff = conn->loop->client->options_.min_backoff;
     conn->loop->client->connections_up_.fetch_add(1);
