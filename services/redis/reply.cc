@@ -2,9 +2,6 @@
 
 #include <hiredis/hiredis.h>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-
 namespace orderwatch::redis {
 
 Reply Reply::From(const redisReply& r) {
@@ -35,14 +32,6 @@ Reply Reply::From(const redisReply& r) {
       out.type = Type::kNil;
   }
   return out;
-}
-
-absl::StatusOr<int64_t> AsInteger(const Reply& reply) {
-  if (reply.type == Reply::Type::kInteger) return reply.integer;
-  int64_t v = 0;
-  if (reply.type == Reply::Type::kString && absl::SimpleAtoi(reply.str, &v)) return v;
-  return absl::InternalError(absl::StrCat("redis: expected an integer reply, got type ",
-                                          static_cast<int>(reply.type), " \"", reply.str, "\""));
 }
 
 }  // namespace orderwatch::redis

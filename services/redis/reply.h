@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
-
 struct redisReply;
 
 namespace orderwatch::redis {
@@ -20,12 +18,8 @@ struct Reply {
   std::vector<Reply> elements;
 
   bool is_nil() const { return type == Type::kNil; }
-  bool is_error() const { return type == Type::kError; }
 
   static Reply From(const redisReply& r);
 };
-
-// The reply as an integer (integer replies, or strings holding a decimal integer).
-absl::StatusOr<int64_t> AsInteger(const Reply& reply);
 
 }  // namespace orderwatch::redis
