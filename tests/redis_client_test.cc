@@ -1,13 +1,15 @@
 // The Redis client against a real redis-server: pipelining, scripts, deadlines, outages.
-#include "services/redis/client.h"
-
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <future>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
+#include "services/redis/client.h"
 #include "tests/support/redis_server.h"
 
 namespace orderwatch::redis {
@@ -148,6 +150,46 @@ TEST_F(RedisClientTest, StopRacingSubmittersStillAnswersEveryCall) {
     for (auto& t : submitters) t.join();
     ASSERT_EQ(submitted.load(), answered.load()) << "round " << round;
   }
+}
+
+// A peer that accepts connections and closes them at once (Redis at maxclients, a proxy without
+// a backend): the client must keep backing off, not redial every 50 ms.
+TEST_F(RedisClientTest, BacksOffFromAPeerThatAcceptsAndCloses) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  listen(fd, 64);
+  std::atomic<bool> stop{false};
+  std::atomic<int> accepted{0};
+  std::thread closer([&] {
+    while (!stop.load()) {
+      const int c = accept(fd, nullptr, nullptr);
+      if (c < 0) break;
+      accepted++;
+      close(c);
+    }
+  });
+  ClientOptions o;
+  o.port = ntohs(addr.sin_port);
+  o.connections = 1;
+  o.min_backoff = absl::Milliseconds(50);
+  o.max_backoff = absl::Seconds(2);
+  {
+    Client client(o, &metrics_);
+    client.Start();
+    absl::SleepFor(absl::Milliseconds(1500));
+  }
+  stop = true;
+  shutdown(fd, SHUT_RDWR);
+  close(fd);
+  closer.join();
+  // 50, 100, 200, 400, 800 ms: about 5 attempts in 1.5 s; without backoff it would be ~30.
+  EXPECT_LE(accepted.load(), 8);
+  EXPECT_GE(accepted.load(), 2);
 }
 
 }  // namespace

@@ -24,7 +24,6 @@ absl::Status StatusOfErrorReply(const std::string& message) {
   return absl::InternalError("redis: " + message);
 }
 
-
 }  // namespace
 
 Command Command::Of(std::vector<std::string> argv) {
@@ -104,8 +103,7 @@ struct Client::Loop {
   ClientMetrics* metrics() { return client->metrics_; }
 
   void Connect(Connection& conn) {
-    redisAsyncContext* ac =
-        redisAsyncConnect(client->options_.host.c_str(), client->options_.port);
+    redisAsyncContext* ac = redisAsyncConnect(client->options_.host.c_str(), client->options_.port);
     if (ac == nullptr || ac->err) {
       if (ac != nullptr) redisAsyncFree(ac);
       ScheduleReconnect(conn);
@@ -140,8 +138,7 @@ struct Client::Loop {
     }
     // Keepalive probes find a peer that vanished without closing (a partition, a dead host).
     redisEnableKeepAlive(const_cast<redisContext*>(&ac->c));
-    conn->up = true;
-    conn->backoff = conn->loop->client->options_.min_backoff;
+    conn->up = true;  // the backoff resets only once Redis answers (OnReply)
     conn->loop->client->connections_up_.fetch_add(1);
     conn->loop->metrics()->connections_up->Increment();
   }
@@ -241,6 +238,8 @@ struct Client::Loop {
     }
     std::unique_ptr<Pending> owned(p);
     loop->metrics()->in_flight->Decrement();
+    // A Redis that answers is really back; one that accepts and drops keeps backing off.
+    if (reply != nullptr) conn->backoff = loop->client->options_.min_backoff;
     if (p->finished) {
       return;  // the deadline already answered the caller
     }
@@ -274,9 +273,12 @@ struct Client::Loop {
       p->tracked = false;
     }
     if (!result.ok()) {
-      if (absl::IsUnavailable(result.status())) metrics()->errors_unavailable->Increment();
-      else if (absl::IsDeadlineExceeded(result.status())) metrics()->errors_deadline->Increment();
-      else metrics()->errors_reply->Increment();
+      if (absl::IsUnavailable(result.status()))
+        metrics()->errors_unavailable->Increment();
+      else if (absl::IsDeadlineExceeded(result.status()))
+        metrics()->errors_deadline->Increment();
+      else
+        metrics()->errors_reply->Increment();
     }
     auto done = std::move(p->done);
     done(std::move(result));
@@ -327,8 +329,8 @@ void Client::Run(Command command, absl::Time deadline, Callback done) {
   std::vector<std::unique_ptr<Pending>> batch;
   auto p = std::make_unique<Pending>();
   p->command = std::move(command);
-  p->deadline = deadline == absl::InfiniteFuture() ? absl::Now() + options_.default_timeout
-                                                   : deadline;
+  p->deadline =
+      deadline == absl::InfiniteFuture() ? absl::Now() + options_.default_timeout : deadline;
   p->done = std::move(done);
   batch.push_back(std::move(p));
   Submit(std::move(batch));
@@ -379,8 +381,8 @@ void Client::Submit(std::vector<std::unique_ptr<Pending>> batch) {
     // Fail fast: no connection means no answer within any deadline worth waiting for.
     for (auto& p : batch) {
       metrics_->errors_unavailable->Increment();
-      p->done(absl::UnavailableError(absl::StrCat("redis: not connected to ", options_.host, ":",
-                                                  options_.port)));
+      p->done(absl::UnavailableError(
+          absl::StrCat("redis: not connected to ", options_.host, ":", options_.port)));
     }
     return;
   }
