@@ -55,9 +55,9 @@ struct Driver::Slot {
   v1::Remarks::Stub* stub = nullptr;
   uint64_t rng = 0;
   uint64_t seq = 0;
-  int owned = 0;       // --op=set: orders index, index + C, index + 2C, ...
+  int owned = 0;  // --op=set: orders index, index + C, index + 2C, ...
   int next_owned = 0;
-  int order = -1;      // --op=set: the order of the call in flight
+  int order = -1;           // --op=set: the order of the call in flight
   Clock::time_point start;  // closed loop: when sent; open loop: when due
   Clock::time_point sent;
   std::unique_ptr<grpc::ClientContext> ctx;
@@ -90,7 +90,8 @@ Driver::Driver(const Options& options) : options_(options), run_id_(MakeRunId())
     auto s = std::make_unique<Slot>();
     s->index = i;
     s->stub = stubs_[i % stubs_.size()].get();
-    s->rng = 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(i + 1) ^ std::hash<std::string>{}(run_id_);
+    s->rng =
+        0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(i + 1) ^ std::hash<std::string>{}(run_id_);
     if (s->rng == 0) s->rng = 1;
     s->owned = i < options_.orders ? (options_.orders - 1 - i) / c + 1 : 0;
     s->next_owned = static_cast<int>(NextRandom(s->rng) % std::max(1, s->owned));
@@ -190,7 +191,8 @@ void Driver::OnDone(Slot* s, const grpc::Status& status) {
   const auto now = Clock::now();
   const int code = std::clamp(static_cast<int>(status.error_code()), 0, kCodes - 1);
   if (s->start >= measure_start_ && s->start < measure_end_) {
-    s->latencies.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(now - s->start).count());
+    s->latencies.push_back(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - s->start).count());
     if (options_.open_loop()) {
       s->send_lags.push_back(
           std::chrono::duration_cast<std::chrono::nanoseconds>(s->sent - s->start).count());
@@ -199,7 +201,8 @@ void Driver::OnDone(Slot* s, const grpc::Status& status) {
     if (!status.ok() && s->example_message[code].empty()) {
       s->example_message[code] = status.error_message();
     }
-    if (status.ok() && options_.op == Op::kBatchGet) s->orders_read += s->batch_response.remarks_size();
+    if (status.ok() && options_.op == Op::kBatchGet)
+      s->orders_read += s->batch_response.remarks_size();
     if (status.ok() && options_.op == Op::kGet) ++s->orders_read;
   }
   if (options_.op == Op::kSet) {

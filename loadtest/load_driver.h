@@ -3,6 +3,8 @@
 // latency counted from the due time, at most --concurrency in flight).
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -13,8 +15,6 @@
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "loadtest/load_options.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
 
@@ -24,18 +24,18 @@ inline constexpr int kCodes = 17;  // grpc::StatusCode 0..16
 
 struct RunResult {
   double measured_s = 0;
-  uint64_t calls = 0;        // calls due/sent inside the measured window that completed
+  uint64_t calls = 0;  // calls due/sent inside the measured window that completed
   uint64_t ok = 0;
   uint64_t orders_read = 0;  // batchget/get: remarks in OK replies
   std::array<uint64_t, kCodes> codes{};
   std::array<std::string, kCodes> example_message;  // the first message seen per code
-  uint64_t unsent = 0;       // open loop: due in the window but never sent (in-flight cap full)
-  uint64_t unfinished = 0;   // still in flight when the drain gave up
+  uint64_t unsent = 0;      // open loop: due in the window but never sent (in-flight cap full)
+  uint64_t unfinished = 0;  // still in flight when the drain gave up
   std::vector<int64_t> latencies_ns;
   // Open loop: how late each call was sent after it was due. Large values mean the generator (or
   // the --concurrency cap) held calls back: that part of the latency is not the server's.
   std::vector<int64_t> send_lags_ns;
-  double cpu_s = 0;          // this process's user+system CPU during the measured window
+  double cpu_s = 0;  // this process's user+system CPU during the measured window
 };
 
 class Driver {
@@ -71,9 +71,9 @@ class Driver {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Slot*> free_;        // slots with no call in flight, least recently used first
+  std::deque<Slot*> free_;  // slots with no call in flight, least recently used first
   int in_flight_ = 0;
-  uint64_t next_seq_ = 0;         // open loop: the next call due
+  uint64_t next_seq_ = 0;  // open loop: the next call due
   bool stopping_ = false;
   bool scheduler_waits_for_slot_ = false;
 };

@@ -46,17 +46,24 @@ struct Flag {
 const std::vector<Flag>& Flags() {
   static const std::vector<Flag> kFlags = {
       {"addr", "host:port of orderwatch-server's gRPC API (default 127.0.0.1:50051)",
-       [](Options& o, const std::string& v) { o.addr = v; return !v.empty(); }},
+       [](Options& o, const std::string& v) {
+         o.addr = v;
+         return !v.empty();
+       }},
       {"op",
        "set | batchget | get (default set). set: Remarks.Set; every in-flight slot owns its own "
        "orders and remembers their versions, so expected_version is always right and ABORTED "
        "means a bug (it is counted as an error). batchget: Remarks.BatchGet of --batch random "
        "orders. get: Remarks.Get of one random order",
        [](Options& o, const std::string& v) {
-         if (v == "set") o.op = Op::kSet;
-         else if (v == "batchget") o.op = Op::kBatchGet;
-         else if (v == "get") o.op = Op::kGet;
-         else return false;
+         if (v == "set")
+           o.op = Op::kSet;
+         else if (v == "batchget")
+           o.op = Op::kBatchGet;
+         else if (v == "get")
+           o.op = Op::kGet;
+         else
+           return false;
          return true;
        }},
       {"batch", "orders per BatchGet call, 1-500 (default 50)",
@@ -64,12 +71,14 @@ const std::vector<Flag>& Flags() {
       {"orders", "distinct order ids ord-0..ord-<N-1> (default 10000)",
        [](Options& o, const std::string& v) { return ParseInt(v, 1, 100000000, &o.orders); }},
       {"concurrency",
-       "closed loop: calls kept in flight; open loop: the most calls in flight at once (default 64)",
+       "closed loop: calls kept in flight; open loop: the most calls in flight at once (default "
+       "64)",
        [](Options& o, const std::string& v) { return ParseInt(v, 1, 100000, &o.concurrency); }},
       {"rate",
        "open loop: calls/s sent at fixed intervals whatever the replies do; latency is measured "
        "from each call's scheduled send time, so a stalled server shows as latency (no "
-       "coordinated omission); the report also gives the send lag, how late calls went out (generator "
+       "coordinated omission); the report also gives the send lag, how late calls went out "
+       "(generator "
        "busy, or all --concurrency slots in flight). 0 = closed loop (default 0)",
        [](Options& o, const std::string& v) { return ParseDouble(v, 0, 1e7, &o.rate); }},
       {"duration", "measured seconds (default 10)",
@@ -77,15 +86,25 @@ const std::vector<Flag>& Flags() {
       {"warmup", "seconds of load before measuring starts (default 2)",
        [](Options& o, const std::string& v) { return ParseDouble(v, 0, 3600, &o.warmup_s); }},
       {"shop", "shop sent in x-orderwatch-shop (default loadshop)",
-       [](Options& o, const std::string& v) { o.shop = v; return !v.empty(); }},
+       [](Options& o, const std::string& v) {
+         o.shop = v;
+         return !v.empty();
+       }},
       {"agent", "agent sent in x-orderwatch-agent (default loadagent); role is always agent",
-       [](Options& o, const std::string& v) { o.agent = v; return !v.empty(); }},
-      {"channels", "gRPC channels (separate HTTP/2 connections) the calls are spread over (default 2)",
+       [](Options& o, const std::string& v) {
+         o.agent = v;
+         return !v.empty();
+       }},
+      {"channels",
+       "gRPC channels (separate HTTP/2 connections) the calls are spread over (default 2)",
        [](Options& o, const std::string& v) { return ParseInt(v, 1, 256, &o.channels); }},
       {"timeout-ms", "per-call deadline in milliseconds (default 5000)",
        [](Options& o, const std::string& v) { return ParseInt(v, 1, 3600000, &o.timeout_ms); }},
       {"json", "print one JSON line of the results instead of the text report",
-       [](Options& o, const std::string&) { o.json = true; return true; }},
+       [](Options& o, const std::string&) {
+         o.json = true;
+         return true;
+       }},
   };
   return kFlags;
 }
@@ -94,9 +113,12 @@ const std::vector<Flag>& Flags() {
 
 const char* OpName(Op op) {
   switch (op) {
-    case Op::kSet: return "set";
-    case Op::kBatchGet: return "batchget";
-    case Op::kGet: return "get";
+    case Op::kSet:
+      return "set";
+    case Op::kBatchGet:
+      return "batchget";
+    case Op::kGet:
+      return "get";
   }
   return "?";
 }

@@ -6,9 +6,10 @@ namespace orderwatch::load {
 namespace {
 
 const char* const kCodeNames[kCodes] = {
-    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-    "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED"};
 
 std::string Fmt(const char* format, double v) {
   char buf[64];
@@ -54,8 +55,8 @@ std::string TextReport(const Options& o, const RunResult& r, const LatencySummar
   out += "throughput:  " + Fmt("%.1f", CallsPerS(r)) + " OK calls/s";
   if (o.op != Op::kSet) out += ", " + Fmt("%.1f", OrdersPerS(r)) + " orders/s";
   out += "\n";
-  out += "latency ms:  p50 " + Fmt("%.3f", l.p50_ms) + "  p90 " + Fmt("%.3f", l.p90_ms) +
-         "  p99 " + Fmt("%.3f", l.p99_ms) + "  p99.9 " + Fmt("%.3f", l.p999_ms) + "  max " +
+  out += "latency ms:  p50 " + Fmt("%.3f", l.p50_ms) + "  p90 " + Fmt("%.3f", l.p90_ms) + "  p99 " +
+         Fmt("%.3f", l.p99_ms) + "  p99.9 " + Fmt("%.3f", l.p999_ms) + "  max " +
          Fmt("%.3f", l.max_ms) + "  (mean " + Fmt("%.3f", l.mean_ms) + ", " +
          std::to_string(l.count) + " calls" + (o.open_loop() ? ", from scheduled send time" : "") +
          ")\n";
@@ -64,7 +65,8 @@ std::string TextReport(const Options& o, const RunResult& r, const LatencySummar
            "  max " + Fmt("%.3f", lag.max_ms) +
            "  (sent after due: generator or in-flight cap, included in the latency above)\n";
   }
-  out += "calls:       " + std::to_string(r.calls) + " completed, " + std::to_string(r.ok) + " OK\n";
+  out +=
+      "calls:       " + std::to_string(r.calls) + " completed, " + std::to_string(r.ok) + " OK\n";
   out += "errors:      " + std::to_string(Errors(r)) + (Errors(r) ? "" : " (none)") + "\n";
   for (int c = 1; c < kCodes; ++c) {
     if (r.codes[c] == 0) continue;
@@ -100,10 +102,12 @@ std::string JsonReport(const Options& o, const RunResult& r, const LatencySummar
   bool first = true;
   for (int c = 1; c < kCodes; ++c) {
     if (r.codes[c] == 0) continue;
-    out += std::string(first ? "" : ",") + "\"" + kCodeNames[c] + "\":" + std::to_string(r.codes[c]);
+    out +=
+        std::string(first ? "" : ",") + "\"" + kCodeNames[c] + "\":" + std::to_string(r.codes[c]);
     first = false;
   }
-  if (r.unsent > 0) out += std::string(first ? "" : ",") + "\"NOT_SENT\":" + std::to_string(r.unsent);
+  if (r.unsent > 0)
+    out += std::string(first ? "" : ",") + "\"NOT_SENT\":" + std::to_string(r.unsent);
   out += "},\"client_cpu_pct\":" + Fmt("%.1f", 100 * r.cpu_s / r.measured_s);
   out += ",\"command\":" + JsonString(o.command_line) + "}\n";
   return out;

@@ -19,9 +19,8 @@ struct CliRun {
 
 class CliE2ETest : public testing::ServerSuite {
  protected:
-
   static CliRun Cli(const std::string& args, const std::string& role = "agent",
-                 const std::string& addr = "") {
+                    const std::string& addr = "") {
     const std::string cmd = "ORDERWATCH_SHOP=shopC ORDERWATCH_AGENT=alice ORDERWATCH_ROLE=" + role +
                             " ORDERWATCH_ADDR=" + (addr.empty() ? server_->address() : addr) +
                             " " ORDERWATCH_CLI_BIN " " + args + " 2>&1";
@@ -32,7 +31,6 @@ class CliE2ETest : public testing::ServerSuite {
     const int status = pclose(p);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
   }
-
 };
 
 TEST_F(CliE2ETest, RecordSetAppendGetHistory) {

@@ -17,7 +17,6 @@ using testing::TestServer;
 
 class RemarksE2ETest : public testing::ServerSuite {
  protected:
-
   static std::string NextRequestId() {
     static std::atomic<int> n{0};
     return absl::StrCat("req-", n.fetch_add(1));
@@ -42,7 +41,6 @@ class RemarksE2ETest : public testing::ServerSuite {
     EXPECT_TRUE(server_->remarks()->Get(TestServer::Context(who).get(), req, &out).ok());
     return out;
   }
-
 };
 
 TEST_F(RemarksE2ETest, SetGetAndVersionCompareAndSet) {
@@ -80,9 +78,12 @@ TEST_F(RemarksE2ETest, ConcurrentWritersNeverSilentlyOverwrite) {
         const int64_t v = Get("CAS1", who).version();
         v1::Remark r;
         auto s = Set("CAS1", v, v1::FLAG_BLUE, absl::StrCat("w", w, " r", i), &r, who);
-        if (s.ok()) won++;
-        else if (s.error_code() == grpc::StatusCode::ABORTED) aborted++;
-        else ADD_FAILURE() << s.error_message();
+        if (s.ok())
+          won++;
+        else if (s.error_code() == grpc::StatusCode::ABORTED)
+          aborted++;
+        else
+          ADD_FAILURE() << s.error_message();
       }
     });
   }
@@ -135,7 +136,9 @@ TEST_F(RemarksE2ETest, AppendWritesReasonAgentDate) {
   a.set_request_id(NextRequestId());
   a.set_reason("买家约定今晚付款");
   a.clear_flag();
-  ASSERT_TRUE(server_->remarks()->Append(TestServer::Context(Caller{"shop1", "bob", "agent"}).get(), a, &r).ok());
+  ASSERT_TRUE(server_->remarks()
+                  ->Append(TestServer::Context(Caller{"shop1", "bob", "agent"}).get(), a, &r)
+                  .ok());
   EXPECT_EQ(r.text(), absl::StrCat("已催付 alice/", today, "\n买家约定今晚付款 bob/", today));
   EXPECT_EQ(r.flag(), v1::FLAG_PURPLE);  // kept
   EXPECT_EQ(r.version(), 2);
@@ -289,7 +292,10 @@ TEST_F(RemarksE2ETest, ListByFlagIsStableUnderConcurrentWritesAndCountsMatch) {
   EXPECT_EQ(counts.counts(1).count(), 5);
   EXPECT_EQ(counts.counts(2).count(), 1);
   // Another shop sees none of it.
-  ASSERT_TRUE(server_->remarks()->CountByFlag(TestServer::Context(Caller{"shopM", "a", "agent"}).get(), {}, &counts).ok());
+  ASSERT_TRUE(
+      server_->remarks()
+          ->CountByFlag(TestServer::Context(Caller{"shopM", "a", "agent"}).get(), {}, &counts)
+          .ok());
   EXPECT_EQ(counts.counts(0).count(), 0);
 }
 
@@ -323,8 +329,9 @@ TEST_F(RemarksE2ETest, LegendDefaultsAndOnlySupervisorsChangeIt) {
   auto* e = set.add_entries();
   e->set_flag(v1::FLAG_RED);
   e->set_meaning("指定顺丰");
-  EXPECT_EQ(server_->remarks()->SetLegend(TestServer::Context(agent).get(), set, &legend).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      server_->remarks()->SetLegend(TestServer::Context(agent).get(), set, &legend).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(server_->remarks()->SetLegend(TestServer::Context(boss).get(), set, &legend).ok());
   EXPECT_FALSE(legend.is_default());
   EXPECT_EQ(legend.entries(0).meaning(), "指定顺丰");

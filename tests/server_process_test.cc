@@ -1,7 +1,7 @@
 // Boots the real orderwatch-server binary over a real Redis, as `deploy/local.sh up` does:
 // health, reflection, metrics, and a clean exit on SIGTERM.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

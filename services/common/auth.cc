@@ -24,10 +24,14 @@ std::string_view Metadata(const grpc::ServerContextBase& context, std::string_vi
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kStorefront: return "storefront";
-    case Role::kAgent: return "agent";
-    case Role::kSupervisor: return "supervisor";
-    case Role::kOps: return "ops";
+    case Role::kStorefront:
+      return "storefront";
+    case Role::kAgent:
+      return "agent";
+    case Role::kSupervisor:
+      return "supervisor";
+    case Role::kOps:
+      return "ops";
   }
   return "unknown";
 }
@@ -36,8 +40,8 @@ absl::StatusOr<Role> ParseRole(std::string_view name) {
   for (Role r : {Role::kStorefront, Role::kAgent, Role::kSupervisor, Role::kOps}) {
     if (name == RoleName(r)) return r;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "role: unknown role \"", Sv(name), "\"; use storefront, agent, supervisor or ops"));
+  return absl::InvalidArgumentError(absl::StrCat("role: unknown role \"", Sv(name),
+                                                 "\"; use storefront, agent, supervisor or ops"));
 }
 
 Authenticator Authenticator::Development() {
@@ -55,8 +59,7 @@ absl::StatusOr<Authenticator> Authenticator::FromTokenTable(std::string_view tex
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipWhitespace());
     auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("token table line ", line_no, ": ", why));
+      return absl::InvalidArgumentError(absl::StrCat("token table line ", line_no, ": ", why));
     };
     if (f.size() != 4) return bad("want \"<token> <shop> <agent> <role>\"");
     if (f[0].size() < 16) return bad("token is shorter than 16 characters");

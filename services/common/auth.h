@@ -7,11 +7,11 @@
 // reaches the server.
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <map>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 

@@ -20,8 +20,7 @@ TEST(AuthTest, TokenTableErrorsNameTheLine) {
   auto short_token = Authenticator::FromTokenTable("short shop1 alice agent\n");
   ASSERT_FALSE(short_token.ok());
   EXPECT_NE(short_token.status().message().find("line 1"), absl::string_view::npos);
-  auto bad_role = Authenticator::FromTokenTable(
-      "\n0123456789abcdef0123 shop1 alice boss\n");
+  auto bad_role = Authenticator::FromTokenTable("\n0123456789abcdef0123 shop1 alice boss\n");
   ASSERT_FALSE(bad_role.ok());
   EXPECT_NE(bad_role.status().message().find("line 2"), absl::string_view::npos);
   EXPECT_FALSE(Authenticator::FromTokenTable("0123456789abcdef0123 shop1 alice agent\n"

@@ -1,10 +1,10 @@
 // The gRPC edge of a unary call: authenticate, bound the deadline, run the work, map the status.
 #pragma once
 
-#include <utility>
-
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
+
+#include <utility>
 
 #include "absl/time/time.h"
 #include "services/common/auth.h"

@@ -44,17 +44,16 @@ absl::StatusOr<Flag> ParseFlag(std::string_view text) {
     if (text.size() == 1 && text[0] == '0' + static_cast<int>(f.flag)) return f.flag;
   }
   if (lower == "grey" || lower == "gray") return v1::FLAG_NONE;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "flag: unknown flag \"", absl::string_view(text.data(), text.size()),
-      "\"; use none, red, yellow, green, blue, purple or 0-5"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("flag: unknown flag \"", absl::string_view(text.data(), text.size()),
+                   "\"; use none, red, yellow, green, blue, purple or 0-5"));
 }
 
 absl::StatusOr<Flag> FlagFromPlatform(Platform platform, int32_t value) {
   auto out_of_range = [&](std::string_view range) {
-    return absl::InvalidArgumentError(absl::StrCat("platform_flag.value: ", value, " is not a ",
-                                                   v1::Platform_Name(platform), " flag (",
-                                                   absl::string_view(range.data(), range.size()),
-                                                   ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("platform_flag.value: ", value, " is not a ", v1::Platform_Name(platform),
+                     " flag (", absl::string_view(range.data(), range.size()), ")"));
   };
   switch (platform) {
     case v1::PLATFORM_TAOBAO:
@@ -95,9 +94,9 @@ absl::StatusOr<Platform> ParsePlatform(std::string_view text) {
   if (p == "pinduoduo" || p == "pdd") return v1::PLATFORM_PINDUODUO;
   if (p == "douyin") return v1::PLATFORM_DOUYIN;
   if (p == "xiaohongshu" || p == "xhs") return v1::PLATFORM_XIAOHONGSHU;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "platform: unknown platform \"", absl::string_view(text.data(), text.size()),
-      "\"; use taobao, jd, pinduoduo, douyin or xiaohongshu"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("platform: unknown platform \"", absl::string_view(text.data(), text.size()),
+                   "\"; use taobao, jd, pinduoduo, douyin or xiaohongshu"));
 }
 
 }  // namespace orderwatch

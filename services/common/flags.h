@@ -1,4 +1,5 @@
-// Flag colours: names and conversion between orderwatch's numbering (Taobao/JD) and other platforms'.
+// Flag colours: names and conversion between orderwatch's numbering (Taobao/JD) and other
+// platforms'.
 #pragma once
 
 #include <cstdint>

@@ -24,9 +24,13 @@ TEST(FlagsTest, RejectsUnknownFlagNamingTheField) {
 
 // Every platform number maps to a flag and back to the same number.
 TEST(FlagsTest, PlatformNumberingsRoundTrip) {
-  struct Range { v1::Platform p; int lo, hi; };
-  for (auto [p, lo, hi] : {Range{v1::PLATFORM_TAOBAO, 0, 5}, Range{v1::PLATFORM_PINDUODUO, 0, 5},
-                           Range{v1::PLATFORM_DOUYIN, 0, 5}, Range{v1::PLATFORM_XIAOHONGSHU, 1, 6}}) {
+  struct Range {
+    v1::Platform p;
+    int lo, hi;
+  };
+  for (auto [p, lo, hi] :
+       {Range{v1::PLATFORM_TAOBAO, 0, 5}, Range{v1::PLATFORM_PINDUODUO, 0, 5},
+        Range{v1::PLATFORM_DOUYIN, 0, 5}, Range{v1::PLATFORM_XIAOHONGSHU, 1, 6}}) {
     for (int v = lo; v <= hi; ++v) {
       auto f = FlagFromPlatform(p, v);
       ASSERT_TRUE(f.ok()) << v1::Platform_Name(p) << " " << v;

@@ -73,8 +73,8 @@ absl::Status ValidateOptionalId(std::string_view field, std::string_view value) 
 
 absl::Status ValidateText(std::string_view field, std::string_view value, size_t max_bytes) {
   if (value.size() > max_bytes) {
-    return InvalidField(field, absl::StrCat("is ", value.size(), " bytes; at most ", max_bytes,
-                                            " are allowed"));
+    return InvalidField(
+        field, absl::StrCat("is ", value.size(), " bytes; at most ", max_bytes, " are allowed"));
   }
   if (size_t bad = FirstInvalidUtf8(value); bad != std::string_view::npos) {
     return InvalidField(field, absl::StrCat("is not valid UTF-8 (at byte ", bad, ")"));

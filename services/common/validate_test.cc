@@ -24,11 +24,11 @@ TEST(ValidateTest, TextIsUtf8WithinLimit) {
   EXPECT_EQ(too_long.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(too_long.message(), "text: is 1001 bytes; at most 1000 are allowed");
   EXPECT_FALSE(ValidateText("text", "\xff", 10).ok());
-  EXPECT_FALSE(ValidateText("text", "\xe5\xb7", 10).ok());          // truncated 3-byte sequence
-  EXPECT_FALSE(ValidateText("text", "\xc0\xaf", 10).ok());          // overlong '/'
-  EXPECT_FALSE(ValidateText("text", "\xed\xa0\x80", 10).ok());      // surrogate
+  EXPECT_FALSE(ValidateText("text", "\xe5\xb7", 10).ok());              // truncated 3-byte sequence
+  EXPECT_FALSE(ValidateText("text", "\xc0\xaf", 10).ok());              // overlong '/'
+  EXPECT_FALSE(ValidateText("text", "\xed\xa0\x80", 10).ok());          // surrogate
   EXPECT_FALSE(ValidateText("text", std::string("a\0b", 3), 10).ok());  // control character
-  EXPECT_TRUE(ValidateText("text", "\xf0\x9f\x98\x80", 10).ok());   // emoji
+  EXPECT_TRUE(ValidateText("text", "\xf0\x9f\x98\x80", 10).ok());       // emoji
 }
 
 TEST(ValidateTest, Times) {

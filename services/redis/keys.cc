@@ -44,8 +44,7 @@ std::string KeyScheme::Request(std::string_view shop, std::string_view order,
 std::string KeyScheme::FlagIndex(int partition, std::string_view shop, int flag) const {
   return absl::StrCat(PartitionPrefix(partition), "f:", Sv(shop), ":", flag);
 }
-std::string KeyScheme::FlagIndexOf(std::string_view shop, std::string_view order,
-                                   int flag) const {
+std::string KeyScheme::FlagIndexOf(std::string_view shop, std::string_view order, int flag) const {
   return FlagIndex(PartitionOf(shop, order), shop, flag);
 }
 std::string KeyScheme::Legend(std::string_view shop) const {

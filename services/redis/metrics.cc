@@ -30,18 +30,19 @@ ClientMetrics::ClientMetrics(prometheus::Registry& registry) {
   errors_unavailable = &errors.Add({{"kind", "unavailable"}});
   errors_deadline = &errors.Add({{"kind", "deadline"}});
   errors_reply = &errors.Add({{"kind", "reply"}});
-  noscript_fallbacks = &prometheus::BuildCounter()
-                            .Name("orderwatch_redis_noscript_fallbacks_total")
-                            .Help("EVALSHA calls that found no cached script and were resent as EVAL.")
-                            .Register(registry)
-                            .Add({});
+  noscript_fallbacks =
+      &prometheus::BuildCounter()
+           .Name("orderwatch_redis_noscript_fallbacks_total")
+           .Help("EVALSHA calls that found no cached script and were resent as EVAL.")
+           .Register(registry)
+           .Add({});
   round_trip = &prometheus::BuildHistogram()
                     .Name("orderwatch_redis_round_trip_seconds")
                     .Help("Seconds from sending a Redis command to receiving its reply.")
                     .Register(registry)
-                    .Add({}, prometheus::Histogram::BucketBoundaries{
-                                 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05, 0.1, 0.25, 0.5, 1});
+                    .Add({}, prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001,
+                                                                     0.0025, 0.005, 0.01, 0.025,
+                                                                     0.05, 0.1, 0.25, 0.5, 1});
 }
 
 }  // namespace orderwatch::redis

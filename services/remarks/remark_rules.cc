@@ -15,8 +15,9 @@ absl::StatusOr<RequestedFlag> CheckFlag(bool has_flag, int flag, bool has_platfo
   RequestedFlag out;
   if (has_flag) {
     if (!v1::Flag_IsValid(flag)) {
-      return InvalidField("flag", absl::StrCat(flag, " is not a flag; use 0-5 (none, red, yellow, "
-                                                     "green, blue, purple)"));
+      return InvalidField("flag", absl::StrCat(flag,
+                                               " is not a flag; use 0-5 (none, red, yellow, "
+                                               "green, blue, purple)"));
     }
     out.present = true;
     out.flag = static_cast<v1::Flag>(flag);
@@ -62,7 +63,7 @@ v1::Remark RemarkFromValues(const std::string& order_id, const redis::Reply* val
   };
   const int64_t flag = num(0);
   r.set_flag(v1::Flag_IsValid(static_cast<int>(flag)) ? static_cast<v1::Flag>(flag)
-                                                       : v1::FLAG_NONE);
+                                                      : v1::FLAG_NONE);
   if (const std::string* t = str(1)) r.set_text(*t);
   r.set_version(num(2));
   r.set_updated_unix_ms(num(3));

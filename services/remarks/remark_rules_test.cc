@@ -9,7 +9,8 @@ TEST(RemarkRulesTest, AppendedLineIsReasonAgentDateInTheShopsZone) {
   absl::TimeZone shanghai;
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
   // 2026-11-10 16:30 UTC is already 11-11 in Shanghai.
-  const absl::Time t = absl::FromCivil(absl::CivilSecond(2026, 11, 10, 16, 30, 0), absl::UTCTimeZone());
+  const absl::Time t =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 10, 16, 30, 0), absl::UTCTimeZone());
   EXPECT_EQ(AppendedLine("已催付", "alice", t, shanghai), "已催付 alice/2026-11-11");
   EXPECT_EQ(AppendedLine("已催付", "alice", t, absl::UTCTimeZone()), "已催付 alice/2026-11-10");
 }
@@ -29,7 +30,15 @@ TEST(RemarkRulesTest, FlagFromRequest) {
 }
 
 TEST(RemarkRulesTest, HistoryEntryParses) {
-  auto c = ParseChange("3\x1f" "1762790400000\x1f" "alice\x1f" "1\x1f" "set\x1f" "0\x1f" "5\x1f\x1f" "已催付");
+  auto c = ParseChange(
+      "3\x1f"
+      "1762790400000\x1f"
+      "alice\x1f"
+      "1\x1f"
+      "set\x1f"
+      "0\x1f"
+      "5\x1f\x1f"
+      "已催付");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->version(), 3);
   EXPECT_EQ(c->by(), "alice");

@@ -35,8 +35,8 @@ class RemarksService {
                Done<v1::RemarkHistoryResponse> done);
   void ListByFlag(const Principal& who, const v1::ListByFlagRequest& request, absl::Time deadline,
                   Done<v1::ListByFlagResponse> done);
-  void CountByFlag(const Principal& who, const v1::CountByFlagRequest& request,
-                   absl::Time deadline, Done<v1::CountByFlagResponse> done);
+  void CountByFlag(const Principal& who, const v1::CountByFlagRequest& request, absl::Time deadline,
+                   Done<v1::CountByFlagResponse> done);
   void GetLegend(const Principal& who, const v1::GetLegendRequest& request, absl::Time deadline,
                  Done<v1::Legend> done);
   void SetLegend(const Principal& who, const v1::SetLegendRequest& request, absl::Time deadline,
@@ -58,8 +58,8 @@ class RemarksService {
   static absl::StatusOr<Write> StartWrite(const Request& request, const char* op);
   void RunWrite(const Principal& who, Write write, absl::Time deadline, Done<v1::Remark> done);
   // Reads the remarks of `order_ids` (one HMGET each, pipelined).
-  void ReadRemarks(const std::string& shop, std::vector<std::string> order_ids,
-                   absl::Time deadline, Done<std::vector<v1::Remark>> done);
+  void ReadRemarks(const std::string& shop, std::vector<std::string> order_ids, absl::Time deadline,
+                   Done<std::vector<v1::Remark>> done);
   int64_t OldestLiveScore() const;
 
   redis::Client& redis_;

@@ -1,8 +1,8 @@
 #include "services/server/grpc_metrics.h"
 
-#include <chrono>
-
 #include <google/protobuf/descriptor.h>
+
+#include <chrono>
 
 namespace orderwatch::server {
 namespace {
@@ -62,24 +62,23 @@ const char* TypeOf(const google::protobuf::MethodDescriptor& m) {
 
 const char* GrpcCodeLabel(int code) {
   static constexpr const char* kNames[17] = {
-      "OK",           "Canceled",          "Unknown",         "InvalidArgument",
-      "DeadlineExceeded", "NotFound",      "AlreadyExists",   "PermissionDenied",
-      "ResourceExhausted", "FailedPrecondition", "Aborted",   "OutOfRange",
-      "Unimplemented", "Internal",         "Unavailable",     "DataLoss",
-      "Unauthenticated"};
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
   return code >= 0 && code < 17 ? kNames[code] : "Unknown";
 }
 
-GrpcMetrics::GrpcMetrics(prometheus::Registry& registry,
-                         const std::vector<std::string>& services) {
+GrpcMetrics::GrpcMetrics(prometheus::Registry& registry, const std::vector<std::string>& services) {
   auto& started = prometheus::BuildCounter()
                       .Name("grpc_server_started_total")
                       .Help("Total number of RPCs started on the server.")
                       .Register(registry);
   auto& handled = prometheus::BuildCounter()
                       .Name("grpc_server_handled_total")
-                      .Help("Total number of RPCs completed on the server, regardless of success "
-                            "or failure.")
+                      .Help(
+                          "Total number of RPCs completed on the server, regardless of success "
+                          "or failure.")
                       .Register(registry);
   auto& received = prometheus::BuildCounter()
                        .Name("grpc_server_msg_received_total")
@@ -91,8 +90,9 @@ GrpcMetrics::GrpcMetrics(prometheus::Registry& registry,
                    .Register(registry);
   auto& seconds = prometheus::BuildHistogram()
                       .Name("grpc_server_handling_seconds")
-                      .Help("Histogram of response latency (seconds) of gRPC that had been "
-                            "application-level handled by the server.")
+                      .Help(
+                          "Histogram of response latency (seconds) of gRPC that had been "
+                          "application-level handled by the server.")
                       .Register(registry);
   const prometheus::Histogram::BucketBoundaries buckets = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};

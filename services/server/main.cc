@@ -46,15 +46,14 @@ int main(int argc, char** argv) {
     Log(LogLevel::kError, absl::StrCat("cannot start: ", app.status().ToString()));
     return 1;
   }
-  Log(LogLevel::kInfo,
-      absl::StrCat("orderwatch-server listening: gRPC on ", config->grpc_addr, " (port ",
-                   (*app)->grpc_port(), "), metrics on http://", config->metrics_addr,
-                   "/metrics, Redis at ", config->redis_host, ":", config->redis_port,
-                   ", auth=", config->auth));
+  Log(LogLevel::kInfo, absl::StrCat("orderwatch-server listening: gRPC on ", config->grpc_addr,
+                                    " (port ", (*app)->grpc_port(), "), metrics on http://",
+                                    config->metrics_addr, "/metrics, Redis at ", config->redis_host,
+                                    ":", config->redis_port, ", auth=", config->auth));
   int sig = 0;
   sigwait(&stop, &sig);
-  Log(LogLevel::kInfo, absl::StrCat("signal ", sig, ": draining for up to ",
-                                    absl::FormatDuration(config->drain)));
+  Log(LogLevel::kInfo,
+      absl::StrCat("signal ", sig, ": draining for up to ", absl::FormatDuration(config->drain)));
   (*app)->Shutdown(config->drain);
   Log(LogLevel::kInfo, "stopped");
   return 0;

@@ -67,11 +67,12 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
   getrlimit(RLIMIT_NOFILE, &nofile);
 
   std::vector<prometheus::MetricFamily> out;
-  out.push_back(Gauge("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+  out.push_back(Gauge("process_cpu_seconds_total",
+                      "Total user and system CPU time spent in seconds.",
                       (field(14) + field(15)) / ticks, prometheus::MetricType::Counter));
   out.push_back(Gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", field(23)));
-  out.push_back(Gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
-                      field(24) * page));
+  out.push_back(
+      Gauge("process_resident_memory_bytes", "Resident memory size in bytes.", field(24) * page));
   out.push_back(Gauge("process_start_time_seconds",
                       "Start time of the process since unix epoch in seconds.",
                       BootTimeSeconds() + field(22) / ticks));

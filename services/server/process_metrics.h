@@ -3,10 +3,10 @@
 // process_open_fds, process_max_fds, process_start_time_seconds.
 #pragma once
 
-#include <vector>
-
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
+
+#include <vector>
 
 namespace orderwatch::server {
 

@@ -7,9 +7,9 @@ namespace {
 
 TEST(ServerConfigTest, DefaultsEnvThenFlags) {
   bool help = false;
-  auto c = ParseServerConfig({"ORDERWATCH_AUTH=dev", "ORDERWATCH_REDIS=10.0.0.5:7000",
-                              "ORDERWATCH_GRPC_ADDR=0.0.0.0:1"},
-                             {"--grpc-addr", "127.0.0.1:6000", "--partitions=64"}, &help);
+  auto c = ParseServerConfig(
+      {"ORDERWATCH_AUTH=dev", "ORDERWATCH_REDIS=10.0.0.5:7000", "ORDERWATCH_GRPC_ADDR=0.0.0.0:1"},
+      {"--grpc-addr", "127.0.0.1:6000", "--partitions=64"}, &help);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE(help);
   EXPECT_EQ(c->grpc_addr, "127.0.0.1:6000");

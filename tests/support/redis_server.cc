@@ -45,10 +45,23 @@ RedisServer::~RedisServer() {
 
 void RedisServer::Start() {
   const std::string port = std::to_string(port_);
-  std::vector<std::string> args = {"redis-server", "--port", port, "--bind", "127.0.0.1",
-                                   "--dir", dir_, "--save", "", "--maxmemory-policy", "noeviction",
-                                   "--appendonly", appendonly_ ? "yes" : "no",
-                                   "--appendfsync", "always", "--loglevel", "warning"};
+  std::vector<std::string> args = {"redis-server",
+                                   "--port",
+                                   port,
+                                   "--bind",
+                                   "127.0.0.1",
+                                   "--dir",
+                                   dir_,
+                                   "--save",
+                                   "",
+                                   "--maxmemory-policy",
+                                   "noeviction",
+                                   "--appendonly",
+                                   appendonly_ ? "yes" : "no",
+                                   "--appendfsync",
+                                   "always",
+                                   "--loglevel",
+                                   "warning"};
   pid_ = fork();
   if (pid_ == 0) {
     std::vector<char*> argv;

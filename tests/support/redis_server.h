@@ -17,10 +17,10 @@ class RedisServer {
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
 
-  void Start();    // (re)starts on the same port and waits until it answers PING
-  void Stop();     // SIGTERM and wait
-  void Pause();    // SIGSTOP: connections stay open, nothing is answered
-  void Resume();   // SIGCONT
+  void Start();   // (re)starts on the same port and waits until it answers PING
+  void Stop();    // SIGTERM and wait
+  void Pause();   // SIGSTOP: connections stay open, nothing is answered
+  void Resume();  // SIGCONT
 
   // Runs one command synchronously (for test set-up and checks); returns the reply as text.
   std::string Command(const std::string& command_line) const;
