@@ -175,7 +175,7 @@ TEST_F(RemarksE2ETest, BadInputIsInvalidArgumentNamingTheField) {
   };
   expect_invalid(Set("BAD1", 0, static_cast<v1::Flag>(7), "", &r), "flag");
   // Invalid UTF-8 in a string field is refused by protobuf itself, before any handler runs.
-  EXPECT_FALSE(Set("BAD1", 0, v1::FLAG_RED, "\xff\xfe", &r).ok());
+  expect_invalid(Set("BAD1", 0, v1::FLAG_RED, "\xff\xfe", &r), "request");
   expect_invalid(Set("BAD1", 0, v1::FLAG_RED, "a\x01b", &r), "text");
   expect_invalid(Set("BAD1", 0, v1::FLAG_RED, std::string(1001, 'a'), &r), "text");
   expect_invalid(Set("BAD 1", 0, v1::FLAG_RED, "", &r), "order_id");

@@ -51,17 +51,23 @@ TEST(ServerE2ETest, HealthServesAndMetricsCountCallsWithoutIds) {
           .ok());
   auto bad = SetRequest("bad id", "r2");
   EXPECT_FALSE(stub->Set(TestServer::Context().get(), bad, &r).ok());
+  auto unparsable = SetRequest("o2", "r3");
+  unparsable.set_text("\xff");  // protobuf refuses it before the handler
+  EXPECT_EQ(stub->Set(TestServer::Context().get(), unparsable, &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   const std::string metrics = HttpGet(server.metrics_port(), "/metrics");
   ASSERT_FALSE(metrics.empty());
   const std::string labels =
       "grpc_method=\"Set\",grpc_service=\"orderwatch.v1.Remarks\",grpc_type=\"unary\"";
-  EXPECT_EQ(Sample(metrics, "grpc_server_started_total{" + labels + "}"), 2);
+  EXPECT_EQ(Sample(metrics, "grpc_server_started_total{" + labels + "}"), 3);
   EXPECT_EQ(Sample(metrics, "grpc_server_handled_total{grpc_code=\"OK\"," + labels + "}"), 1);
   EXPECT_EQ(
       Sample(metrics, "grpc_server_handled_total{grpc_code=\"InvalidArgument\"," + labels + "}"),
-      1);
-  EXPECT_EQ(Sample(metrics, "grpc_server_handling_seconds_count{" + labels + "}"), 2);
+      2);
+  EXPECT_EQ(
+      Sample(metrics, "grpc_server_handled_total{grpc_code=\"Unimplemented\"," + labels + "}"), 0);
+  EXPECT_EQ(Sample(metrics, "grpc_server_handling_seconds_count{" + labels + "}"), 3);
   EXPECT_GT(Sample(metrics, "orderwatch_redis_round_trip_seconds_count"), 0);
   EXPECT_EQ(Sample(metrics, "orderwatch_redis_connections_up"), 2);
   EXPECT_GT(Sample(metrics, "process_resident_memory_bytes"), 0);

@@ -17,6 +17,7 @@
 #include "services/remarks/remarks_grpc.h"
 #include "services/server/grpc_metrics.h"
 #include "services/server/process_metrics.h"
+#include "services/server/unparsable_request_status.h"
 
 namespace orderwatch::server {
 namespace {
@@ -123,6 +124,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   builder.RegisterService(p->orders_grpc.get());
   builder.RegisterService(p->remarks_grpc.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  // In this order: the metrics see the status as corrected.
+  creators.push_back(UnparsableRequestStatusFactory());
   creators.push_back(p->grpc_metrics->InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(creators));
   p->server = builder.BuildAndStart();
