@@ -128,15 +128,32 @@ TEST(ServerE2ETest, ShutdownDrainsCallsInFlight) {
   // Hold a call in flight by stalling Redis, then shut down; the call still completes.
   redis.Pause();
   std::promise<grpc::Status> in_flight;
+  auto in_flight_status = in_flight.get_future();
   std::thread caller([&] {
     v1::Remark r;
     in_flight.set_value(stub->Set(TestServer::Context({}, 5000).get(), SetRequest("S1", "s1"), &r));
   });
   absl::SleepFor(absl::Milliseconds(200));
   std::thread stopper([&] { server.app().Shutdown(absl::Seconds(5)); });
-  absl::SleepFor(absl::Milliseconds(200));
+
+  // First a grace (a fifth of the drain): health says NOT_SERVING while calls are still taken.
+  absl::SleepFor(absl::Milliseconds(300));
+  auto health = grpc::health::v1::Health::NewStub(server.channel());
+  grpc::health::v1::HealthCheckResponse hresp;
+  grpc::ClientContext hctx;
+  ASSERT_TRUE(health->Check(&hctx, {}, &hresp).ok());
+  EXPECT_EQ(hresp.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+
+  // Then new calls are refused while the one in flight waits for Redis.
+  absl::SleepFor(absl::Milliseconds(1200));
+  auto fresh = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  v1::Remark r;
+  auto refused = v1::Remarks::NewStub(fresh)->Set(TestServer::Context({}, 1000).get(),
+                                                  SetRequest("S2", "s2"), &r);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(in_flight_status.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
   redis.Resume();
-  auto status = in_flight.get_future().get();
+  auto status = in_flight_status.get();
   caller.join();
   stopper.join();
   EXPECT_TRUE(status.ok()) << status.error_message();
