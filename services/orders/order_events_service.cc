@@ -56,7 +56,9 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
   std::vector<std::string> keys = {keys_.Order(shop, event.order_id()),
                                    keys_.Events(shop, event.order_id()),
                                    keys_.History(shop, event.order_id())};
-  for (int f = 1; f <= 5; ++f) keys.push_back(keys_.FlagIndexOf(shop, event.order_id(), f));
+  for (auto& k : keys_.FlagIndexes(keys_.PartitionOf(shop, event.order_id()), shop)) {
+    keys.push_back(std::move(k));
+  }
   return redis::Command::Eval(apply_event_, std::move(keys), std::move(args));
 }
 

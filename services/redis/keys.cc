@@ -47,6 +47,13 @@ std::string KeyScheme::FlagIndex(int partition, std::string_view shop, int flag)
 std::string KeyScheme::FlagIndexOf(std::string_view shop, std::string_view order, int flag) const {
   return FlagIndex(PartitionOf(shop, order), shop, flag);
 }
+std::vector<std::string> KeyScheme::FlagIndexes(int partition, std::string_view shop) const {
+  std::vector<std::string> keys;
+  keys.reserve(5);
+  for (int flag = 1; flag <= 5; ++flag) keys.push_back(FlagIndex(partition, shop, flag));
+  return keys;
+}
+
 std::string KeyScheme::Legend(std::string_view shop) const {
   return absl::StrCat("ow:{s", Sv(shop), "}:legend");
 }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace orderwatch::redis {
 
@@ -36,6 +37,9 @@ class KeyScheme {
                       std::string_view request_id) const;
   std::string FlagIndex(int partition, std::string_view shop, int flag) const;
   std::string FlagIndexOf(std::string_view shop, std::string_view order, int flag) const;
+  // The shop's flag index keys of one partition for flags 1-5, in flag order (as scripts take
+  // them).
+  std::vector<std::string> FlagIndexes(int partition, std::string_view shop) const;
   std::string Legend(std::string_view shop) const;
   std::string ShopRequest(std::string_view shop, std::string_view request_id) const;
   static std::string Meta() { return "ow:meta"; }

@@ -28,12 +28,11 @@ v1::Source SourceOf(const Principal& who) {
   return who.role == Role::kStorefront ? v1::SOURCE_STOREFRONT : v1::SOURCE_AGENT;
 }
 
-template <typename Request>
-void AddPlatformFlag(const Request& request, v1::Remark& remark) {
-  if (!request.has_numbering()) return;
+// Also reports the flag in a platform's numbering.
+void SetPlatformFlag(v1::Platform numbering, v1::Remark& remark) {
   auto* pf = remark.mutable_platform_flag();
-  pf->set_platform(request.numbering());
-  pf->set_value(FlagToPlatform(request.numbering(), remark.flag()));
+  pf->set_platform(numbering);
+  pf->set_value(FlagToPlatform(numbering, remark.flag()));
 }
 
 template <typename Request>
@@ -111,11 +110,14 @@ void RemarksService::Get(const Principal& who, const v1::GetRemarkRequest& reque
                          absl::Time deadline, Done<v1::Remark> done) {
   if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
   if (auto s = ValidateNumbering(request); !s.ok()) return done(s);
+  const bool has_numbering = request.has_numbering();
+  const v1::Platform numbering = request.numbering();
   ReadRemarks(who.shop, {request.order_id()}, deadline,
-              [request, done = std::move(done)](absl::StatusOr<std::vector<v1::Remark>> r) mutable {
+              [has_numbering, numbering,
+               done = std::move(done)](absl::StatusOr<std::vector<v1::Remark>> r) mutable {
                 if (!r.ok()) return done(r.status());
                 v1::Remark remark = std::move(r->front());
-                AddPlatformFlag(request, remark);
+                if (has_numbering) SetPlatformFlag(numbering, remark);
                 done(std::move(remark));
               });
 }
@@ -138,21 +140,17 @@ void RemarksService::BatchGet(const Principal& who, const v1::BatchGetRemarksReq
   }
   const bool has_numbering = request.has_numbering();
   const v1::Platform numbering = request.numbering();
-  ReadRemarks(
-      who.shop, std::move(ids), deadline,
-      [has_numbering, numbering,
-       done = std::move(done)](absl::StatusOr<std::vector<v1::Remark>> r) mutable {
-        if (!r.ok()) return done(r.status());
-        v1::BatchGetRemarksResponse response;
-        for (auto& remark : *r) {
-          if (has_numbering) {
-            remark.mutable_platform_flag()->set_platform(numbering);
-            remark.mutable_platform_flag()->set_value(FlagToPlatform(numbering, remark.flag()));
-          }
-          *response.add_remarks() = std::move(remark);
-        }
-        done(std::move(response));
-      });
+  ReadRemarks(who.shop, std::move(ids), deadline,
+              [has_numbering, numbering,
+               done = std::move(done)](absl::StatusOr<std::vector<v1::Remark>> r) mutable {
+                if (!r.ok()) return done(r.status());
+                v1::BatchGetRemarksResponse response;
+                for (auto& remark : *r) {
+                  if (has_numbering) SetPlatformFlag(numbering, remark);
+                  *response.add_remarks() = std::move(remark);
+                }
+                done(std::move(response));
+              });
 }
 
 template <typename Request>
@@ -220,7 +218,9 @@ void RemarksService::RunWrite(const Principal& who, Write w, absl::Time deadline
   const std::string& shop = who.shop;
   std::vector<std::string> keys = {keys_.Order(shop, w.order_id), keys_.History(shop, w.order_id),
                                    keys_.Request(shop, w.order_id, w.request_id)};
-  for (int f = 1; f <= 5; ++f) keys.push_back(keys_.FlagIndexOf(shop, w.order_id, f));
+  for (auto& k : keys_.FlagIndexes(keys_.PartitionOf(shop, w.order_id), shop)) {
+    keys.push_back(std::move(k));
+  }
   std::vector<std::string> args = {w.op,
                                    w.has_expected_version ? absl::StrCat(w.expected_version) : "",
                                    w.has_flag ? absl::StrCat(static_cast<int>(w.flag)) : "",
@@ -358,10 +358,8 @@ void RemarksService::CountByFlag(const Principal& who, const v1::CountByFlagRequ
   std::vector<redis::Command> commands;
   commands.reserve(keys_.partitions());
   for (int p = 0; p < keys_.partitions(); ++p) {
-    std::vector<std::string> keys;
-    for (int f = 1; f <= 5; ++f) keys.push_back(keys_.FlagIndex(p, who.shop, f));
-    commands.push_back(
-        redis::Command::Eval(flag_counts_, std::move(keys), {absl::StrCat(OldestLiveScore())}));
+    commands.push_back(redis::Command::Eval(flag_counts_, keys_.FlagIndexes(p, who.shop),
+                                            {absl::StrCat(OldestLiveScore())}));
   }
   redis_.RunAll(
       std::move(commands), deadline,
