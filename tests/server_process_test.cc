@@ -27,7 +27,8 @@ class ServerProcess {
       const std::string metrics = "--metrics-addr=127.0.0.1:" + std::to_string(metrics_port);
       const std::string r = "--redis=" + redis.address();
       execl(ORDERWATCH_SERVER_BIN, "orderwatch-server", "--auth=dev", "--partitions=16",
-            grpc.c_str(), metrics.c_str(), r.c_str(), static_cast<char*>(nullptr));
+            "--drain-seconds=3", grpc.c_str(), metrics.c_str(), r.c_str(),
+            static_cast<char*>(nullptr));
       _exit(127);
     }
   }
