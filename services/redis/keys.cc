@@ -54,6 +54,18 @@ std::vector<std::string> KeyScheme::FlagIndexes(int partition, std::string_view 
   return keys;
 }
 
+KeyScheme::QueueKeys KeyScheme::Queue(int partition, std::string_view queue) const {
+  const std::string prefix = PartitionPrefix(partition);
+  return {absl::StrCat(prefix, "q:", Sv(queue)), absl::StrCat(prefix, "i:", Sv(queue)),
+          absl::StrCat(prefix, "a:", Sv(queue)), absl::StrCat(prefix, "d:", Sv(queue))};
+}
+std::string KeyScheme::Lease(int partition) const {
+  return absl::StrCat(PartitionPrefix(partition), "lease");
+}
+std::string KeyScheme::Fence(int partition) const {
+  return absl::StrCat(PartitionPrefix(partition), "fence");
+}
+
 std::string KeyScheme::Legend(std::string_view shop) const {
   return absl::StrCat("ow:{s", Sv(shop), "}:legend");
 }

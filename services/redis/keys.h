@@ -8,6 +8,12 @@
 //   ow:{p7}:r:<shop>:<order>:<req>    string first result of a mutating request (idempotency)
 //   ow:{p7}:f:<shop>:<flag>           zset   the shop's orders in this partition carrying a flag,
 //                                            scored by the time of the last change
+//   ow:{p7}:q:<queue>                 zset   due-queue: job ids scored by due time (ms)
+//   ow:{p7}:i:<queue>                 zset   claimed jobs scored by their in-flight deadline (ms)
+//   ow:{p7}:a:<queue>                 hash   attempts of jobs that failed or came back
+//   ow:{p7}:d:<queue>                 hash   dead letters: job id -> "time|attempts|reason"
+//   ow:{p7}:lease                     string the partition's lease: "<holder>|<token>", with a TTL
+//   ow:{p7}:fence                     string the partition's last fencing token (never expires)
 //   ow:{s<shop>}:legend               hash   the shop's flag legend
 //   ow:{s<shop>}:r:<req>              hash   first result of a shop-level request (idempotency)
 //   ow:meta                           hash   deployment facts (partition count)
@@ -40,6 +46,13 @@ class KeyScheme {
   // The shop's flag index keys of one partition for flags 1-5, in flag order (as scripts take
   // them).
   std::vector<std::string> FlagIndexes(int partition, std::string_view shop) const;
+  // The keys of one due-queue in one partition.
+  struct QueueKeys {
+    std::string due, in_flight, attempts, dead;
+  };
+  QueueKeys Queue(int partition, std::string_view queue) const;
+  std::string Lease(int partition) const;
+  std::string Fence(int partition) const;
   std::string Legend(std::string_view shop) const;
   std::string ShopRequest(std::string_view shop, std::string_view request_id) const;
   static std::string Meta() { return "ow:meta"; }

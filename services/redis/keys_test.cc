@@ -21,6 +21,13 @@ TEST(KeySchemeTest, AnOrdersKeysShareOneHashTag) {
   EXPECT_EQ(HashTag(keys.Request("shop1", "1001", "req")), tag);
   for (int f = 1; f <= 5; ++f) EXPECT_EQ(HashTag(keys.FlagIndexOf("shop1", "1001", f)), tag);
   EXPECT_EQ(tag, "{p" + std::to_string(keys.PartitionOf("shop1", "1001")) + "}");
+  // The partition's scheduler keys carry the same tag, so a script may touch them with the order.
+  const int p = keys.PartitionOf("shop1", "1001");
+  const auto q = keys.Queue(p, "rem");
+  for (const auto& k : {q.due, q.in_flight, q.attempts, q.dead, keys.Lease(p), keys.Fence(p)}) {
+    EXPECT_EQ(HashTag(k), tag) << k;
+  }
+  EXPECT_NE(q.due, keys.Queue(p, "out").due);
 }
 
 TEST(KeySchemeTest, PartitionsAreStableAndSpread) {

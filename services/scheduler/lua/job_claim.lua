@@ -1,0 +1,48 @@
+-- Claims the due jobs of one queue in one partition for the lease holder.
+-- KEYS[1] lease, KEYS[2] due, KEYS[3] in-flight, KEYS[4] attempts, KEYS[5] dead letters
+-- ARGV[1] lease value "<holder>|<token>", ARGV[2] now (ms), ARGV[3] most jobs to claim,
+-- ARGV[4] in-flight time (ms), ARGV[5] most attempts
+-- First, claimed jobs whose in-flight deadline passed (their worker died or stalled) come back,
+-- due now, with one more attempt counted; at the most attempts they become dead letters. Then up
+-- to ARGV[3] due jobs move to in-flight with the deadline now + in-flight time.
+-- Returns {'fenced'} when the caller no longer holds the lease, else
+-- {'ok', next, reaped, dead, id1, due1, attempts1, id2, ...}: `next` is the earliest time (ms)
+-- that anything left in this queue needs a worker (-1: nothing), attempts count earlier tries.
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'fenced'} end
+local now, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
+local reaped, dead = 0, 0
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, limit)) do
+  redis.call('ZREM', KEYS[3], id)
+  local n = redis.call('HINCRBY', KEYS[4], id, 1)
+  if n >= tonumber(ARGV[5]) then
+    redis.call('HDEL', KEYS[4], id)
+    redis.call('HSET', KEYS[5], id, now .. '|' .. n .. '|in-flight deadline passed')
+    dead = dead + 1
+  else
+    redis.call('ZADD', KEYS[2], now, id)
+    reaped = reaped + 1
+  end
+end
+
+local out = {'ok', -1, reaped, dead}
+local until_ms = now + tonumber(ARGV[4])
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
+for i = 1, #due, 2 do
+  local id = due[i]
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('ZADD', KEYS[3], until_ms, id)
+  out[#out + 1] = id
+  out[#out + 1] = tonumber(due[i + 1])
+  out[#out + 1] = tonumber(redis.call('HGET', KEYS[4], id) or '0')
+end
+
+local next_ms = -1
+for _, key in ipairs({KEYS[2], KEYS[3]}) do
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if first[2] then
+    local t = tonumber(first[2])
+    if next_ms < 0 or t < next_ms then next_ms = t end
+  end
+end
+out[2] = next_ms
+return out

@@ -1,0 +1,289 @@
+#include "services/scheduler/scheduler.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "services/common/log.h"
+
+namespace orderwatch::scheduler {
+
+Scheduler::Scheduler(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
+                     SchedulerMetrics& metrics, SchedulerOptions options, std::string holder)
+    : redis_(redis),
+      keys_(keys),
+      clock_(clock),
+      metrics_(metrics),
+      options_(options),
+      leases_(redis, keys, std::move(holder), options.lease_ttl),
+      held_(keys.partitions()) {}
+
+Scheduler::~Scheduler() { Stop(); }
+
+void Scheduler::AddQueue(DueQueue& queue, JobHandler handler) {
+  auto q = std::make_unique<QueueState>();
+  q->queue = &queue;
+  q->handler = std::move(handler);
+  q->metrics = &metrics_.queue(queue.name());
+  q->next.assign(keys_.partitions(), absl::InfinitePast());
+  q->last_polled.assign(keys_.partitions(), absl::InfinitePast());
+  queues_.push_back(std::move(q));
+}
+
+void Scheduler::Start() {
+  if (started_) return;
+  started_ = true;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Scheduler::Stop() {
+  if (!started_) return;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  thread_.join();
+  {
+    absl::MutexLock lock(&mu_);
+    auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return outstanding_ == 0; };
+    mu_.AwaitWithTimeout(absl::Condition(&idle), options_.stop_wait);
+  }
+  std::vector<redis::Command> releases;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& h : held_) {
+      if (h.held) releases.push_back(leases_.ReleaseCommand(h.lease));
+      h.held = false;
+    }
+  }
+  metrics_.leases_held->Set(0);
+  if (!releases.empty()) RunAndWait(std::move(releases));
+}
+
+void Scheduler::Wake(const DueQueue& queue, int partition, absl::Time due) {
+  absl::MutexLock lock(&mu_);
+  for (auto& q : queues_) {
+    if (q->queue == &queue && partition >= 0 && partition < keys_.partitions()) {
+      q->next[partition] = std::min(q->next[partition], due);
+    }
+  }
+}
+
+int Scheduler::leases_held() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(
+      std::count_if(held_.begin(), held_.end(), [](const Held& h) { return h.held; }));
+}
+
+std::vector<absl::StatusOr<redis::Reply>> Scheduler::RunAndWait(
+    std::vector<redis::Command> commands) {
+  std::vector<absl::StatusOr<redis::Reply>> out;
+  absl::Notification ready;
+  redis_.RunAll(std::move(commands), absl::Now() + absl::Seconds(2),
+                [&out, &ready](std::vector<absl::StatusOr<redis::Reply>> replies) {
+                  out = std::move(replies);
+                  ready.Notify();
+                });
+  ready.WaitForNotification();  // RunAll always answers: by reply, deadline or failure
+  return out;
+}
+
+void Scheduler::Run() {
+  absl::Time next_leases = absl::InfinitePast(), next_stats = absl::InfinitePast();
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) break;
+    }
+    const absl::Time real_now = absl::Now();
+    if (real_now >= next_leases) {
+      RenewLeases();
+      next_leases = real_now + options_.lease_renew;
+    }
+    for (auto& q : queues_) ClaimDue(*q);
+    if (real_now >= next_stats) {
+      CollectStats();
+      next_stats = real_now + options_.stats_every;
+    }
+    absl::SleepFor(options_.tick);
+  }
+}
+
+void Scheduler::RenewLeases() {
+  std::vector<redis::Command> commands;
+  commands.reserve(keys_.partitions());
+  for (int p = 0; p < keys_.partitions(); ++p) commands.push_back(leases_.AcquireCommand(p));
+  const absl::Time sent = absl::Now();
+  auto replies = RunAndWait(std::move(commands));
+  int held = 0;
+  absl::MutexLock lock(&mu_);
+  for (int p = 0; p < keys_.partitions(); ++p) {
+    auto lease = leases_.ParseAcquire(p, replies[p]);
+    Held& h = held_[p];
+    if (lease.ok()) {
+      if (lease->has_value()) {
+        if (!h.held || h.lease.token != (*lease)->token) {
+          // Newly ours: look at every queue of the partition at once.
+          for (auto& q : queues_) q->next[p] = absl::InfinitePast();
+        }
+        h.held = true;
+        h.lease = **lease;
+        h.renewed = sent;
+      } else {
+        h.held = false;
+      }
+    } else if (h.held && absl::Now() - h.renewed > options_.lease_ttl / 2) {
+      // Redis did not answer for a while: the lease may run out unseen, so stop using it.
+      h.held = false;
+    }
+    if (h.held) ++held;
+  }
+  metrics_.leases_held->Set(held);
+}
+
+void Scheduler::DropLease(const Lease& lease) {
+  absl::MutexLock lock(&mu_);
+  Held& h = held_[lease.partition];
+  if (h.held && h.lease.token == lease.token) {
+    h.held = false;
+    metrics_.leases_held->Decrement();
+  }
+}
+
+void Scheduler::ClaimDue(QueueState& q) {
+  const absl::Time now = clock_.Now();
+  const absl::Time real_now = absl::Now();
+  std::vector<Lease> due;
+  int room = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    room = options_.max_outstanding - outstanding_;
+    if (room <= 0) return;
+    for (int p = 0; p < keys_.partitions(); ++p) {
+      if (!held_[p].held) continue;
+      if (q.next[p] <= now || real_now - q.last_polled[p] >= options_.idle_poll) {
+        due.push_back(held_[p].lease);
+        q.last_polled[p] = real_now;
+        q.next[p] = absl::InfiniteFuture();  // until the claim says otherwise
+      }
+    }
+  }
+  if (due.empty()) return;
+  const int limit = std::max(1, std::min(options_.claim_batch, room));
+  std::vector<redis::Command> commands;
+  commands.reserve(due.size());
+  for (const auto& lease : due) commands.push_back(q.queue->ClaimCommand(lease, now, limit));
+  auto replies = RunAndWait(std::move(commands));
+  for (size_t i = 0; i < due.size(); ++i) {
+    const Lease& lease = due[i];
+    auto claimed = q.queue->ParseClaim(lease, replies[i]);
+    if (!claimed.ok()) {
+      if (IsLeaseLost(claimed.status())) {
+        DropLease(lease);
+      } else {
+        absl::MutexLock lock(&mu_);
+        q.next[lease.partition] = now;  // try again next tick
+      }
+      continue;
+    }
+    q.metrics->reaped->Increment(claimed->reaped);
+    q.metrics->dead->Increment(claimed->dead);
+    {
+      absl::MutexLock lock(&mu_);
+      absl::Time& next = q.next[lease.partition];
+      // A full batch may leave more due: claim again next tick.
+      next = std::min(next, static_cast<int>(claimed->jobs.size()) >= limit ? now : claimed->next);
+    }
+    for (auto& job : claimed->jobs) HandOver(q, lease, std::move(job), now);
+  }
+}
+
+void Scheduler::HandOver(QueueState& q, const Lease& lease, Job job, absl::Time now) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++outstanding_;
+  }
+  q.metrics->lateness->Observe(std::max(0.0, absl::ToDoubleSeconds(now - job.due)));
+  auto shared = std::make_shared<Job>(std::move(job));
+  q.handler(lease, *shared, now, [this, &q, lease, shared](absl::Status status) {
+    Finish(q, lease, *shared, std::move(status));
+  });
+}
+
+void Scheduler::Finish(QueueState& q, const Lease& lease, const Job& job, absl::Status status) {
+  auto release = [this] {
+    absl::MutexLock lock(&mu_);
+    --outstanding_;
+  };
+  const absl::Time deadline = absl::Now() + absl::Seconds(2);
+  if (status.ok()) {
+    q.queue->Ack(lease, job.id, deadline, [this, &q, lease, release](absl::StatusOr<bool> r) {
+      if (r.ok()) {
+        q.metrics->done->Increment();
+      } else if (IsLeaseLost(r.status())) {
+        q.metrics->lease_lost->Increment();
+        DropLease(lease);
+      } else {
+        // The job stays in flight and comes back after its deadline: handlers are idempotent.
+        Log(LogLevel::kWarning, absl::StrCat("scheduler: ack of a ", q.queue->name(),
+                                             " job failed: ", r.status().ToString()));
+      }
+      release();
+    });
+    return;
+  }
+  if (IsLeaseLost(status)) {
+    q.metrics->lease_lost->Increment();
+    DropLease(lease);
+    release();
+    return;
+  }
+  q.queue->Retry(lease, job.id, clock_.Now(), std::string(status.message()), deadline,
+                 [this, &q, lease, release, job_id = job.id](absl::StatusOr<RetryResult> r) {
+                   if (r.ok() && *r == RetryResult::kRetried) q.metrics->retried->Increment();
+                   if (r.ok() && *r == RetryResult::kDead) q.metrics->dead->Increment();
+                   if (!r.ok() && IsLeaseLost(r.status())) {
+                     q.metrics->lease_lost->Increment();
+                     DropLease(lease);
+                   }
+                   if (r.ok() && *r == RetryResult::kRetried) {
+                     absl::MutexLock lock(&mu_);
+                     // Its backoff is short enough to matter for the next claim only if it is soon.
+                     q.next[lease.partition] = std::min(
+                         q.next[lease.partition], clock_.Now() + q.queue->options().first_backoff);
+                   }
+                   release();
+                 });
+}
+
+void Scheduler::CollectStats() {
+  const absl::Time now = clock_.Now();
+  for (auto& q : queues_) {
+    std::vector<redis::Command> commands;
+    commands.reserve(keys_.partitions());
+    for (int p = 0; p < keys_.partitions(); ++p) commands.push_back(q->queue->StatsCommand(p));
+    auto replies = RunAndWait(std::move(commands));
+    QueueStats total;
+    bool complete = true;
+    for (auto& r : replies) {
+      auto s = DueQueue::ParseStats(r);
+      if (!s.ok()) {
+        complete = false;
+        break;
+      }
+      total.due += s->due;
+      total.in_flight += s->in_flight;
+      total.dead += s->dead;
+      total.earliest = std::min(total.earliest, s->earliest);
+    }
+    if (!complete) continue;  // keep the last complete figures
+    q->metrics->due->Set(static_cast<double>(total.due));
+    q->metrics->in_flight->Set(static_cast<double>(total.in_flight));
+    q->metrics->dead_letters->Set(static_cast<double>(total.dead));
+    q->metrics->oldest_due_age->Set(
+        total.earliest < now ? absl::ToDoubleSeconds(now - total.earliest) : 0.0);
+  }
+}
+
+}  // namespace orderwatch::scheduler

@@ -1,0 +1,108 @@
+// The worker side of the due-queues: holds partition leases and hands due jobs to their queue's
+// handler. One thread per instance takes and renews leases (so each partition is worked by one
+// instance at a time, and a dead instance's partitions are taken over once its leases run out),
+// and claims due jobs from the partitions it holds, higher-priority queues first. It polls a
+// partition only when its earliest job is due (known from the previous claim, or from Wake for
+// jobs scheduled here), or once per idle poll for jobs other instances scheduled: a tick's cost
+// grows with due work, not with pending work. Handlers run asynchronously; the number of jobs
+// out with handlers is bounded.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/common/clock.h"
+#include "services/redis/client.h"
+#include "services/redis/keys.h"
+#include "services/scheduler/due_queue.h"
+#include "services/scheduler/lease.h"
+#include "services/scheduler/scheduler_metrics.h"
+
+namespace orderwatch::scheduler {
+
+// Does a job's work, then calls done exactly once, from any thread:
+// - OK: the job is finished and acknowledged (a handler whose script already removed or moved
+//   the job is fine: the acknowledgement then changes nothing);
+// - an error: the job is retried after a backoff, and becomes a dead letter at the most attempts;
+// - FAILED_PRECONDITION from LeaseLost(): nothing more; the partition's new holder has the job.
+// Every effect the handler writes must be fenced by the lease (checked in the same script).
+using JobHandler = std::function<void(const Lease& lease, const Job& job, absl::Time now,
+                                      absl::AnyInvocable<void(absl::Status)> done)>;
+
+struct SchedulerOptions {
+  absl::Duration tick = absl::Milliseconds(20);  // how often due partitions are claimed
+  absl::Duration idle_poll = absl::Seconds(1);  // a held partition is looked at at least this often
+  absl::Duration lease_ttl = absl::Seconds(5);  // a dead instance's partitions wait this long
+  absl::Duration lease_renew = absl::Seconds(1);   // how often leases are taken and renewed
+  absl::Duration stats_every = absl::Seconds(10);  // queue depth gauges
+  int claim_batch = 100;                           // jobs per claim of one partition
+  int max_outstanding = 2000;                      // jobs out with handlers at once
+  absl::Duration stop_wait = absl::Seconds(5);     // Stop waits this long for handlers
+};
+
+class Scheduler {
+ public:
+  Scheduler(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
+            SchedulerMetrics& metrics, SchedulerOptions options, std::string holder);
+  ~Scheduler();
+
+  // Before Start. Queues added first are claimed first.
+  void AddQueue(DueQueue& queue, JobHandler handler);
+  void Start();
+  // Stops claiming, waits (bounded) for jobs out with handlers, and releases the leases so
+  // another instance takes the partitions over at once.
+  void Stop();
+
+  // A job of `queue` was scheduled in `partition` for `due` by this instance.
+  void Wake(const DueQueue& queue, int partition, absl::Time due);
+
+  int leases_held() const;
+  const std::string& holder() const { return leases_.holder(); }
+
+ private:
+  struct QueueState {
+    DueQueue* queue;
+    JobHandler handler;
+    QueueMetrics* metrics;
+    std::vector<absl::Time> next;         // per partition: when to claim next (scheduling clock)
+    std::vector<absl::Time> last_polled;  // per partition: real time of the last claim
+  };
+  struct Held {
+    bool held = false;
+    Lease lease;
+    absl::Time renewed;  // real time of the last successful take or renewal
+  };
+
+  void Run();
+  void RenewLeases();
+  void ClaimDue(QueueState& q);
+  void HandOver(QueueState& q, const Lease& lease, Job job, absl::Time now);
+  void Finish(QueueState& q, const Lease& lease, const Job& job, absl::Status status);
+  void DropLease(const Lease& lease);
+  void CollectStats();
+  std::vector<absl::StatusOr<redis::Reply>> RunAndWait(std::vector<redis::Command> commands);
+
+  redis::Client& redis_;
+  const redis::KeyScheme& keys_;
+  const Clock& clock_;
+  SchedulerMetrics& metrics_;
+  SchedulerOptions options_;
+  PartitionLeases leases_;
+  std::vector<std::unique_ptr<QueueState>> queues_;
+
+  mutable absl::Mutex mu_;
+  std::vector<Held> held_ ABSL_GUARDED_BY(mu_);
+  int outstanding_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+
+  std::thread thread_;
+  bool started_ = false;
+};
+
+}  // namespace orderwatch::scheduler

@@ -1,0 +1,295 @@
+// The scheduler against a real redis-server: leases and fencing, claim, ack, reaping of jobs
+// whose worker died, retry with backoff, dead letters, cancel, and the worker runtime with two
+// instances sharing the partitions.
+#include "services/scheduler/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <map>
+#include <set>
+
+#include "absl/synchronization/mutex.h"
+#include "services/common/clock.h"
+#include "services/scheduler/due_queue.h"
+#include "services/scheduler/lease.h"
+#include "tests/support/redis_server.h"
+
+namespace orderwatch::scheduler {
+namespace {
+
+using testing::RedisServer;
+
+template <typename T, typename Start>
+absl::StatusOr<T> Wait(Start start) {
+  std::promise<absl::StatusOr<T>> p;
+  start([&p](absl::StatusOr<T> r) { p.set_value(std::move(r)); });
+  return p.get_future().get();
+}
+
+absl::Time Deadline() { return absl::Now() + absl::Seconds(5); }
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  SchedulerTest() : keys_(4), redis_metrics_(registry_) {
+    redis::ClientOptions o;
+    o.port = server_.port();
+    client_ = std::make_unique<redis::Client>(o, &redis_metrics_);
+    client_->Start();
+    EXPECT_TRUE(client_->WaitConnected(absl::Seconds(5)));
+  }
+
+  QueueOptions Options() {
+    QueueOptions o;
+    o.in_flight = absl::Seconds(30);
+    o.max_attempts = 3;
+    o.first_backoff = absl::Seconds(1);
+    o.longest_backoff = absl::Seconds(10);
+    return o;
+  }
+
+  Lease Take(PartitionLeases& leases, int partition) {
+    auto lease = Wait<std::optional<Lease>>(
+        [&](auto done) { leases.Acquire(partition, Deadline(), std::move(done)); });
+    EXPECT_TRUE(lease.ok() && lease->has_value());
+    return lease.ok() && lease->has_value() ? **lease : Lease{};
+  }
+
+  Claimed Claim(DueQueue& q, const Lease& lease, absl::Time now, int limit = 100) {
+    auto c =
+        Wait<Claimed>([&](auto done) { q.Claim(lease, now, limit, Deadline(), std::move(done)); });
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? *c : Claimed{};
+  }
+
+  void Schedule(DueQueue& q, int partition, const std::string& id, absl::Time due) {
+    auto r =
+        Wait<bool>([&](auto done) { q.Schedule(partition, id, due, Deadline(), std::move(done)); });
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+
+  RedisServer server_;
+  redis::KeyScheme keys_;
+  prometheus::Registry registry_;
+  redis::ClientMetrics redis_metrics_;
+  std::unique_ptr<redis::Client> client_;
+  const absl::Time t0_ = absl::FromUnixSeconds(1762790400);  // 2025-11-11 00:00 +08:00
+};
+
+TEST_F(SchedulerTest, OneHolderAtATimeAndTokensOnlyGrow) {
+  PartitionLeases a(*client_, keys_, "a", absl::Milliseconds(300));
+  PartitionLeases b(*client_, keys_, "b", absl::Milliseconds(300));
+  const Lease first = Take(a, 2);
+  EXPECT_EQ(first.token, 1);
+  auto other = Wait<std::optional<Lease>>([&](auto d) { b.Acquire(2, Deadline(), std::move(d)); });
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->has_value()) << "b must not take a's partition";
+  EXPECT_EQ(Take(a, 2).token, 1) << "a renewal keeps the token";
+  EXPECT_EQ(Take(b, 3).token, 1) << "partitions are independent";
+
+  // a stops renewing (it died): b takes over once the lease runs out, with a larger token.
+  absl::SleepFor(absl::Milliseconds(400));
+  const Lease second = Take(b, 2);
+  EXPECT_EQ(second.token, 2);
+
+  // a, stalled and back, is fenced off from the partition's queues.
+  DueQueue q(*client_, keys_, "rem", Options());
+  auto claim = Wait<Claimed>([&](auto d) { q.Claim(first, t0_, 10, Deadline(), std::move(d)); });
+  EXPECT_TRUE(IsLeaseLost(claim.status())) << claim.status();
+  auto ack = Wait<bool>([&](auto d) { q.Ack(first, "x", Deadline(), std::move(d)); });
+  EXPECT_TRUE(IsLeaseLost(ack.status())) << ack.status();
+  auto retry = Wait<RetryResult>(
+      [&](auto d) { q.Retry(first, "x", t0_, "boom", Deadline(), std::move(d)); });
+  EXPECT_TRUE(IsLeaseLost(retry.status())) << retry.status();
+
+  // Released, the partition is free at once.
+  auto released = Wait<redis::Reply>(
+      [&](auto d) { client_->Run(b.ReleaseCommand(second), Deadline(), std::move(d)); });
+  ASSERT_TRUE(released.ok());
+  EXPECT_EQ(released->integer, 1);
+  EXPECT_EQ(Take(a, 2).token, 3);
+}
+
+TEST_F(SchedulerTest, ClaimTakesOnlyDueJobsInDueOrder) {
+  PartitionLeases leases(*client_, keys_, "w", absl::Seconds(10));
+  DueQueue q(*client_, keys_, "rem", Options());
+  const Lease lease = Take(leases, 1);
+  Schedule(q, 1, "late", t0_ + absl::Minutes(30));
+  Schedule(q, 1, "second", t0_ - absl::Seconds(1));
+  Schedule(q, 1, "first", t0_ - absl::Seconds(5));
+  Schedule(q, 0, "other-partition", t0_ - absl::Seconds(5));
+
+  Claimed c = Claim(q, lease, t0_);
+  ASSERT_EQ(c.jobs.size(), 2u);
+  EXPECT_EQ(c.jobs[0].id, "first");
+  EXPECT_EQ(c.jobs[0].due, t0_ - absl::Seconds(5));
+  EXPECT_EQ(c.jobs[0].attempts, 0);
+  EXPECT_EQ(c.jobs[1].id, "second");
+  // Next: the in-flight deadline of the claimed jobs comes before "late".
+  EXPECT_EQ(c.next, t0_ + Options().in_flight);
+  EXPECT_EQ(Claim(q, lease, t0_).jobs.size(), 0u) << "claimed jobs are not claimed twice";
+
+  for (const char* id : {"first", "second"}) {
+    auto acked = Wait<bool>([&](auto d) { q.Ack(lease, id, Deadline(), std::move(d)); });
+    ASSERT_TRUE(acked.ok());
+    EXPECT_TRUE(*acked);
+  }
+  EXPECT_EQ(Claim(q, lease, t0_).next, t0_ + absl::Minutes(30));
+  auto stats = Wait<redis::Reply>(
+      [&](auto d) { client_->Run(q.StatsCommand(1), Deadline(), std::move(d)); });
+  auto s = DueQueue::ParseStats(stats);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->due, 1);
+  EXPECT_EQ(s->in_flight, 0);
+  EXPECT_EQ(s->earliest, t0_ + absl::Minutes(30));
+}
+
+TEST_F(SchedulerTest, AJobWhoseWorkerDiedComesBackThenDies) {
+  PartitionLeases leases(*client_, keys_, "w", absl::Seconds(10));
+  DueQueue q(*client_, keys_, "rem", Options());  // 30 s in flight, 3 attempts
+  const Lease lease = Take(leases, 0);
+  Schedule(q, 0, "job", t0_);
+  ASSERT_EQ(Claim(q, lease, t0_).jobs.size(), 1u);
+  // Nobody acknowledges it (the worker was killed). Before the deadline it stays put ...
+  EXPECT_EQ(Claim(q, lease, t0_ + absl::Seconds(29)).jobs.size(), 0u);
+  // ... after it, the next claim takes it back and hands it out again.
+  Claimed again = Claim(q, lease, t0_ + absl::Seconds(31));
+  EXPECT_EQ(again.reaped, 1);
+  ASSERT_EQ(again.jobs.size(), 1u);
+  EXPECT_EQ(again.jobs[0].attempts, 1);
+  Claimed third = Claim(q, lease, t0_ + absl::Seconds(62));
+  ASSERT_EQ(third.jobs.size(), 1u);
+  EXPECT_EQ(third.jobs[0].attempts, 2);
+  Claimed last = Claim(q, lease, t0_ + absl::Seconds(93));
+  EXPECT_EQ(last.jobs.size(), 0u);
+  EXPECT_EQ(last.dead, 1);
+  auto dead = Wait<std::vector<std::pair<std::string, std::string>>>(
+      [&](auto d) { q.DeadLetters(0, Deadline(), std::move(d)); });
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ((*dead)[0].first, "job");
+  EXPECT_NE((*dead)[0].second.find("|3|in-flight deadline passed"), std::string::npos)
+      << (*dead)[0].second;
+}
+
+TEST_F(SchedulerTest, RetryBacksOffDoublingThenDeadLettersWithTheReason) {
+  PartitionLeases leases(*client_, keys_, "w", absl::Seconds(10));
+  DueQueue q(*client_, keys_, "out", Options());  // backoff 1 s, 2 s; 3 attempts
+  const Lease lease = Take(leases, 3);
+  Schedule(q, 3, "send", t0_);
+  absl::Time now = t0_;
+  for (absl::Duration backoff : {absl::Seconds(1), absl::Seconds(2)}) {
+    ASSERT_EQ(Claim(q, lease, now).jobs.size(), 1u);
+    auto r = Wait<RetryResult>(
+        [&](auto d) { q.Retry(lease, "send", now, "webhook 503", Deadline(), std::move(d)); });
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, RetryResult::kRetried);
+    EXPECT_EQ(Claim(q, lease, now + backoff - absl::Milliseconds(1)).jobs.size(), 0u);
+    now += backoff;
+  }
+  Claimed c = Claim(q, lease, now);
+  ASSERT_EQ(c.jobs.size(), 1u);
+  EXPECT_EQ(c.jobs[0].attempts, 2);
+  auto r = Wait<RetryResult>(
+      [&](auto d) { q.Retry(lease, "send", now, "webhook 503", Deadline(), std::move(d)); });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, RetryResult::kDead);
+  EXPECT_NE(server_.Command("HGET " + keys_.Queue(3, "out").dead + " send").find("|3|webhook 503"),
+            std::string::npos);
+  EXPECT_EQ(Claim(q, lease, now + absl::Hours(1)).jobs.size(), 0u);
+}
+
+TEST_F(SchedulerTest, CancelFindsAJobDueOrInFlight) {
+  PartitionLeases leases(*client_, keys_, "w", absl::Seconds(10));
+  DueQueue q(*client_, keys_, "rem", Options());
+  const Lease lease = Take(leases, 2);
+  Schedule(q, 2, "waiting", t0_ + absl::Hours(1));
+  Schedule(q, 2, "running", t0_);
+  ASSERT_EQ(Claim(q, lease, t0_).jobs.size(), 1u);
+  for (const char* id : {"waiting", "running"}) {
+    auto c = Wait<bool>([&](auto d) { q.Cancel(2, id, Deadline(), std::move(d)); });
+    ASSERT_TRUE(c.ok());
+    EXPECT_TRUE(*c) << id;
+  }
+  auto again = Wait<bool>([&](auto d) { q.Cancel(2, "running", Deadline(), std::move(d)); });
+  EXPECT_FALSE(*again);
+  // The worker that had claimed "running" finds it gone: no retry brings it back.
+  auto acked = Wait<bool>([&](auto d) { q.Ack(lease, "running", Deadline(), std::move(d)); });
+  EXPECT_FALSE(*acked);
+  auto retry = Wait<RetryResult>(
+      [&](auto d) { q.Retry(lease, "running", t0_, "x", Deadline(), std::move(d)); });
+  EXPECT_EQ(*retry, RetryResult::kGone);
+  EXPECT_EQ(Claim(q, lease, t0_ + absl::Hours(2)).jobs.size(), 0u);
+}
+
+// The worker runtime: every job handled once, by whichever instance holds its partition; when
+// one instance stops, the other takes its partitions over.
+TEST_F(SchedulerTest, TwoInstancesShareTheWorkAndTakeOver) {
+  ManualClock clock(t0_);
+  SchedulerMetrics metrics(registry_, {"rem"});
+  DueQueue q(*client_, keys_, "rem", Options());
+  SchedulerOptions o;
+  o.tick = absl::Milliseconds(5);
+  o.lease_renew = absl::Milliseconds(100);
+  o.lease_ttl = absl::Seconds(2);
+  o.idle_poll = absl::Milliseconds(50);
+
+  absl::Mutex mu;
+  std::map<std::string, int> handled;
+  std::map<std::string, std::string> by;
+  auto handler_for = [&](std::string who) {
+    return [&, who](const Lease&, const Job& job, absl::Time,
+                    absl::AnyInvocable<void(absl::Status)> done) {
+      {
+        absl::MutexLock lock(&mu);
+        ++handled[job.id];
+        by[job.id] = who;
+      }
+      done(absl::OkStatus());
+    };
+  };
+  auto a = std::make_unique<Scheduler>(*client_, keys_, clock, metrics, o, "a");
+  Scheduler b(*client_, keys_, clock, metrics, o, "b");
+  a->AddQueue(q, handler_for("a"));
+  b.AddQueue(q, handler_for("b"));
+  a->Start();
+  for (int i = 0; i < 200 && a->leases_held() < 4; ++i) absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_EQ(a->leases_held(), 4);
+  b.Start();
+
+  constexpr int kJobs = 200;
+  for (int i = 0; i < kJobs; ++i) {
+    Schedule(q, i % 4, "j" + std::to_string(i), t0_ + absl::Seconds(i % 2 == 0 ? 10 : 20));
+  }
+  auto count = [&] {
+    absl::MutexLock lock(&mu);
+    return handled.size();
+  };
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(count(), 0u) << "nothing is due yet";
+  clock.Advance(absl::Seconds(10));
+  for (int i = 0; i < 300 && count() < kJobs / 2; ++i) absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_EQ(count(), static_cast<size_t>(kJobs / 2));
+  EXPECT_EQ(b.leases_held(), 0);
+
+  a->Stop();  // releases its partitions
+  a.reset();
+  for (int i = 0; i < 300 && b.leases_held() < 4; ++i) absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_EQ(b.leases_held(), 4);
+  clock.Advance(absl::Seconds(10));
+  for (int i = 0; i < 300 && count() < kJobs; ++i) absl::SleepFor(absl::Milliseconds(10));
+  b.Stop();
+
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(handled.size(), static_cast<size_t>(kJobs));
+  for (const auto& [id, n] : handled) {
+    EXPECT_EQ(n, 1) << id;
+    const bool early = std::stoi(id.substr(1)) % 2 == 0;
+    EXPECT_EQ(by[id], early ? "a" : "b") << id;
+  }
+  EXPECT_EQ(metrics.queue("rem").done->Value(), kJobs);
+  EXPECT_GE(metrics.queue("rem").lateness->Collect().histogram.sample_count, kJobs);
+}
+
+}  // namespace
+}  // namespace orderwatch::scheduler
