@@ -1,5 +1,6 @@
 -- Sets, appends to or clears an order's remark atomically, with compare-and-set on its version,
--- a history entry, the shop's flag index, and the first result kept for retries of the request.
+-- a history entry, the shop's flag index (remark_change), and the first result kept for retries
+-- of the request.
 -- KEYS[1] order hash, KEYS[2] history list, KEYS[3] request key, KEYS[4..8] flag index for flags 1-5
 -- ARGV[1] op (set|append|clear)   ARGV[2] expected version ('' = any)   ARGV[3] flag ('' = keep)
 -- ARGV[4] text (set) or line (append)   ARGV[5] actor   ARGV[6] source   ARGV[7] now (ms)
@@ -34,27 +35,8 @@ elseif op == 'append' then
 else
   f1, t1 = 0, ''
 end
-local v1 = v0 + 1
-
-redis.call('HSET', order, 'f', f1, 't', t1, 'v', v1, 'ua', now, 'ub', actor, 'us', source)
-redis.call('LPUSH', history, table.concat({v1, now, actor, source, op, f0, f1, t0, t1}, '\31'))
-redis.call('LTRIM', history, 0, cap - 1)
-
--- The flag index holds each order under its current flag, scored by the time of the change.
--- Entries older than the retention belong to expired orders and are dropped as they are met.
-local horizon = '(' .. (tonumber(now) - tonumber(retention))
-if f0 ~= 0 then
-  redis.call('ZREM', KEYS[3 + f0], order_id)
-end
-if f1 ~= 0 then
-  local index = KEYS[3 + f1]
-  redis.call('ZADD', index, now, order_id)
-  redis.call('ZREMRANGEBYSCORE', index, '-inf', horizon)
-  redis.call('PEXPIRE', index, retention)
-end
-
-redis.call('PEXPIRE', order, retention)
-redis.call('PEXPIRE', history, retention)
+local v1 = remark_change(order, history, {KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]}, order_id,
+                         f0, t0, v0, f1, t1, actor, source, op, now, cap, retention)
 redis.call('HSET', request, 'v', v1, 'f', f1, 't', t1, 'ua', now, 'ub', actor, 'us', source)
 redis.call('PEXPIRE', request, request_ttl)
 return {'ok', tostring(f1), t1, tostring(v1), now, actor, source}
