@@ -4,6 +4,7 @@
 #include "services/common/validate.h"
 #include "services/orders/order_event_rules.h"
 #include "services/orders/order_fields.h"
+#include "services/scheduler/queues.h"
 
 namespace orderwatch::orders {
 namespace lua {
@@ -21,7 +22,7 @@ absl::Status MayRecordEvents(const Principal& who) {
 absl::StatusOr<std::pair<bool, v1::Order>> ParseApplied(const std::string& order_id,
                                                         const absl::StatusOr<redis::Reply>& r) {
   if (!r.ok()) return r.status();
-  if (r->type != redis::Reply::Type::kArray || r->elements.size() != 2) {
+  if (r->type != redis::Reply::Type::kArray || r->elements.size() != 3) {
     return absl::InternalError("order_apply_event: unexpected reply");
   }
   auto order = OrderFromHash(order_id, r->elements[1]);
@@ -32,15 +33,22 @@ absl::StatusOr<std::pair<bool, v1::Order>> ParseApplied(const std::string& order
 }  // namespace
 
 OrderEventsService::OrderEventsService(redis::Client& redis, const redis::KeyScheme& keys,
-                                       Retention retention)
+                                       Retention retention, ReminderSchedule* reminders)
     : redis_(redis),
       keys_(keys),
       retention_(retention),
+      reminders_(reminders),
       apply_event_("order_apply_event", lua::kOrderApplyEvent) {}
 
 redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
                                                 const v1::OrderEvent& event) const {
   EventWrite w = WriteFor(event);
+  std::string first_due;
+  if (reminders_ != nullptr && event.has_created()) {
+    if (auto due = reminders_->FirstDue(shop, event)) {
+      first_due = absl::StrCat(absl::ToUnixMillis(*due));
+    }
+  }
   std::vector<std::string> args = {event.event_id(),
                                    w.mode,
                                    absl::StrCat(w.time),
@@ -48,7 +56,9 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
                                    w.time_field,
                                    w.count_field,
                                    absl::StrCat(absl::ToUnixMillis(absl::Now())),
-                                   event.order_id()};
+                                   event.order_id(),
+                                   absl::StrCat(shop, ":", event.order_id()),
+                                   first_due};
   for (auto& [f, v] : w.fields) {
     args.push_back(std::move(f));
     args.push_back(std::move(v));
@@ -56,10 +66,22 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
   std::vector<std::string> keys = {keys_.Order(shop, event.order_id()),
                                    keys_.Events(shop, event.order_id()),
                                    keys_.History(shop, event.order_id())};
-  for (auto& k : keys_.FlagIndexes(keys_.PartitionOf(shop, event.order_id()), shop)) {
-    keys.push_back(std::move(k));
+  const int partition = keys_.PartitionOf(shop, event.order_id());
+  for (auto& k : keys_.FlagIndexes(partition, shop)) keys.push_back(std::move(k));
+  for (const char* queue : {scheduler::kReminderQueue, scheduler::kDeliveryQueue}) {
+    auto q = keys_.Queue(partition, queue);
+    keys.push_back(std::move(q.due));
+    keys.push_back(std::move(q.in_flight));
+    keys.push_back(std::move(q.attempts));
   }
   return redis::Command::Eval(apply_event_, std::move(keys), std::move(args));
+}
+
+void OrderEventsService::NoteScheduled(const std::string& shop, const std::string& order_id,
+                                       const absl::StatusOr<redis::Reply>& r) const {
+  if (reminders_ == nullptr || !r.ok() || r->elements.size() != 3) return;
+  const int64_t due = r->elements[2].integer;
+  if (due >= 0) reminders_->Scheduled(keys_.PartitionOf(shop, order_id), absl::FromUnixMillis(due));
 }
 
 void OrderEventsService::Record(const Principal& who, const v1::RecordEventRequest& request,
@@ -68,8 +90,9 @@ void OrderEventsService::Record(const Principal& who, const v1::RecordEventReque
   if (!request.has_event()) return done(InvalidField("event", "is required"));
   if (auto s = ValidateEvent(request.event(), "event."); !s.ok()) return done(s);
   redis_.Run(ApplyCommand(who.shop, request.event()), deadline,
-             [order_id = request.event().order_id(),
+             [this, shop = who.shop, order_id = request.event().order_id(),
               done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               NoteScheduled(shop, order_id, r);
                auto applied = ParseApplied(order_id, r);
                if (!applied.ok()) return done(applied.status());
                v1::RecordEventResponse response;
@@ -98,10 +121,11 @@ void OrderEventsService::RecordBatch(const Principal& who,
     order_ids.push_back(e.order_id());
   }
   redis_.RunAll(std::move(commands), deadline,
-                [order_ids = std::move(order_ids), done = std::move(done)](
+                [this, shop = who.shop, order_ids = std::move(order_ids), done = std::move(done)](
                     std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
                   v1::RecordEventBatchResponse response;
                   for (size_t i = 0; i < replies.size(); ++i) {
+                    NoteScheduled(shop, order_ids[i], replies[i]);
                     auto* result = response.add_results();
                     auto applied = ParseApplied(order_ids[i], replies[i]);
                     if (!applied.ok()) {

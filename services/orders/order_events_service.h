@@ -7,6 +7,7 @@
 #include "services/common/async.h"
 #include "services/common/auth.h"
 #include "services/common/retention.h"
+#include "services/orders/reminder_schedule.h"
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
 #include "services/redis/script.h"
@@ -15,7 +16,9 @@ namespace orderwatch::orders {
 
 class OrderEventsService {
  public:
-  OrderEventsService(redis::Client& redis, const redis::KeyScheme& keys, Retention retention);
+  // `reminders` may be null: then no event schedules a reminder (settled orders still lose theirs).
+  OrderEventsService(redis::Client& redis, const redis::KeyScheme& keys, Retention retention,
+                     ReminderSchedule* reminders = nullptr);
 
   void Record(const Principal& who, const v1::RecordEventRequest& request, absl::Time deadline,
               Done<v1::RecordEventResponse> done);
@@ -27,10 +30,14 @@ class OrderEventsService {
 
  private:
   redis::Command ApplyCommand(const std::string& shop, const v1::OrderEvent& event) const;
+  // Tells the reminders about a job the script scheduled (its third reply element).
+  void NoteScheduled(const std::string& shop, const std::string& order_id,
+                     const absl::StatusOr<redis::Reply>& r) const;
 
   redis::Client& redis_;
   const redis::KeyScheme& keys_;
   Retention retention_;
+  ReminderSchedule* reminders_;
   redis::Script apply_event_;
 };
 

@@ -37,6 +37,9 @@ std::string KeyScheme::History(std::string_view shop, std::string_view order) co
 std::string KeyScheme::Events(std::string_view shop, std::string_view order) const {
   return OrderKey('e', shop, order);
 }
+std::string KeyScheme::Reminders(std::string_view shop, std::string_view order) const {
+  return OrderKey('m', shop, order);
+}
 std::string KeyScheme::Request(std::string_view shop, std::string_view order,
                                std::string_view request_id) const {
   return absl::StrCat(OrderKey('r', shop, order), ":", Sv(request_id));
@@ -68,6 +71,10 @@ std::string KeyScheme::Fence(int partition) const {
 
 std::string KeyScheme::Legend(std::string_view shop) const {
   return absl::StrCat("ow:{s", Sv(shop), "}:legend");
+}
+
+std::string KeyScheme::ReminderPolicy(std::string_view shop) const {
+  return absl::StrCat("ow:{s", Sv(shop), "}:policy");
 }
 
 std::string KeyScheme::ShopRequest(std::string_view shop, std::string_view request_id) const {

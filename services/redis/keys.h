@@ -6,6 +6,7 @@
 //   ow:{p7}:h:<shop>:<order>          list   remark history, newest first, capped
 //   ow:{p7}:e:<shop>:<order>          set    event ids applied to the order
 //   ow:{p7}:r:<shop>:<order>:<req>    string first result of a mutating request (idempotency)
+//   ow:{p7}:m:<shop>:<order>          hash   the order's reminders: number -> record
 //   ow:{p7}:f:<shop>:<flag>           zset   the shop's orders in this partition carrying a flag,
 //                                            scored by the time of the last change
 //   ow:{p7}:q:<queue>                 zset   due-queue: job ids scored by due time (ms)
@@ -15,6 +16,7 @@
 //   ow:{p7}:lease                     string the partition's lease: "<holder>|<token>", with a TTL
 //   ow:{p7}:fence                     string the partition's last fencing token (never expires)
 //   ow:{s<shop>}:legend               hash   the shop's flag legend
+//   ow:{s<shop>}:policy               string the shop's reminder policy (protobuf)
 //   ow:{s<shop>}:r:<req>              hash   first result of a shop-level request (idempotency)
 //   ow:meta                           hash   deployment facts (partition count)
 #pragma once
@@ -39,6 +41,7 @@ class KeyScheme {
   std::string Order(std::string_view shop, std::string_view order) const;
   std::string History(std::string_view shop, std::string_view order) const;
   std::string Events(std::string_view shop, std::string_view order) const;
+  std::string Reminders(std::string_view shop, std::string_view order) const;
   std::string Request(std::string_view shop, std::string_view order,
                       std::string_view request_id) const;
   std::string FlagIndex(int partition, std::string_view shop, int flag) const;
@@ -54,6 +57,7 @@ class KeyScheme {
   std::string Lease(int partition) const;
   std::string Fence(int partition) const;
   std::string Legend(std::string_view shop) const;
+  std::string ReminderPolicy(std::string_view shop) const;
   std::string ShopRequest(std::string_view shop, std::string_view request_id) const;
   static std::string Meta() { return "ow:meta"; }
 

@@ -18,6 +18,7 @@ TEST(KeySchemeTest, AnOrdersKeysShareOneHashTag) {
   const std::string tag = HashTag(keys.Order("shop1", "1001"));
   EXPECT_EQ(HashTag(keys.History("shop1", "1001")), tag);
   EXPECT_EQ(HashTag(keys.Events("shop1", "1001")), tag);
+  EXPECT_EQ(HashTag(keys.Reminders("shop1", "1001")), tag);
   EXPECT_EQ(HashTag(keys.Request("shop1", "1001", "req")), tag);
   for (int f = 1; f <= 5; ++f) EXPECT_EQ(HashTag(keys.FlagIndexOf("shop1", "1001", f)), tag);
   EXPECT_EQ(tag, "{p" + std::to_string(keys.PartitionOf("shop1", "1001")) + "}");
@@ -50,6 +51,7 @@ TEST(KeySchemeTest, ShopKeysUseTheShopTag) {
   KeyScheme keys(256);
   EXPECT_EQ(keys.Legend("shop1"), "ow:{sshop1}:legend");
   EXPECT_EQ(HashTag(keys.ShopRequest("shop1", "r1")), "{sshop1}");
+  EXPECT_EQ(keys.ReminderPolicy("shop1"), "ow:{sshop1}:policy");
 }
 
 }  // namespace

@@ -15,6 +15,9 @@
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
 #include "services/remarks/remarks_grpc.h"
+#include "services/reminders/reminders_grpc.h"
+#include "services/scheduler/lease.h"
+#include "services/scheduler/queues.h"
 #include "services/server/grpc_metrics.h"
 #include "services/server/process_metrics.h"
 #include "services/server/unparsable_request_status.h"
@@ -64,6 +67,16 @@ struct ServerApp::Parts {
   std::unique_ptr<redis::KeyScheme> keys;
   std::unique_ptr<redis::Client> redis;
   Authenticator auth = Authenticator::Development();
+  SystemClock system_clock;
+  std::unique_ptr<scheduler::SchedulerMetrics> scheduler_metrics;
+  std::unique_ptr<scheduler::Scheduler> scheduler;
+  std::unique_ptr<reminders::DeliverySink> sink;
+  std::unique_ptr<reminders::ReminderMetrics> reminder_metrics;
+  std::unique_ptr<reminders::PolicyStore> policies;
+  std::unique_ptr<reminders::ReminderCommitter> committer;
+  std::unique_ptr<reminders::ReminderWorker> reminder_worker;
+  std::unique_ptr<reminders::RemindersService> reminders;
+  std::unique_ptr<reminders::RemindersGrpc> reminders_grpc;
   std::unique_ptr<orders::OrderEventsService> orders;
   std::unique_ptr<remarks::RemarksService> remarks;
   std::unique_ptr<orders::OrderEventsGrpc> orders_grpc;
@@ -92,7 +105,14 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->redis_metrics = std::make_unique<redis::ClientMetrics>(*p->registry);
   p->grpc_metrics = std::make_unique<GrpcMetrics>(
       *p->registry, std::vector<std::string>{v1::OrderEvents::service_full_name(),
-                                             v1::Remarks::service_full_name()});
+                                             v1::Remarks::service_full_name(),
+                                             v1::Reminders::service_full_name()});
+  auto sink = reminders::OpenSink(config.reminder_sink);
+  if (!sink.ok()) return sink.status();
+  p->sink = *std::move(sink);
+  p->reminder_metrics = std::make_unique<reminders::ReminderMetrics>(*p->registry, p->sink->name());
+  p->scheduler_metrics =
+      std::make_unique<scheduler::SchedulerMetrics>(*p->registry, scheduler::AllQueues());
   try {
     p->exposer = std::make_unique<prometheus::Exposer>(config.metrics_addr, 2);
   } catch (const std::exception& e) {
@@ -111,7 +131,23 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->redis->Start();
   if (auto s = CheckPartitions(*p->redis, config.partitions, config.redis_wait); !s.ok()) return s;
 
-  p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention);
+  const Clock& clock = config.clock != nullptr ? *config.clock : p->system_clock;
+  p->scheduler =
+      std::make_unique<scheduler::Scheduler>(*p->redis, *p->keys, clock, *p->scheduler_metrics,
+                                             config.scheduler, scheduler::NewHolderId());
+  p->policies = std::make_unique<reminders::PolicyStore>(*p->redis, *p->keys, absl::Seconds(5));
+  p->committer =
+      std::make_unique<reminders::ReminderCommitter>(*p->redis, *p->keys, config.retention);
+  p->reminder_worker = std::make_unique<reminders::ReminderWorker>(
+      *p->redis, *p->keys, clock, *p->policies, *p->committer, *p->sink, *p->reminder_metrics,
+      scheduler::QueueOptions{}, scheduler::QueueOptions{});
+  p->reminder_worker->Attach(*p->scheduler);
+  p->reminders = std::make_unique<reminders::RemindersService>(
+      *p->redis, *p->keys, clock, *p->policies, *p->committer, *p->reminder_worker,
+      *p->reminder_metrics);
+  p->reminders_grpc = std::make_unique<reminders::RemindersGrpc>(*p->reminders, p->auth);
+  p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention,
+                                                           p->reminder_worker.get());
   p->remarks =
       std::make_unique<remarks::RemarksService>(*p->redis, *p->keys, config.retention, zone);
   p->orders_grpc = std::make_unique<orders::OrderEventsGrpc>(*p->orders, p->auth);
@@ -123,6 +159,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   builder.AddListeningPort(config.grpc_addr, grpc::InsecureServerCredentials(), &p->grpc_port);
   builder.RegisterService(p->orders_grpc.get());
   builder.RegisterService(p->remarks_grpc.get());
+  builder.RegisterService(p->reminders_grpc.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   // In this order: the metrics see the status as corrected.
   creators.push_back(UnparsableRequestStatusFactory());
@@ -132,6 +169,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   if (p->server == nullptr || p->grpc_port == 0) {
     return absl::UnavailableError(absl::StrCat("grpc: cannot listen on ", config.grpc_addr));
   }
+  p->scheduler->Start();
   p->server->GetHealthCheckService()->SetServingStatus(true);
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(p)));
 }
@@ -157,6 +195,8 @@ void ServerApp::Shutdown(absl::Duration drain) {
   // drain deadline, whatever is left is cancelled.
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + drain));
   parts_->server->Wait();
+  // Jobs out with handlers finish, and the leases go back so another instance takes over at once.
+  parts_->scheduler->Stop();
   parts_->redis->Stop();
 }
 

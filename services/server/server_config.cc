@@ -105,6 +105,14 @@ const std::vector<Setting>& Settings() {
        "at start-up, seconds to wait for Redis before giving up (default 10)",
        IntIn("redis-wait-seconds", 1, 600,
              [](ServerConfig& c, int n) { c.redis_wait = absl::Seconds(n); })},
+      {"reminder-sink", "ORDERWATCH_REMINDER_SINK",
+       "where sent payment reminders go: log:<file> appends JSON lines (log:- = stdout) "
+       "(default log:-)",
+       [](ServerConfig& c, const std::string& v) {
+         if (v.rfind("log:", 0) != 0 || v.size() == 4) return Bad("reminder-sink", v, "log:<file>");
+         c.reminder_sink = v;
+         return absl::OkStatus();
+       }},
       {"drain-seconds", "ORDERWATCH_DRAIN_SECONDS",
        "on SIGTERM/SIGINT, seconds to let calls in flight finish (default 10)",
        IntIn("drain-seconds", 0, 600, [](ServerConfig& c, int n) { c.drain = absl::Seconds(n); })},
@@ -117,7 +125,8 @@ const std::vector<Setting>& Settings() {
 std::string ServerUsage() {
   std::string out =
       "usage: orderwatch-server [--setting=value ...]\n\n"
-      "orderwatch: order remarks with colour flags and order events over gRPC, on Redis.\n"
+      "orderwatch: order remarks with colour flags, order events and payment reminders over gRPC,\n"
+      "on Redis.\n"
       "Every setting may also come from its environment variable; flags win.\n\n";
   for (const auto& s : Settings()) {
     absl::StrAppend(&out, "  --", s.flag, "  (", s.env, ")\n      ", s.help, "\n");

@@ -6,7 +6,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/clock.h"
 #include "services/common/retention.h"
+#include "services/scheduler/scheduler.h"
 
 namespace orderwatch::server {
 
@@ -22,6 +24,11 @@ struct ServerConfig {
   std::string timezone = "Asia/Shanghai";
   Retention retention;
   absl::Duration drain = absl::Seconds(10);
+  // Where sent reminders are delivered (see reminders::OpenSink).
+  std::string reminder_sink = "log:-";
+  // Scheduling decisions read this clock; null means the system clock (tests set a manual one).
+  const Clock* clock = nullptr;
+  scheduler::SchedulerOptions scheduler;
   // How long start-up waits for Redis before giving up.
   absl::Duration redis_wait = absl::Seconds(10);
 };

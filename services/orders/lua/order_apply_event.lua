@@ -1,19 +1,25 @@
 -- Applies one order event atomically and idempotently.
 -- KEYS[1] order hash, KEYS[2] set of applied event ids, KEYS[3] remark history (expiry only),
--- KEYS[4..8] the shop's flag index for flags 1-5 in this partition
+-- KEYS[4..8] the shop's flag index for flags 1-5 in this partition,
+-- KEYS[9..11] the reminder due-queue, its in-flight set and attempts,
+-- KEYS[12..14] the same of the reminder delivery queue
 -- ARGV[1] event id, ARGV[2] mode, ARGV[3] the event's time (ms), ARGV[4] retention (ms),
 -- ARGV[5] time field, ARGV[6] count field, ARGV[7] now (ms), ARGV[8] order id,
--- ARGV[9..] field/value pairs that come with the event.
+-- ARGV[9] reminder job id "<shop>:<order>", ARGV[10] when the first automatic reminder is due
+-- (ms, '' = none by the shop's policy), ARGV[11..] field/value pairs that come with the event.
 -- Modes: "first" keeps the earliest time in the time field (created, paid, closed, shipped,
 --        refunds); "last" keeps the latest and counts the events (modified, shipment urged).
 -- The pairs are written only by the event that wins the time comparison, and facts only
 -- accumulate, so the order's fields and its derived state do not depend on arrival order.
--- Returns {duplicate (0/1), HGETALL of the order}.
+-- Reminders: an order that is created and not settled (paid, closed, refunded, shipped) gets its
+-- reminder job, unless it has one; a settled order loses it, and the delivery of its last
+-- reminder if that is still waiting, so no reminder goes out once payment is recorded.
+-- Returns {duplicate (0/1), HGETALL of the order, reminder due (ms) if scheduled now, else -1}.
 local order, events, history = KEYS[1], KEYS[2], KEYS[3]
 local at, retention, now, order_id = tonumber(ARGV[3]), ARGV[4], ARGV[7], ARGV[8]
 
 if redis.call('SADD', events, ARGV[1]) == 0 then
-  return {1, redis.call('HGETALL', order)}
+  return {1, redis.call('HGETALL', order), -1}
 end
 
 local mode, time_field, count_field = ARGV[2], ARGV[5], ARGV[6]
@@ -27,7 +33,7 @@ else
 end
 if wins then
   redis.call('HSET', order, time_field, ARGV[3])
-  for i = 9, #ARGV, 2 do
+  for i = 11, #ARGV, 2 do
     redis.call('HSET', order, ARGV[i], ARGV[i + 1])
   end
 end
@@ -42,4 +48,20 @@ if flag ~= 0 then
   redis.call('ZADD', KEYS[3 + flag], 'XX', now, order_id)
   redis.call('PEXPIRE', KEYS[3 + flag], retention)
 end
-return {0, redis.call('HGETALL', order)}
+
+local job, scheduled = ARGV[9], -1
+local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru')
+if st[2] or st[3] or st[4] or st[5] then
+  redis.call('ZREM', KEYS[9], job)
+  redis.call('ZREM', KEYS[10], job)
+  redis.call('HDEL', KEYS[11], job)
+  if st[6] then
+    local delivery = job .. ':' .. st[6]
+    redis.call('ZREM', KEYS[12], delivery)
+    redis.call('ZREM', KEYS[13], delivery)
+    redis.call('HDEL', KEYS[14], delivery)
+  end
+elseif st[1] and ARGV[10] ~= '' and not redis.call('ZSCORE', KEYS[10], job) then
+  if redis.call('ZADD', KEYS[9], 'NX', ARGV[10], job) == 1 then scheduled = tonumber(ARGV[10]) end
+end
+return {0, redis.call('HGETALL', order), scheduled}

@@ -1,0 +1,58 @@
+// Where committed reminders leave orderwatch. Delivery is at least once: after a crash or a
+// failed acknowledgement a reminder may be handed over again, always with the same idempotency
+// key, so the channel (or the worker behind a stream) sends it to the buyer once.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "orderwatch/v1/reminders.pb.h"
+
+namespace orderwatch::reminders {
+
+struct Delivery {
+  std::string shop;
+  std::string buyer_id;
+  std::string buyer_phone_hash;
+  v1::Reminder reminder;  // its idempotency_key identifies the delivery
+};
+
+class DeliverySink {
+ public:
+  virtual ~DeliverySink() = default;
+  virtual const std::string& name() const = 0;
+  // Hands the reminder over; done(OK) once the channel has it, an error to retry later.
+  virtual void Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) = 0;
+};
+
+// One JSON object per line, flushed per reminder: the default for local runs, and a file other
+// tools can tail. "-" writes to standard output.
+class LogSink final : public DeliverySink {
+ public:
+  static absl::StatusOr<std::unique_ptr<LogSink>> Open(const std::string& path);
+  ~LogSink() override;
+
+  const std::string& name() const override { return name_; }
+  void Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) override;
+
+  // The JSON line of a delivery (no trailing newline).
+  static std::string Line(const Delivery& delivery);
+
+ private:
+  LogSink(std::FILE* file, bool owned) : file_(file), owned_(owned) {}
+
+  const std::string name_ = "log";
+  absl::Mutex mu_;
+  std::FILE* file_;
+  bool owned_;
+};
+
+// The sink a --reminder-sink value names: "log:<path>" (or "log:-").
+absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec);
+
+}  // namespace orderwatch::reminders

@@ -1,0 +1,84 @@
+-- Commits one reminder of an order, sent or skipped, in one step: the reminder record, the
+-- order's counters, the delivery job, the system remark, and the order's next automatic reminder.
+-- Only while the order is unpaid: once its paid (closed, refunded, shipped) event is accepted, no
+-- reminder is committed, so none goes out.
+-- KEYS[1] lease, KEYS[2] order, KEYS[3] remark history, KEYS[4] reminder records,
+-- KEYS[5] reminder due-queue, KEYS[6] its in-flight set, KEYS[7] its attempts,
+-- KEYS[8] delivery due-queue, KEYS[9] request key, KEYS[10..14] flag index for flags 1-5
+-- ARGV[1] lease value: '' for an agent's Trigger (not a queued job, not fenced)
+-- ARGV[2] job id "<shop>:<order>"   ARGV[3] reminders recorded so far, as read (compare-and-set)
+-- ARGV[4] now (ms)   ARGV[5] outcome: sent | skipped   ARGV[6] kind   ARGV[7] channel
+-- ARGV[8] agent ('' = automatic)   ARGV[9] due (ms)   ARGV[10] reason   ARGV[11] message text
+-- ARGV[12] the next automatic reminder's due time (ms, '' = none)   ARGV[13] remark line ('' = none)
+-- ARGV[14] history cap   ARGV[15] retention (ms)   ARGV[16] most remark bytes   ARGV[17] order id
+-- ARGV[18] request id ('' = none)   ARGV[19] request ttl (ms)   ARGV[20] remark actor
+-- ARGV[21] remark source
+-- Records are numbered from 1 in the records hash: kind, channel, agent, due, time, outcome,
+-- reason, text joined by \31. The delivery job of record n is "<shop>:<order>:<n>".
+-- Returns {'ok', number, sent so far, remark version (0 = unchanged)}, {'replay', number},
+-- {'fenced'}, {'gone'} (the job was cancelled since it was claimed), {'unknown'} (no created
+-- event), {'settled', field} (paid, closed, refunded or shipped) or {'stale', recorded}.
+local lease, job, now = ARGV[1], ARGV[2], ARGV[4]
+local order, records = KEYS[2], KEYS[4]
+local queued = lease ~= ''
+if queued and redis.call('GET', KEYS[1]) ~= lease then return {'fenced'} end
+if ARGV[18] ~= '' then
+  local first = redis.call('GET', KEYS[9])
+  if first then return {'replay', tonumber(first)} end
+end
+if queued and not redis.call('ZSCORE', KEYS[6], job) then return {'gone'} end
+
+local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru', 'rn', 'f', 't', 'v')
+if not st[1] then return {'unknown'} end
+for i, field in ipairs({'paid', 'cls', 'rfd', 'shp'}) do
+  if st[i + 1] then
+    if queued then
+      redis.call('ZREM', KEYS[6], job)
+      redis.call('HDEL', KEYS[7], job)
+    end
+    return {'settled', field}
+  end
+end
+local recorded, sent = tonumber(st[6] or '0'), tonumber(st[7] or '0')
+if tonumber(ARGV[3]) ~= recorded then return {'stale', recorded} end
+
+local retention = ARGV[15]
+local n = recorded + 1
+redis.call('HSET', records, n,
+           table.concat({ARGV[6], ARGV[7], ARGV[8], ARGV[9], now, ARGV[5], ARGV[10], ARGV[11]}, '\31'))
+redis.call('PEXPIRE', records, retention)
+redis.call('HSET', order, 'ru', n)
+if ARGV[5] == 'sent' then
+  sent = sent + 1
+  redis.call('HSET', order, 'rn', sent, 'rl', now)
+  redis.call('ZADD', KEYS[8], now, job .. ':' .. n)
+end
+
+local version = 0
+if ARGV[13] ~= '' then
+  -- The system remark: purple only over no flag or purple, so a human's flag is never
+  -- overwritten; the line is appended, dropping the oldest lines if the memo would overflow.
+  local f0, t0, v0 = tonumber(st[8] or '0'), st[9] or '', tonumber(st[10] or '0')
+  local f1 = f0
+  if f0 == 0 or f0 == 5 then f1 = 5 end
+  local t1 = ARGV[13]
+  if t0 ~= '' then t1 = t0 .. '\n' .. ARGV[13] end
+  local most = tonumber(ARGV[16])
+  while #t1 > most do
+    local cut = string.find(t1, '\n', 1, true)
+    if not cut then t1 = ARGV[13] break end
+    t1 = string.sub(t1, cut + 1)
+  end
+  version = remark_change(order, KEYS[3], {KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]},
+                          ARGV[17], f0, t0, v0, f1, t1, ARGV[20], ARGV[21], 'append', now,
+                          tonumber(ARGV[14]), retention)
+end
+
+if queued then
+  redis.call('ZREM', KEYS[6], job)
+  redis.call('HDEL', KEYS[7], job)
+  if ARGV[12] ~= '' then redis.call('ZADD', KEYS[5], ARGV[12], job) end
+end
+if ARGV[18] ~= '' then redis.call('SET', KEYS[9], n, 'PX', ARGV[19]) end
+redis.call('PEXPIRE', order, retention)
+return {'ok', n, sent, version}

@@ -1,0 +1,10 @@
+-- Moves an order's claimed reminder job to a later due time (its next reminder is not due yet,
+-- or the sending window opens later), fenced by the lease.
+-- KEYS[1] lease, KEYS[2] due-queue, KEYS[3] in-flight, KEYS[4] attempts
+-- ARGV[1] lease value, ARGV[2] job id, ARGV[3] due (ms, '' = no reminder left: drop the job)
+-- Returns {'ok'}, {'fenced'} or {'gone'} (cancelled since it was claimed).
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'fenced'} end
+if redis.call('ZREM', KEYS[3], ARGV[2]) == 0 then return {'gone'} end
+redis.call('HDEL', KEYS[4], ARGV[2])
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) end
+return {'ok'}

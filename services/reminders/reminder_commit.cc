@@ -1,0 +1,92 @@
+#include "services/reminders/reminder_commit.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/reminders/reminder_records.h"
+#include "services/scheduler/due_queue.h"
+#include "services/scheduler/queues.h"
+
+namespace orderwatch::reminders {
+namespace lua {
+extern const std::string_view kReminderCommit;
+}
+
+namespace {
+std::string Ms(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t)); }
+constexpr int kMaxRemarkBytes = 1000;
+}  // namespace
+
+ReminderCommitter::ReminderCommitter(redis::Client& redis, const redis::KeyScheme& keys,
+                                     Retention retention)
+    : redis_(redis),
+      keys_(keys),
+      retention_(retention),
+      script_("reminder_commit", lua::kReminderCommit) {}
+
+void ReminderCommitter::Run(const Commit& c, absl::Time deadline, Done<Committed> done) {
+  const int partition = keys_.PartitionOf(c.shop, c.order_id);
+  auto rem = keys_.Queue(partition, scheduler::kReminderQueue);
+  auto out = keys_.Queue(partition, scheduler::kDeliveryQueue);
+  std::vector<std::string> keys = {keys_.Lease(partition),
+                                   keys_.Order(c.shop, c.order_id),
+                                   keys_.History(c.shop, c.order_id),
+                                   keys_.Reminders(c.shop, c.order_id),
+                                   rem.due,
+                                   rem.in_flight,
+                                   rem.attempts,
+                                   out.due,
+                                   keys_.Request(c.shop, c.order_id, c.request_id)};
+  for (auto& k : keys_.FlagIndexes(partition, c.shop)) keys.push_back(std::move(k));
+  std::vector<std::string> args = {c.lease ? c.lease->value() : "",
+                                   ReminderJobId(c.shop, c.order_id),
+                                   absl::StrCat(c.recorded),
+                                   Ms(c.now),
+                                   c.sent ? "sent" : "skipped",
+                                   absl::StrCat(static_cast<int>(c.kind)),
+                                   absl::StrCat(static_cast<int>(c.channel)),
+                                   c.agent,
+                                   Ms(c.due),
+                                   c.reason,
+                                   c.text,
+                                   c.next_due ? Ms(*c.next_due) : "",
+                                   c.remark_line,
+                                   absl::StrCat(retention_.history_entries),
+                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order)),
+                                   absl::StrCat(kMaxRemarkBytes),
+                                   c.order_id,
+                                   c.request_id,
+                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.request)),
+                                   c.agent.empty() ? "reminder" : c.agent,
+                                   absl::StrCat(static_cast<int>(v1::SOURCE_REMINDER))};
+  redis_.Run(redis::Command::Eval(script_, std::move(keys), std::move(args)), deadline,
+             [lease = c.lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               const auto& e = r->elements;
+               if (r->type != redis::Reply::Type::kArray || e.empty()) {
+                 return done(absl::InternalError("reminder_commit: unexpected reply"));
+               }
+               const std::string& what = e[0].str;
+               Committed c;
+               if (what == "fenced") return done(scheduler::LeaseLost(*lease));
+               if (what == "ok" && e.size() == 4) {
+                 c.number = static_cast<int>(e[1].integer);
+                 c.version = e[3].integer;
+               } else if (what == "replay" && e.size() == 2) {
+                 c.what = Committed::What::kReplay;
+                 c.number = static_cast<int>(e[1].integer);
+               } else if (what == "gone") {
+                 c.what = Committed::What::kGone;
+               } else if (what == "unknown") {
+                 c.what = Committed::What::kUnknownOrder;
+               } else if (what == "settled" && e.size() == 2) {
+                 c.what = Committed::What::kSettled;
+                 c.settled = e[1].str;
+               } else if (what == "stale") {
+                 c.what = Committed::What::kStale;
+               } else {
+                 return done(absl::InternalError("reminder_commit: unexpected reply"));
+               }
+               done(std::move(c));
+             });
+}
+
+}  // namespace orderwatch::reminders

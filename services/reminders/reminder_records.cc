@@ -1,0 +1,153 @@
+#include "services/reminders/reminder_records.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/orders/order_fields.h"
+
+namespace orderwatch::reminders {
+namespace {
+
+int64_t Int(const std::string& s) {
+  int64_t v = 0;
+  return absl::SimpleAtoi(s, &v) ? v : 0;
+}
+
+}  // namespace
+
+OrderFacts FactsFromHash(const redis::Reply& hash) {
+  namespace of = orders::field;
+  OrderFacts f;
+  absl::Time shipped = absl::InfinitePast();
+  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+    const std::string& k = hash.elements[i].str;
+    const std::string& v = hash.elements[i + 1].str;
+    if (k == of::kCreated)
+      f.created = TimeFromUnixMs(Int(v));
+    else if (k == of::kAutoClose)
+      f.auto_close = TimeFromUnixMs(Int(v));
+    else if (k == of::kPaid)
+      f.paid = TimeFromUnixMs(Int(v));
+    else if (k == of::kClosed)
+      f.closed = TimeFromUnixMs(Int(v));
+    else if (k == of::kRefunded)
+      f.refunded = TimeFromUnixMs(Int(v));
+    else if (k == of::kShipped)
+      shipped = TimeFromUnixMs(Int(v));
+    else if (k == of::kAmount)
+      f.amount_fen = Int(v);
+    else if (k == of::kFlashSale)
+      f.flash_sale = v == "1";
+    else if (k == of::kBuyer)
+      f.buyer_id = v;
+    else if (k == field::kRecorded)
+      f.reminders_sent = static_cast<int>(Int(v));
+    else if (k == "f")
+      f.flag = v1::Flag_IsValid(static_cast<int>(Int(v))) ? static_cast<v1::Flag>(Int(v))
+                                                          : v1::FLAG_NONE;
+    else if (k == "t")
+      f.remark = v;
+  }
+  if (f.paid == absl::InfinitePast()) f.paid = shipped;
+  return f;
+}
+
+std::string BuyerOf(const redis::Reply& hash) {
+  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+    if (hash.elements[i].str == orders::field::kBuyer) return hash.elements[i + 1].str;
+  }
+  return "";
+}
+
+std::string ReminderJobId(std::string_view shop, std::string_view order) {
+  return absl::StrCat(absl::string_view(shop.data(), shop.size()), ":",
+                      absl::string_view(order.data(), order.size()));
+}
+
+std::string DeliveryJobId(std::string_view shop, std::string_view order, int number) {
+  return absl::StrCat(ReminderJobId(shop, order), ":", number);
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseReminderJobId(std::string_view id) {
+  const size_t colon = id.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == id.size()) {
+    return absl::InternalError(absl::StrCat("bad reminder job id: ", std::string(id)));
+  }
+  return std::make_pair(std::string(id.substr(0, colon)), std::string(id.substr(colon + 1)));
+}
+
+absl::StatusOr<DeliveryJob> ParseDeliveryJobId(std::string_view id) {
+  const size_t last = id.rfind(':');
+  DeliveryJob job;
+  if (last == std::string_view::npos ||
+      !absl::SimpleAtoi(absl::string_view(id.data() + last + 1, id.size() - last - 1),
+                        &job.number)) {
+    return absl::InternalError(absl::StrCat("bad delivery job id: ", std::string(id)));
+  }
+  auto ids = ParseReminderJobId(id.substr(0, last));
+  if (!ids.ok()) return ids.status();
+  job.shop = std::move(ids->first);
+  job.order = std::move(ids->second);
+  return job;
+}
+
+const char* ChannelName(v1::Channel channel) {
+  switch (channel) {
+    case v1::CHANNEL_SMS:
+      return "sms";
+    case v1::CHANNEL_PHONE:
+      return "phone";
+    default:
+      return "im";
+  }
+}
+
+const char* KindName(v1::ReminderKind kind) {
+  switch (kind) {
+    case v1::REMINDER_KIND_AFTER_ORDER:
+      return "after_order";
+    case v1::REMINDER_KIND_PRE_CLOSE:
+      return "pre_close";
+    case v1::REMINDER_KIND_FLASH_SALE:
+      return "flash_sale";
+    case v1::REMINDER_KIND_PROMISED_TIME:
+      return "promised_time";
+    case v1::REMINDER_KIND_MANUAL:
+      return "manual";
+    default:
+      return "unspecified";
+  }
+}
+
+absl::StatusOr<v1::Reminder> ParseRecord(std::string_view shop, std::string_view order_id,
+                                         int number, const std::string& value) {
+  std::vector<std::string> f = absl::StrSplit(value, '\x1f');
+  int kind = 0, channel = 0;
+  if (f.size() != 8 || !absl::SimpleAtoi(f[0], &kind) || !absl::SimpleAtoi(f[1], &channel) ||
+      !v1::ReminderKind_IsValid(kind) || !v1::Channel_IsValid(channel)) {
+    return absl::InternalError(absl::StrCat("reminder ", number, " of order ",
+                                            std::string(order_id), ": malformed record"));
+  }
+  v1::Reminder r;
+  r.set_order_id(std::string(order_id));
+  r.set_number(number);
+  r.set_kind(static_cast<v1::ReminderKind>(kind));
+  r.set_channel(static_cast<v1::Channel>(channel));
+  r.set_agent_id(f[2]);
+  r.set_due_unix_ms(Int(f[3]));
+  r.set_sent_unix_ms(Int(f[4]));
+  r.set_outcome(f[5] == "sent" ? v1::REMINDER_OUTCOME_SENT : v1::REMINDER_OUTCOME_SKIPPED);
+  r.set_reason(f[6]);
+  r.set_idempotency_key(DeliveryJobId(shop, order_id, number));
+  r.set_text(f[7]);
+  return r;
+}
+
+std::string RemarkLine(v1::Channel channel, std::string_view agent, absl::Time at,
+                       absl::TimeZone zone) {
+  std::string who = agent.empty() ? "auto" : std::string(agent);
+  return absl::StrCat("催付 ", ChannelName(channel), " by ", who, " ",
+                      absl::FormatTime("%Y-%m-%d %H:%M", at, zone));
+}
+
+}  // namespace orderwatch::reminders

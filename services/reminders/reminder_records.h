@@ -1,0 +1,54 @@
+// How reminders are held in Redis: the order facts planning reads from the order's hash, the
+// reminder records ("kind|channel|agent|due|time|outcome|reason|text" joined by \x1f), job ids,
+// and the system remark line a sent reminder leaves on the order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "orderwatch/v1/reminders.pb.h"
+#include "services/redis/reply.h"
+#include "services/reminders/reminder_policy.h"
+
+namespace orderwatch::reminders {
+
+// Order hash fields the reminders add (beside those of services/orders/order_fields.h).
+namespace field {
+inline constexpr char kRecorded[] = "ru";  // reminder records (sent or skipped) so far
+inline constexpr char kSent[] = "rn";      // reminders sent so far
+inline constexpr char kLastSent[] = "rl";  // when the last one was sent (ms)
+}  // namespace field
+
+// From an order's HGETALL. Shipping implies payment; reminders_sent counts records (sent and
+// skipped), so each automatic slot is used once.
+OrderFacts FactsFromHash(const redis::Reply& hash);
+// The buyer of the order, from the same hash.
+std::string BuyerOf(const redis::Reply& hash);
+
+// "<shop>:<order>" (shop ids hold no ':') and "<shop>:<order>:<number>".
+std::string ReminderJobId(std::string_view shop, std::string_view order);
+std::string DeliveryJobId(std::string_view shop, std::string_view order, int number);
+absl::StatusOr<std::pair<std::string, std::string>> ParseReminderJobId(std::string_view id);
+struct DeliveryJob {
+  std::string shop, order;
+  int number = 0;
+};
+absl::StatusOr<DeliveryJob> ParseDeliveryJobId(std::string_view id);
+
+const char* ChannelName(v1::Channel channel);  // "im", "sms", "phone"
+const char* KindName(v1::ReminderKind kind);   // "after_order", "pre_close", ...
+
+// A record as reminder_commit.lua stores it, parsed back.
+absl::StatusOr<v1::Reminder> ParseRecord(std::string_view shop, std::string_view order_id,
+                                         int number, const std::string& value);
+
+// The line a sent reminder appends to the order's remark: "催付 <channel> by <agent|auto>
+// <YYYY-MM-DD HH:MM>" in the shop's zone.
+std::string RemarkLine(v1::Channel channel, std::string_view agent, absl::Time at,
+                       absl::TimeZone zone);
+
+}  // namespace orderwatch::reminders

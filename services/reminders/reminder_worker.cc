@@ -1,0 +1,239 @@
+#include "services/reminders/reminder_worker.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/orders/order_fields.h"
+#include "services/reminders/reminder_policy.h"
+#include "services/reminders/reminder_records.h"
+#include "services/reminders/reminder_template.h"
+#include "services/scheduler/queues.h"
+
+namespace orderwatch::reminders {
+namespace lua {
+extern const std::string_view kReminderReschedule;
+}
+
+namespace {
+
+absl::Time Deadline() { return absl::Now() + absl::Seconds(5); }
+
+// When the shop's policy is not cached yet, the job comes up this soon after creation and is
+// then moved to the policy's time: no order waits for a cache.
+constexpr absl::Duration kFirstLook = absl::Minutes(1);
+
+absl::TimeZone ZoneOf(const v1::ReminderPolicy& policy) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(policy.time_zone(), &zone)) zone = absl::UTCTimeZone();
+  return zone;
+}
+
+std::string FieldOf(const redis::Reply& hash, const char* name) {
+  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+    if (hash.elements[i].str == name) return hash.elements[i + 1].str;
+  }
+  return "";
+}
+
+std::optional<absl::Time> DueAfter(const v1::ReminderPolicy& policy, OrderFacts facts,
+                                   absl::Time now) {
+  ++facts.reminders_sent;
+  auto next = NextReminder(policy, facts, now);
+  if (!next) return std::nullopt;
+  return next->due;
+}
+
+}  // namespace
+
+ReminderWorker::ReminderWorker(redis::Client& redis, const redis::KeyScheme& keys,
+                               const Clock& clock, PolicyStore& policies,
+                               ReminderCommitter& committer, DeliverySink& sink,
+                               ReminderMetrics& metrics, scheduler::QueueOptions reminder_queue,
+                               scheduler::QueueOptions delivery_queue)
+    : redis_(redis),
+      keys_(keys),
+      clock_(clock),
+      policies_(policies),
+      committer_(committer),
+      sink_(sink),
+      metrics_(metrics),
+      reminders_(redis, keys, scheduler::kReminderQueue, reminder_queue),
+      deliveries_(redis, keys, scheduler::kDeliveryQueue, delivery_queue),
+      reschedule_("reminder_reschedule", lua::kReminderReschedule) {}
+
+void ReminderWorker::Attach(scheduler::Scheduler& scheduler) {
+  scheduler_ = &scheduler;
+  scheduler.AddQueue(
+      reminders_, [this](const scheduler::Lease& lease, const scheduler::Job& job, absl::Time now,
+                         JobDone done) { RunReminder(lease, job, now, std::move(done)); });
+  scheduler.AddQueue(deliveries_,
+                     [this](const scheduler::Lease& lease, const scheduler::Job& job, absl::Time,
+                            JobDone done) { RunDelivery(lease, job, std::move(done)); });
+}
+
+std::optional<absl::Time> ReminderWorker::FirstDue(const std::string& shop,
+                                                   const v1::OrderEvent& event) {
+  const auto& c = event.created();
+  OrderFacts facts;
+  facts.created =
+      TimeFromUnixMs(c.created_unix_ms() != 0 ? c.created_unix_ms() : event.event_unix_ms());
+  facts.auto_close = TimeFromUnixMs(c.auto_close_unix_ms());
+  facts.amount_fen = c.amount_fen();
+  facts.flash_sale = c.flash_sale();
+  facts.buyer_id = c.buyer_id();
+  auto policy = policies_.Peek(shop);
+  if (!policy) return facts.created + kFirstLook;
+  if (!policy->enabled()) return std::nullopt;
+  auto plans = PlanReminders(*policy, facts);
+  if (plans.empty()) return std::nullopt;
+  return plans.front().due;
+}
+
+void ReminderWorker::Scheduled(int partition, absl::Time due) {
+  if (scheduler_ != nullptr) scheduler_->Wake(reminders_, partition, due);
+}
+
+void ReminderWorker::DeliveryQueued(int partition, absl::Time due) {
+  if (scheduler_ != nullptr) scheduler_->Wake(deliveries_, partition, due);
+}
+
+void ReminderWorker::RunReminder(const scheduler::Lease& lease, const scheduler::Job& job,
+                                 absl::Time now, JobDone done) {
+  auto ids = ParseReminderJobId(job.id);
+  if (!ids.ok()) return done(ids.status());
+  auto [shop, order] = *std::move(ids);
+  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(shop, order)}), Deadline(),
+             [this, lease, shop = shop, order = order, now,
+              done = std::move(done)](absl::StatusOr<redis::Reply> hash) mutable {
+               if (!hash.ok()) return done(hash.status());
+               policies_.Get(
+                   shop, Deadline(),
+                   [this, lease, shop, order, now, hash = *std::move(hash),
+                    done = std::move(done)](absl::StatusOr<v1::ReminderPolicy> policy) mutable {
+                     if (!policy.ok()) return done(policy.status());
+                     Decide(lease, shop, order, hash, *policy, now, std::move(done));
+                   });
+             });
+}
+
+void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& shop,
+                            const std::string& order, const redis::Reply& hash,
+                            const v1::ReminderPolicy& policy, absl::Time now, JobDone done) {
+  const std::string job = ReminderJobId(shop, order);
+  const OrderFacts facts = FactsFromHash(hash);
+  if (facts.created == absl::InfinitePast() || !policy.enabled()) {
+    return Reschedule(lease, job, std::nullopt, std::move(done));
+  }
+  auto plan = NextReminder(policy, facts, now);
+  if (!plan) return Reschedule(lease, job, std::nullopt, std::move(done));
+  if (plan->due > now) return Reschedule(lease, job, plan->due, std::move(done));
+
+  Commit c;
+  c.shop = shop;
+  c.order_id = order;
+  c.lease = lease;
+  c.recorded = facts.reminders_sent;
+  c.now = now;
+  c.kind = plan->kind;
+  c.channel = policy.channel() == v1::CHANNEL_UNSPECIFIED ? v1::CHANNEL_IM : policy.channel();
+  c.due = plan->due;
+  const std::string skip = SkipReason(policy, facts, shop, order);
+  if (skip == "paid" || skip == "closed" || skip == "refunded") {
+    return Reschedule(lease, job, std::nullopt, std::move(done));
+  }
+  if (!skip.empty()) {
+    c.sent = false;
+    c.reason = skip;  // a reason that holds for the order ends its automatic reminders
+  } else {
+    const WindowDecision window = ApplyWindow(policy, plan->due, now);
+    if (window.action == WindowDecision::Action::kDefer) {
+      return Reschedule(lease, job, window.at, std::move(done));
+    }
+    c.next_due = DueAfter(policy, facts, now);
+    if (window.action == WindowDecision::Action::kDrop) {
+      c.sent = false;
+      c.reason = window.reason;
+    } else {
+      const absl::TimeZone zone = ZoneOf(policy);
+      TemplateValues values;
+      values.shop_name = shop;
+      values.buyer_nick = facts.buyer_id;
+      values.order_id = order;
+      values.amount_fen = facts.amount_fen;
+      values.items = FieldOf(hash, orders::field::kItems);
+      values.pay_deadline = facts.auto_close;
+      values.zone = zone;
+      c.text = RenderTemplate(DefaultTemplate(plan->kind, c.channel, plan->peak), values);
+      c.remark_line = RemarkLine(c.channel, "", now, zone);
+    }
+  }
+  const int partition = lease.partition;
+  committer_.Run(c, Deadline(),
+                 [this, partition, kind = c.kind, channel = c.channel, sent = c.sent, now,
+                  done = std::move(done)](absl::StatusOr<Committed> r) mutable {
+                   if (!r.ok()) return done(r.status());
+                   if (r->what == Committed::What::kStale) {
+                     return done(absl::AbortedError("reminder: the order changed meanwhile"));
+                   }
+                   if (r->what == Committed::What::kOk) {
+                     metrics_.Committed(kind, channel, sent);
+                     if (sent) DeliveryQueued(partition, now);
+                   }
+                   done(absl::OkStatus());
+                 });
+}
+
+void ReminderWorker::Reschedule(const scheduler::Lease& lease, const std::string& job,
+                                std::optional<absl::Time> due, JobDone done) {
+  auto k = reminders_.Keys(lease.partition);
+  redis_.Run(redis::Command::Eval(
+                 reschedule_, {keys_.Lease(lease.partition), k.due, k.in_flight, k.attempts},
+                 {lease.value(), job, due ? absl::StrCat(absl::ToUnixMillis(*due)) : ""}),
+             Deadline(), [lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               if (!r->elements.empty() && r->elements[0].str == "fenced") {
+                 return done(scheduler::LeaseLost(lease));
+               }
+               done(absl::OkStatus());
+             });
+}
+
+void ReminderWorker::RunDelivery(const scheduler::Lease& lease, const scheduler::Job& job,
+                                 JobDone done) {
+  auto d = ParseDeliveryJobId(job.id);
+  if (!d.ok()) return done(d.status());
+  namespace of = orders::field;
+  std::vector<redis::Command> reads = {
+      redis::Command::Of({"HGET", keys_.Reminders(d->shop, d->order), absl::StrCat(d->number)}),
+      redis::Command::Of({"HMGET", keys_.Order(d->shop, d->order), of::kPaid, of::kClosed,
+                          of::kRefunded, of::kShipped, of::kBuyer, of::kPhoneHash})};
+  redis_.RunAll(std::move(reads), Deadline(),
+                [this, d = *std::move(d),
+                 done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> r) mutable {
+                  for (auto& reply : r) {
+                    if (!reply.ok()) return done(reply.status());
+                  }
+                  if (r[0]->is_nil() || r[1]->elements.size() != 6) return done(absl::OkStatus());
+                  auto reminder = ParseRecord(d.shop, d.order, d.number, r[0]->str);
+                  if (!reminder.ok()) return done(reminder.status());
+                  const auto& order = r[1]->elements;
+                  for (int i = 0; i < 4; ++i) {
+                    if (!order[i].is_nil()) {
+                      // Settled since the reminder was committed: it does not go out.
+                      metrics_.Delivered(reminder->channel(), "dropped");
+                      return done(absl::OkStatus());
+                    }
+                  }
+                  Delivery delivery;
+                  delivery.shop = d.shop;
+                  delivery.buyer_id = order[4].str;
+                  delivery.buyer_phone_hash = order[5].str;
+                  delivery.reminder = *std::move(reminder);
+                  const v1::Channel channel = delivery.reminder.channel();
+                  sink_.Deliver(delivery,
+                                [this, channel, done = std::move(done)](absl::Status s) mutable {
+                                  metrics_.Delivered(channel, s.ok() ? "delivered" : "failed");
+                                  done(std::move(s));
+                                });
+                });
+}
+
+}  // namespace orderwatch::reminders

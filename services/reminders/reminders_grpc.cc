@@ -1,0 +1,39 @@
+#include "services/reminders/reminders_grpc.h"
+
+#include "services/common/edge.h"
+
+namespace orderwatch::reminders {
+
+grpc::ServerUnaryReactor* RemindersGrpc::GetPolicy(grpc::CallbackServerContext* ctx,
+                                                   const v1::GetReminderPolicyRequest* request,
+                                                   v1::ReminderPolicy* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.GetPolicy(who, *request, d, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* RemindersGrpc::SetPolicy(grpc::CallbackServerContext* ctx,
+                                                   const v1::SetReminderPolicyRequest* request,
+                                                   v1::ReminderPolicy* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.SetPolicy(who, *request, d, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* RemindersGrpc::Trigger(grpc::CallbackServerContext* ctx,
+                                                 const v1::TriggerReminderRequest* request,
+                                                 v1::Reminder* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.Trigger(who, *request, d, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* RemindersGrpc::ListForOrder(grpc::CallbackServerContext* ctx,
+                                                      const v1::ListRemindersRequest* request,
+                                                      v1::ListRemindersResponse* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.ListForOrder(who, *request, d, std::move(done));
+  });
+}
+
+}  // namespace orderwatch::reminders

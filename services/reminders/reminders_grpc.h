@@ -1,0 +1,33 @@
+// gRPC edge of RemindersService: each handler authenticates and hands the call over.
+#pragma once
+
+#include "orderwatch/v1/reminders.grpc.pb.h"
+#include "services/common/auth.h"
+#include "services/reminders/reminders_service.h"
+
+namespace orderwatch::reminders {
+
+class RemindersGrpc final : public v1::Reminders::CallbackService {
+ public:
+  RemindersGrpc(RemindersService& service, const Authenticator& auth)
+      : service_(service), auth_(auth) {}
+
+  grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* ctx,
+                                      const v1::GetReminderPolicyRequest* request,
+                                      v1::ReminderPolicy* response) override;
+  grpc::ServerUnaryReactor* SetPolicy(grpc::CallbackServerContext* ctx,
+                                      const v1::SetReminderPolicyRequest* request,
+                                      v1::ReminderPolicy* response) override;
+  grpc::ServerUnaryReactor* Trigger(grpc::CallbackServerContext* ctx,
+                                    const v1::TriggerReminderRequest* request,
+                                    v1::Reminder* response) override;
+  grpc::ServerUnaryReactor* ListForOrder(grpc::CallbackServerContext* ctx,
+                                         const v1::ListRemindersRequest* request,
+                                         v1::ListRemindersResponse* response) override;
+
+ private:
+  RemindersService& service_;
+  const Authenticator& auth_;
+};
+
+}  // namespace orderwatch::reminders

@@ -1,0 +1,50 @@
+// The Reminders API: a shop's policy, an agent's Trigger, and an order's reminders. Plain logic
+// over the Redis client, used by the gRPC handler and the tests alike.
+#pragma once
+
+#include "absl/time/time.h"
+#include "orderwatch/v1/reminders.pb.h"
+#include "services/common/async.h"
+#include "services/common/auth.h"
+#include "services/common/clock.h"
+#include "services/redis/client.h"
+#include "services/redis/keys.h"
+#include "services/reminders/policy_store.h"
+#include "services/reminders/reminder_commit.h"
+#include "services/reminders/reminder_metrics.h"
+#include "services/reminders/reminder_worker.h"
+
+namespace orderwatch::reminders {
+
+class RemindersService {
+ public:
+  RemindersService(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
+                   PolicyStore& policies, ReminderCommitter& committer, ReminderWorker& worker,
+                   ReminderMetrics& metrics);
+
+  void GetPolicy(const Principal& who, const v1::GetReminderPolicyRequest& request,
+                 absl::Time deadline, Done<v1::ReminderPolicy> done);
+  void SetPolicy(const Principal& who, const v1::SetReminderPolicyRequest& request,
+                 absl::Time deadline, Done<v1::ReminderPolicy> done);
+  void Trigger(const Principal& who, const v1::TriggerReminderRequest& request, absl::Time deadline,
+               Done<v1::Reminder> done);
+  void ListForOrder(const Principal& who, const v1::ListRemindersRequest& request,
+                    absl::Time deadline, Done<v1::ListRemindersResponse> done);
+
+ private:
+  void TriggerWith(const Principal& who, const v1::TriggerReminderRequest& request,
+                   const v1::ReminderPolicy& policy, const redis::Reply& order, absl::Time deadline,
+                   Done<v1::Reminder> done);
+  void ReadRecord(const std::string& shop, const std::string& order_id, int number,
+                  absl::Time deadline, Done<v1::Reminder> done);
+
+  redis::Client& redis_;
+  const redis::KeyScheme& keys_;
+  const Clock& clock_;
+  PolicyStore& policies_;
+  ReminderCommitter& committer_;
+  ReminderWorker& worker_;
+  ReminderMetrics& metrics_;
+};
+
+}  // namespace orderwatch::reminders

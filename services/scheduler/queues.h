@@ -1,0 +1,15 @@
+// Every due-queue of orderwatch, by name (the name is part of its Redis keys and its metrics'
+// queue label). Listed in claim priority: at peak, pre-sale work goes before after-sales work.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace orderwatch::scheduler {
+
+inline constexpr char kReminderQueue[] = "rem";  // an unpaid order's next automatic reminder
+inline constexpr char kDeliveryQueue[] = "out";  // a committed reminder on its way to the sinks
+
+inline std::vector<std::string> AllQueues() { return {kReminderQueue, kDeliveryQueue}; }
+
+}  // namespace orderwatch::scheduler

@@ -1,0 +1,265 @@
+// Payment reminders through a real server and Redis, on a manual clock: automatic reminders on
+// the policy's timings and no more than its cap, none once the order is paid, the system remark
+// (purple, never over a human's flag), agents' Trigger with its window and override, and policy
+// validation. Deliveries are read back from the log sink's file.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "services/common/clock.h"
+#include "tests/support/test_server.h"
+
+namespace orderwatch::testing {
+namespace {
+
+// 2025-11-10 12:00 in Asia/Shanghai: inside the default 09:00-22:00 window.
+const absl::Time kT0 = absl::FromUnixSeconds(1762747200);
+int64_t Ms(absl::Time t) { return absl::ToUnixMillis(t); }
+
+class RemindersE2ETest : public ::testing::Test {
+ protected:
+  RemindersE2ETest() : clock_(kT0) {
+    sink_path_ = ::testing::TempDir() + "reminders-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl";
+    std::remove(sink_path_.c_str());
+    server::ServerConfig config = TestServer::DevConfig();
+    config.clock = &clock_;
+    config.reminder_sink = "log:" + sink_path_;
+    config.scheduler.tick = absl::Milliseconds(5);
+    config.scheduler.idle_poll = absl::Milliseconds(100);
+    config.scheduler.lease_renew = absl::Milliseconds(100);
+    server_ = std::make_unique<TestServer>(redis_, config);
+  }
+
+  std::vector<std::string> Deliveries() const {
+    std::ifstream in(sink_path_);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+  // Waits (real time) until `n` deliveries are in the sink, or gives up after 5 s.
+  std::vector<std::string> AwaitDeliveries(size_t n) const {
+    for (int i = 0; i < 500 && Deliveries().size() < n; ++i) absl::SleepFor(absl::Milliseconds(10));
+    return Deliveries();
+  }
+
+  // Lets the workers see the clock's new time (they tick every 5 ms).
+  void Advance(absl::Duration d) {
+    clock_.Advance(d);
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+
+  void Created(const std::string& order, absl::Time at, bool flash = false) {
+    v1::RecordEventRequest req;
+    auto* e = req.mutable_event();
+    e->set_event_id("created-" + order);
+    e->set_order_id(order);
+    e->set_event_unix_ms(Ms(at));
+    auto* c = e->mutable_created();
+    c->set_amount_fen(9900);
+    c->set_buyer_id("buyer-" + order);
+    c->set_buyer_phone_hash("ph-" + order);
+    c->set_item_summary("羊毛围巾 x1");
+    c->set_created_unix_ms(Ms(at));
+    c->set_auto_close_unix_ms(Ms(at + absl::Hours(24)));
+    c->set_flash_sale(flash);
+    v1::RecordEventResponse resp;
+    ASSERT_TRUE(server_->orders()->Record(TestServer::Context(kStorefront).get(), req, &resp).ok());
+  }
+
+  void Paid(const std::string& order, absl::Time at) {
+    v1::RecordEventRequest req;
+    auto* e = req.mutable_event();
+    e->set_event_id("paid-" + order);
+    e->set_order_id(order);
+    e->set_event_unix_ms(Ms(at));
+    e->mutable_paid();
+    v1::RecordEventResponse resp;
+    ASSERT_TRUE(server_->orders()->Record(TestServer::Context(kStorefront).get(), req, &resp).ok());
+  }
+
+  v1::ListRemindersResponse List(const std::string& order) {
+    v1::ListRemindersRequest req;
+    req.set_order_id(order);
+    v1::ListRemindersResponse resp;
+    EXPECT_TRUE(server_->reminders()->ListForOrder(TestServer::Context().get(), req, &resp).ok());
+    return resp;
+  }
+
+  v1::Remark Remark(const std::string& order) {
+    v1::GetRemarkRequest req;
+    req.set_order_id(order);
+    v1::Remark resp;
+    EXPECT_TRUE(server_->remarks()->Get(TestServer::Context().get(), req, &resp).ok());
+    return resp;
+  }
+
+  grpc::Status Trigger(const std::string& request_id, const std::string& order, v1::Reminder* out,
+                       const Caller& who = {}, const std::string& override_reason = "",
+                       v1::Channel channel = v1::CHANNEL_SMS) {
+    v1::TriggerReminderRequest req;
+    req.set_request_id(request_id);
+    req.set_order_id(order);
+    req.set_channel(channel);
+    req.set_override_reason(override_reason);
+    return server_->reminders()->Trigger(TestServer::Context(who).get(), req, out);
+  }
+
+  static inline const Caller kStorefront{"shop1", "web", "storefront"};
+  static inline const Caller kSupervisor{"shop1", "boss", "supervisor"};
+
+  RedisServer redis_;
+  ManualClock clock_;
+  std::string sink_path_;
+  std::unique_ptr<TestServer> server_;
+};
+
+TEST_F(RemindersE2ETest, UnpaidOrdersAreRemindedOnTimeUpToTheCapPaidOnesNever) {
+  Created("A", kT0);
+  Created("B", kT0);
+  Advance(absl::Minutes(10));
+  Paid("B", kT0 + absl::Minutes(10));
+
+  Advance(absl::Minutes(19));  // 12:29: the after-order reminder (30 min) is not due yet
+  EXPECT_EQ(Deliveries().size(), 0u);
+  Advance(absl::Minutes(2));  // 12:31
+  auto lines = AwaitDeliveries(1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\"idempotency_key\":\"shop1:A:1\""), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"kind\":\"after_order\""), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"buyer_phone_hash\":\"ph-A\""), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("羊毛围巾"), std::string::npos) << lines[0];  // the items, rendered
+
+  auto a = List("A");
+  ASSERT_EQ(a.reminders_size(), 1);
+  EXPECT_EQ(a.reminders(0).kind(), v1::REMINDER_KIND_AFTER_ORDER);
+  EXPECT_EQ(a.reminders(0).outcome(), v1::REMINDER_OUTCOME_SENT);
+  EXPECT_EQ(a.reminders(0).due_unix_ms(), Ms(kT0 + absl::Minutes(30)));
+  EXPECT_EQ(List("B").reminders_size(), 0) << "a paid order is never reminded";
+
+  v1::Remark remark = Remark("A");
+  EXPECT_EQ(remark.flag(), v1::FLAG_PURPLE);
+  EXPECT_NE(remark.text().find("催付 im by auto 2025-11-10 12:31"), std::string::npos)
+      << remark.text();
+  EXPECT_EQ(remark.updated_source(), v1::SOURCE_REMINDER);
+
+  // The pre-close reminder: 60 min before the order closes (24 h after creation): 11-11 11:00.
+  Advance(absl::Hours(22));
+  EXPECT_EQ(Deliveries().size(), 1u);
+  Advance(absl::Hours(1));
+  lines = AwaitDeliveries(2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[1].find("\"kind\":\"pre_close\""), std::string::npos) << lines[1];
+  // Two is the default cap, and nothing else is planned: no third reminder.
+  Advance(absl::Minutes(50));
+  EXPECT_EQ(Deliveries().size(), 2u);
+  EXPECT_EQ(List("A").reminders_size(), 2);
+}
+
+TEST_F(RemindersE2ETest, PaymentAfterTheReminderIsQueuedStopsIt) {
+  Created("C", kT0);
+  Advance(absl::Minutes(5));
+  Paid("C", kT0 + absl::Minutes(5));
+  Advance(absl::Hours(30));
+  EXPECT_EQ(Deliveries().size(), 0u);
+  EXPECT_EQ(List("C").reminders_size(), 0);
+  EXPECT_EQ(Remark("C").flag(), v1::FLAG_NONE);
+}
+
+TEST_F(RemindersE2ETest, AHumansFlagIsNeverOverwritten) {
+  Created("D", kT0);
+  v1::SetRemarkRequest set;
+  set.set_request_id("r1");
+  set.set_order_id("D");
+  set.set_expected_version(0);
+  set.set_flag(v1::FLAG_RED);
+  set.set_text("顺丰 only");
+  v1::Remark out;
+  ASSERT_TRUE(server_->remarks()->Set(TestServer::Context().get(), set, &out).ok());
+  Advance(absl::Minutes(31));
+  ASSERT_EQ(AwaitDeliveries(1).size(), 1u);
+  v1::Remark remark = Remark("D");
+  EXPECT_EQ(remark.flag(), v1::FLAG_RED);
+  EXPECT_EQ(remark.text().rfind("顺丰 only\n催付 im by auto", 0), 0u) << remark.text();
+}
+
+TEST_F(RemindersE2ETest, AgentsTriggerWithinTheWindowAndSupervisorsMayOverride) {
+  Created("E", kT0);
+  v1::Reminder r;
+  ASSERT_TRUE(Trigger("t1", "E", &r).ok());
+  EXPECT_EQ(r.number(), 1);
+  EXPECT_EQ(r.kind(), v1::REMINDER_KIND_MANUAL);
+  EXPECT_EQ(r.channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(r.agent_id(), "alice");
+  EXPECT_EQ(r.idempotency_key(), "shop1:E:1");
+  v1::Reminder again;
+  ASSERT_TRUE(Trigger("t1", "E", &again).ok());
+  EXPECT_EQ(again.number(), 1) << "a retried request returns its first result";
+  auto lines = AwaitDeliveries(1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\"agent\":\"alice\""), std::string::npos) << lines[0];
+  EXPECT_NE(Remark("E").text().find("催付 sms by alice"), std::string::npos);
+
+  // 23:00 is outside the window: agents are refused, a supervisor overrides with a reason.
+  Advance(absl::Hours(11));
+  auto refused = Trigger("t2", "E", &r);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("sending window"), std::string::npos);
+  EXPECT_EQ(Trigger("t3", "E", &r, {}, "buyer asked").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Trigger("t4", "E", &r, kSupervisor, "buyer asked for a call").ok());
+  EXPECT_EQ(r.number(), 2);
+  EXPECT_EQ(r.reason(), "override: buyer asked for a call");
+
+  Paid("E", clock_.Now());
+  auto paid = Trigger("t5", "E", &r, kSupervisor, "again");
+  EXPECT_EQ(paid.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Trigger("t6", "nope", &r).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Trigger("", "E", &r).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(RemindersE2ETest, PoliciesAreValidatedVersionedAndObeyed) {
+  v1::ReminderPolicy policy;
+  ASSERT_TRUE(server_->reminders()
+                  ->GetPolicy(TestServer::Context().get(), v1::GetReminderPolicyRequest(), &policy)
+                  .ok());
+  EXPECT_EQ(policy.version(), 0);
+  EXPECT_EQ(policy.after_order_minutes(), 30);
+
+  v1::SetReminderPolicyRequest set;
+  *set.mutable_policy() = policy;
+  set.mutable_policy()->set_after_order_minutes(5);
+  v1::ReminderPolicy out;
+  auto bad = server_->reminders()->SetPolicy(TestServer::Context(kSupervisor).get(), set, &out);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("policy.after_order_minutes"), std::string::npos)
+      << bad.error_message();
+
+  set.mutable_policy()->set_after_order_minutes(10);
+  set.mutable_policy()->set_pre_close_minutes(0);
+  set.set_expected_version(0);
+  EXPECT_EQ(server_->reminders()->SetPolicy(TestServer::Context().get(), set, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
+      << "agents do not change policies";
+  ASSERT_TRUE(
+      server_->reminders()->SetPolicy(TestServer::Context(kSupervisor).get(), set, &out).ok());
+  EXPECT_EQ(out.version(), 1);
+  EXPECT_EQ(server_->reminders()
+                ->SetPolicy(TestServer::Context(kSupervisor).get(), set, &out)
+                .error_code(),
+            grpc::StatusCode::ABORTED)
+      << "a stale expected_version";
+
+  Created("F", clock_.Now());
+  Advance(absl::Minutes(11));
+  auto lines = AwaitDeliveries(1);
+  ASSERT_EQ(lines.size(), 1u) << "reminded after 10 minutes, as the new policy says";
+  Advance(absl::Hours(30));
+  EXPECT_EQ(Deliveries().size(), 1u) << "no pre-close reminder: the policy turned it off";
+}
+
+}  // namespace
+}  // namespace orderwatch::testing
