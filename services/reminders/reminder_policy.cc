@@ -210,11 +210,6 @@ absl::Status ValidatePolicy(const v1::ReminderPolicy& p, std::string_view path) 
   if (!start) return InvalidField(F(path, "window_start"), "must be \"HH:MM\", 00:00 to 23:59");
   const auto end = ParseHourMinute(p.window_end());
   if (!end) return InvalidField(F(path, "window_end"), "must be \"HH:MM\", 00:00 to 23:59");
-  if (*start == *end) {
-    return InvalidField(F(path, "window_end"),
-                        "must differ from window_start (for a window over midnight, end before "
-                        "start)");
-  }
   if (auto s = CheckTimeZone(path, p.time_zone()); !s.ok()) return s;
   if (!v1::OutsideWindow_IsValid(p.outside_window())) {
     return InvalidField(F(path, "outside_window"),
@@ -322,9 +317,11 @@ WindowDecision ApplyWindow(const v1::ReminderPolicy& p, absl::Time due, absl::Ti
   const auto start = ParseHourMinute(p.window_start());
   const auto end = ParseHourMinute(p.window_end());
   absl::TimeZone tz;
-  if (!start || !end || *start == *end || !absl::LoadTimeZone(p.time_zone(), &tz)) {
+  if (!start || !end || !absl::LoadTimeZone(p.time_zone(), &tz)) {
     return {WindowDecision::Action::kDrop, at, "invalid policy"};
   }
+  // The same opening and closing minute: no window, any hour will do.
+  if (*start == *end) return {WindowDecision::Action::kSendNow, at, ""};
   const absl::CivilMinute local = absl::ToCivilMinute(at, tz);
   if (InWindow(local.hour() * 60 + local.minute(), *start, *end)) {
     return {WindowDecision::Action::kSendNow, at, ""};

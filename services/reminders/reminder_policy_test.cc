@@ -84,7 +84,6 @@ std::vector<BadPolicy> BadPolicies() {
       {"window_start empty", [](P& p) { p.set_window_start(""); }, "window_start"},
       {"window_end minutes 60", [](P& p) { p.set_window_end("21:60"); }, "window_end"},
       {"window_end spaces", [](P& p) { p.set_window_end("22:00 "); }, "window_end"},
-      {"window empty", [](P& p) { p.set_window_end("09:00"); }, "window_end"},
       {"time_zone empty", [](P& p) { p.set_time_zone(""); }, "time_zone"},
       {"time_zone unknown", [](P& p) { p.set_time_zone("Mars/Olympus_Mons"); }, "time_zone"},
       {"time_zone localtime", [](P& p) { p.set_time_zone("localtime"); }, "time_zone"},
@@ -727,6 +726,17 @@ TEST(ApplyWindowTest, DaylightSavingZones) {
   EXPECT_EQ(d.action, Action::kDefer);
   EXPECT_EQ(d.at, absl::FromCivil(absl::CivilMinute(2026, 3, 8, 7, 0), utc));
   EXPECT_EQ(ApplyWindow(p, night, d.at).action, Action::kSendNow);
+}
+
+TEST(ApplyWindowTest, EqualStartAndEndMeansAnyHour) {
+  v1::ReminderPolicy p = DefaultPolicy();
+  p.set_window_start("00:00");
+  p.set_window_end("00:00");
+  EXPECT_TRUE(ValidatePolicy(p).ok());
+  for (int hour : {0, 3, 12, 23}) {
+    const absl::Time t = Sh(2026, 11, 5, hour, 30);
+    EXPECT_EQ(ApplyWindow(p, t, t).action, Action::kSendNow) << hour;
+  }
 }
 
 TEST(ApplyWindowTest, InvalidPolicyDrops) {

@@ -140,7 +140,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
       std::make_unique<reminders::ReminderCommitter>(*p->redis, *p->keys, config.retention);
   p->reminder_worker = std::make_unique<reminders::ReminderWorker>(
       *p->redis, *p->keys, clock, *p->policies, *p->committer, *p->sink, *p->reminder_metrics,
-      scheduler::QueueOptions{}, scheduler::QueueOptions{});
+      scheduler::QueueOptions{.in_flight = config.job_in_flight},
+      scheduler::QueueOptions{.in_flight = config.job_in_flight});
   p->reminder_worker->Attach(*p->scheduler);
   p->reminders = std::make_unique<reminders::RemindersService>(
       *p->redis, *p->keys, clock, *p->policies, *p->committer, *p->reminder_worker,

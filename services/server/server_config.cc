@@ -113,6 +113,15 @@ const std::vector<Setting>& Settings() {
          c.reminder_sink = v;
          return absl::OkStatus();
        }},
+      {"lease-seconds", "ORDERWATCH_LEASE_SECONDS",
+       "how long a partition's lease lasts unrenewed: a dead instance's scheduled work moves to "
+       "another instance after this (default 5)",
+       IntIn("lease-seconds", 2, 300,
+             [](ServerConfig& c, int n) { c.scheduler.lease_ttl = absl::Seconds(n); })},
+      {"job-in-flight-seconds", "ORDERWATCH_JOB_IN_FLIGHT_SECONDS",
+       "a claimed job not finished within this is run again (its worker died) (default 30)",
+       IntIn("job-in-flight-seconds", 1, 3600,
+             [](ServerConfig& c, int n) { c.job_in_flight = absl::Seconds(n); })},
       {"drain-seconds", "ORDERWATCH_DRAIN_SECONDS",
        "on SIGTERM/SIGINT, seconds to let calls in flight finish (default 10)",
        IntIn("drain-seconds", 0, 600, [](ServerConfig& c, int n) { c.drain = absl::Seconds(n); })},

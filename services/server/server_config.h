@@ -29,6 +29,8 @@ struct ServerConfig {
   // Scheduling decisions read this clock; null means the system clock (tests set a manual one).
   const Clock* clock = nullptr;
   scheduler::SchedulerOptions scheduler;
+  // A claimed job not finished within this is run again.
+  absl::Duration job_in_flight = absl::Seconds(30);
   // How long start-up waits for Redis before giving up.
   absl::Duration redis_wait = absl::Seconds(10);
 };
