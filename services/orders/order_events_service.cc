@@ -64,7 +64,6 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
     args.push_back(std::move(v));
   }
   std::vector<std::string> keys = {keys_.Order(shop, event.order_id()),
-                                   keys_.Events(shop, event.order_id()),
                                    keys_.History(shop, event.order_id())};
   const int partition = keys_.PartitionOf(shop, event.order_id());
   for (auto& k : keys_.FlagIndexes(partition, shop)) keys.push_back(std::move(k));

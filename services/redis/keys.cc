@@ -34,9 +34,6 @@ std::string KeyScheme::Order(std::string_view shop, std::string_view order) cons
 std::string KeyScheme::History(std::string_view shop, std::string_view order) const {
   return OrderKey('h', shop, order);
 }
-std::string KeyScheme::Events(std::string_view shop, std::string_view order) const {
-  return OrderKey('e', shop, order);
-}
 std::string KeyScheme::Reminders(std::string_view shop, std::string_view order) const {
   return OrderKey('m', shop, order);
 }

@@ -2,9 +2,8 @@
 // {p<N>} with N = hash(shop, order) mod partitions, so a script over them is Redis Cluster safe.
 // A shop's own settings carry the tag {s<shop>}.
 //
-//   ow:{p7}:o:<shop>:<order>          hash   order state and remark
+//   ow:{p7}:o:<shop>:<order>          hash   order state, remark, and "e:<id>" per applied event
 //   ow:{p7}:h:<shop>:<order>          list   remark history, newest first, capped
-//   ow:{p7}:e:<shop>:<order>          set    event ids applied to the order
 //   ow:{p7}:r:<shop>:<order>:<req>    string first result of a mutating request (idempotency)
 //   ow:{p7}:m:<shop>:<order>          hash   the order's reminders: number -> record
 //   ow:{p7}:f:<shop>:<flag>           zset   the shop's orders in this partition carrying a flag,
@@ -40,7 +39,6 @@ class KeyScheme {
 
   std::string Order(std::string_view shop, std::string_view order) const;
   std::string History(std::string_view shop, std::string_view order) const;
-  std::string Events(std::string_view shop, std::string_view order) const;
   std::string Reminders(std::string_view shop, std::string_view order) const;
   std::string Request(std::string_view shop, std::string_view order,
                       std::string_view request_id) const;

@@ -17,7 +17,6 @@ TEST(KeySchemeTest, AnOrdersKeysShareOneHashTag) {
   KeyScheme keys(256);
   const std::string tag = HashTag(keys.Order("shop1", "1001"));
   EXPECT_EQ(HashTag(keys.History("shop1", "1001")), tag);
-  EXPECT_EQ(HashTag(keys.Events("shop1", "1001")), tag);
   EXPECT_EQ(HashTag(keys.Reminders("shop1", "1001")), tag);
   EXPECT_EQ(HashTag(keys.Request("shop1", "1001", "req")), tag);
   for (int f = 1; f <= 5; ++f) EXPECT_EQ(HashTag(keys.FlagIndexOf("shop1", "1001", f)), tag);

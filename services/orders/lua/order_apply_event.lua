@@ -1,8 +1,10 @@
 -- Applies one order event atomically and idempotently.
--- KEYS[1] order hash, KEYS[2] set of applied event ids, KEYS[3] remark history (expiry only),
--- KEYS[4..8] the shop's flag index for flags 1-5 in this partition,
--- KEYS[9..11] the reminder due-queue, its in-flight set and attempts,
--- KEYS[12..14] the same of the reminder delivery queue
+-- KEYS[1] order hash, KEYS[2] remark history (expiry only),
+-- KEYS[3..7] the shop's flag index for flags 1-5 in this partition,
+-- KEYS[8..10] the reminder due-queue, its in-flight set and attempts,
+-- KEYS[11..13] the same of the reminder delivery queue
+-- The ids of applied events are fields "e:<id>" of the order hash itself: a separate set per
+-- order would cost more memory than the order's state.
 -- ARGV[1] event id, ARGV[2] mode, ARGV[3] the event's time (ms), ARGV[4] retention (ms),
 -- ARGV[5] time field, ARGV[6] count field, ARGV[7] now (ms), ARGV[8] order id,
 -- ARGV[9] reminder job id "<shop>:<order>", ARGV[10] when the first automatic reminder is due
@@ -15,10 +17,10 @@
 -- reminder job, unless it has one; a settled order loses it, and the delivery of its last
 -- reminder if that is still waiting, so no reminder goes out once payment is recorded.
 -- Returns {duplicate (0/1), HGETALL of the order, reminder due (ms) if scheduled now, else -1}.
-local order, events, history = KEYS[1], KEYS[2], KEYS[3]
+local order, history = KEYS[1], KEYS[2]
 local at, retention, now, order_id = tonumber(ARGV[3]), ARGV[4], ARGV[7], ARGV[8]
 
-if redis.call('SADD', events, ARGV[1]) == 0 then
+if redis.call('HSETNX', order, 'e:' .. ARGV[1], 1) == 0 then
   return {1, redis.call('HGETALL', order), -1}
 end
 
@@ -41,27 +43,26 @@ redis.call('HINCRBY', order, 'n', 1)
 
 -- The order is active: its keys live on, and so does its entry under its flag.
 redis.call('PEXPIRE', order, retention)
-redis.call('PEXPIRE', events, retention)
 redis.call('PEXPIRE', history, retention)
 local flag = tonumber(redis.call('HGET', order, 'f') or '0')
 if flag ~= 0 then
-  redis.call('ZADD', KEYS[3 + flag], 'XX', now, order_id)
-  redis.call('PEXPIRE', KEYS[3 + flag], retention)
+  redis.call('ZADD', KEYS[2 + flag], 'XX', now, order_id)
+  redis.call('PEXPIRE', KEYS[2 + flag], retention)
 end
 
 local job, scheduled = ARGV[9], -1
 local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru')
 if st[2] or st[3] or st[4] or st[5] then
+  redis.call('ZREM', KEYS[8], job)
   redis.call('ZREM', KEYS[9], job)
-  redis.call('ZREM', KEYS[10], job)
-  redis.call('HDEL', KEYS[11], job)
+  redis.call('HDEL', KEYS[10], job)
   if st[6] then
     local delivery = job .. ':' .. st[6]
+    redis.call('ZREM', KEYS[11], delivery)
     redis.call('ZREM', KEYS[12], delivery)
-    redis.call('ZREM', KEYS[13], delivery)
-    redis.call('HDEL', KEYS[14], delivery)
+    redis.call('HDEL', KEYS[13], delivery)
   end
-elseif st[1] and ARGV[10] ~= '' and not redis.call('ZSCORE', KEYS[10], job) then
-  if redis.call('ZADD', KEYS[9], 'NX', ARGV[10], job) == 1 then scheduled = tonumber(ARGV[10]) end
+elseif st[1] and ARGV[10] ~= '' and not redis.call('ZSCORE', KEYS[9], job) then
+  if redis.call('ZADD', KEYS[8], 'NX', ARGV[10], job) == 1 then scheduled = tonumber(ARGV[10]) end
 end
 return {0, redis.call('HGETALL', order), scheduled}
