@@ -11,6 +11,8 @@
 #   ORDERWATCH_REDIS_PORT=6379    port of the Redis that `up` starts
 #   ORDERWATCH_GRPC_ADDR          default 127.0.0.1:50051
 #   ORDERWATCH_METRICS_ADDR       default 127.0.0.1:9464
+#   ORDERWATCH_REMINDER_SINK      `up` defaults to log:var/reminders.jsonl (sent reminders, one
+#                                 JSON line each)
 #   ORDERWATCH_AUTH               `up` defaults to dev (identity headers trusted) unless
 #                                 ORDERWATCH_TOKENS_FILE is set; see orderwatch-server --help
 #   BUILD_DIR                     default ./build
@@ -103,7 +105,10 @@ up() {
   fi
   export ORDERWATCH_GRPC_ADDR=${ORDERWATCH_GRPC_ADDR:-127.0.0.1:50051}
   export ORDERWATCH_METRICS_ADDR=${ORDERWATCH_METRICS_ADDR:-127.0.0.1:9464}
+  mkdir -p "$ROOT/var"
+  export ORDERWATCH_REMINDER_SINK=${ORDERWATCH_REMINDER_SINK:-log:$ROOT/var/reminders.jsonl}
   say "orderwatch: gRPC on $ORDERWATCH_GRPC_ADDR, metrics on http://$ORDERWATCH_METRICS_ADDR/metrics; Ctrl-C stops"
+  say "sent payment reminders go to ${ORDERWATCH_REMINDER_SINK#log:}"
   "$BUILD_DIR/services/server/orderwatch-server" &
   server_pid=$!
   set +e
