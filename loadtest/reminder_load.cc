@@ -1,0 +1,302 @@
+// orderwatch-reminder-load: measures payment reminders at scale on a running orderwatch-server
+// (development auth) and its Redis: how fast reminders are scheduled (created events) and
+// cancelled (paid events) with a million pending, the Redis memory each pending reminder costs
+// including the order state it needs, and how fast due reminders fire. See --help.
+#include <grpcpp/grpcpp.h>
+#include <hiredis/hiredis.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "orderwatch/v1/order_events.grpc.pb.h"
+#include "orderwatch/v1/reminders.grpc.pb.h"
+
+namespace {
+
+using orderwatch::v1::OrderEvents;
+using orderwatch::v1::Reminders;
+
+struct Options {
+  std::string addr = "127.0.0.1:50051";
+  std::string redis = "127.0.0.1:6379";
+  std::string sink;  // the server's log sink file (fire phase counts its lines)
+  int pending = 1000000;
+  int cancel = 100000;
+  int fire = 20000;
+  int fire_rate = 2000;
+  int threads = 8;
+  bool json = false;
+};
+
+constexpr char kUsage[] =
+    "usage: orderwatch-reminder-load --sink=FILE [--flag=value ...]\n\n"
+    "Measures payment reminders on a running orderwatch-server started with --auth=dev and\n"
+    "--reminder-sink=log:FILE. It sets shop loadshop's policy (any hour, one reminder 120 min\n"
+    "after the order), then:\n"
+    "  schedule  records --pending created orders (each schedules its reminder), orders/s;\n"
+    "  memory    Redis used_memory growth per pending reminder (order hash, event ids and\n"
+    "            due-queue entry), and the due-queue's share of it (MEMORY USAGE);\n"
+    "  cancel    records paid events for --cancel of them (each cancels its reminder), /s;\n"
+    "  fire      records --fire more orders whose reminders come due at --fire-rate per second\n"
+    "            from 5 s later, with the million still pending, and waits until the sink\n"
+    "            holds them all: reminders fired per second. Lateness is the server's\n"
+    "            orderwatch_scheduler_lateness_seconds histogram (scrape it before and after).\n\n"
+    "  --addr=HOST:PORT      gRPC address (default 127.0.0.1:50051)\n"
+    "  --redis=HOST:PORT     the server's Redis, for INFO/MEMORY (default 127.0.0.1:6379)\n"
+    "  --sink=FILE           the server's reminder log sink file (required)\n"
+    "  --pending=N           orders to keep pending (default 1000000)\n"
+    "  --cancel=N            of those, paid (default 100000)\n"
+    "  --fire=N              orders that come due during the run (default 20000)\n"
+    "  --fire-rate=N         how many come due per second (default 2000)\n"
+    "  --threads=N           concurrent RecordBatch calls of 500 events (default 8)\n"
+    "  --json                one JSON line of results instead of text\n";
+
+bool Parse(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    if (a == "--json") {
+      o->json = true;
+      continue;
+    }
+    std::vector<std::string> kv = absl::StrSplit(a, absl::MaxSplits('=', 1));
+    if (kv.size() != 2) return false;
+    const std::string& k = kv[0];
+    const std::string& v = kv[1];
+    int n = 0;
+    const bool num = absl::SimpleAtoi(v, &n) && n >= 0;
+    if (k == "--addr")
+      o->addr = v;
+    else if (k == "--redis")
+      o->redis = v;
+    else if (k == "--sink")
+      o->sink = v;
+    else if (k == "--pending" && num)
+      o->pending = n;
+    else if (k == "--cancel" && num)
+      o->cancel = n;
+    else if (k == "--fire" && num)
+      o->fire = n;
+    else if (k == "--fire-rate" && num && n > 0)
+      o->fire_rate = n;
+    else if (k == "--threads" && num && n > 0)
+      o->threads = n;
+    else
+      return false;
+  }
+  return !o->sink.empty() && o->cancel <= o->pending;
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const char* role) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("x-orderwatch-shop", "loadshop");
+  ctx->AddMetadata("x-orderwatch-agent", "load");
+  ctx->AddMetadata("x-orderwatch-role", role);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  return ctx;
+}
+
+std::string Order(int i) { return absl::StrCat("ord", i); }
+
+// Records events [0, n) built by `make` in batches of 500 over `threads` threads; prints a
+// progress line every 5 s. Returns the seconds it took, or -1 on an error.
+template <typename Make>
+double RecordAll(const std::shared_ptr<grpc::Channel>& channel, int n, int threads,
+                 const char* what, Make make) {
+  std::atomic<int> next{0}, done{0};
+  std::atomic<bool> failed{false};
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      auto stub = OrderEvents::NewStub(channel);
+      while (!failed) {
+        const int first = next.fetch_add(500);
+        if (first >= n) break;
+        orderwatch::v1::RecordEventBatchRequest req;
+        for (int i = first; i < std::min(n, first + 500); ++i) make(i, req.add_events());
+        orderwatch::v1::RecordEventBatchResponse resp;
+        grpc::Status s = stub->RecordBatch(Context("storefront").get(), req, &resp);
+        if (!s.ok()) {
+          std::fprintf(stderr, "RecordBatch: %s\n", s.error_message().c_str());
+          failed = true;
+        }
+        done += req.events_size();
+      }
+    });
+  }
+  std::atomic<bool> finished{false};
+  std::thread progress([&] {
+    absl::Time next_line = start + absl::Seconds(5);
+    while (!finished) {
+      absl::SleepFor(absl::Milliseconds(20));
+      if (absl::Now() >= next_line && !finished) {
+        std::fprintf(stderr, "  %s: %d of %d\n", what, done.load(), n);
+        next_line += absl::Seconds(5);
+      }
+    }
+  });
+  for (auto& w : workers) w.join();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  finished = true;
+  progress.join();
+  return failed ? -1 : seconds;
+}
+
+long long RedisInt(redisContext* c, const std::string& command, const std::string& field = "") {
+  auto* r = static_cast<redisReply*>(redisCommand(c, command.c_str()));
+  long long out = -1;
+  if (r != nullptr && r->type == REDIS_REPLY_INTEGER) out = r->integer;
+  if (r != nullptr && r->type == REDIS_REPLY_STRING && !field.empty()) {
+    for (absl::string_view line : absl::StrSplit(absl::string_view(r->str, r->len), "\r\n")) {
+      if (absl::StartsWith(line, field + ":"))
+        absl::SimpleAtoi(line.substr(field.size() + 1), &out);
+    }
+  }
+  if (r != nullptr) freeReplyObject(r);
+  return out;
+}
+
+size_t Lines(const std::string& path) {
+  std::ifstream in(path);
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  if (!Parse(argc, argv, &o)) {
+    std::fprintf(stderr, "orderwatch-reminder-load: bad arguments (see --help)\n");
+    return 2;
+  }
+  const size_t colon = o.redis.rfind(':');
+  redisContext* redis =
+      redisConnect(o.redis.substr(0, colon).c_str(), std::stoi(o.redis.substr(colon + 1)));
+  if (redis == nullptr || redis->err) {
+    std::fprintf(stderr, "cannot connect to Redis at %s\n", o.redis.c_str());
+    return 1;
+  }
+  auto channel = grpc::CreateChannel(o.addr, grpc::InsecureChannelCredentials());
+  auto reminders = Reminders::NewStub(channel);
+  orderwatch::v1::ReminderPolicy policy;
+  if (!reminders->GetPolicy(Context("supervisor").get(), {}, &policy).ok()) {
+    std::fprintf(stderr, "cannot reach orderwatch-server at %s\n", o.addr.c_str());
+    return 1;
+  }
+  orderwatch::v1::SetReminderPolicyRequest set;
+  *set.mutable_policy() = policy;
+  set.mutable_policy()->set_window_start("00:00");
+  set.mutable_policy()->set_window_end("00:00");
+  set.mutable_policy()->set_after_order_minutes(120);
+  set.mutable_policy()->set_pre_close_minutes(0);
+  set.mutable_policy()->set_max_per_order(1);
+  orderwatch::v1::ReminderPolicy out;
+  if (grpc::Status s = reminders->SetPolicy(Context("supervisor").get(), set, &out); !s.ok()) {
+    std::fprintf(stderr, "SetPolicy: %s\n", s.error_message().c_str());
+    return 1;
+  }
+
+  const long long mem0 = RedisInt(redis, "INFO memory", "used_memory");
+  const int64_t created = absl::ToUnixMillis(absl::Now());
+  auto created_event = [](int i, int64_t at, orderwatch::v1::OrderEvent* e) {
+    e->set_event_id("c");
+    e->set_order_id(Order(i));
+    e->set_event_unix_ms(at);
+    auto* c = e->mutable_created();
+    c->set_amount_fen(9900);
+    c->set_buyer_id(absl::StrCat("b", i));
+    c->set_buyer_phone_hash("3f2a9c41d0e8");
+    c->set_item_summary("羊毛围巾 x1");
+    c->set_created_unix_ms(at);
+    c->set_auto_close_unix_ms(at + 24 * 3600 * 1000LL);
+  };
+  std::fprintf(stderr, "schedule: %d created orders\n", o.pending);
+  const double schedule_s = RecordAll(channel, o.pending, o.threads, "schedule",
+                                      [&](int i, auto* e) { created_event(i, created, e); });
+  if (schedule_s < 0) return 1;
+  const long long mem1 = RedisInt(redis, "INFO memory", "used_memory");
+  long long queue_bytes = 0, queued = 0;
+  for (int p = 0;; ++p) {
+    const std::string key = absl::StrCat("ow:{p", p, "}:q:rem");
+    const long long exists = RedisInt(redis, "EXISTS " + key);
+    if (exists != 1) {
+      if (p >= 16384) break;
+      continue;
+    }
+    queued += RedisInt(redis, "ZCARD " + key);
+    queue_bytes += RedisInt(redis, "MEMORY USAGE " + key + " SAMPLES 0");
+    if (queued >= o.pending) break;
+  }
+
+  std::fprintf(stderr, "cancel: %d paid events\n", o.cancel);
+  const double cancel_s = RecordAll(channel, o.cancel, o.threads, "cancel", [&](int i, auto* e) {
+    e->set_event_id("p");
+    e->set_order_id(Order(i));
+    e->set_event_unix_ms(created + 1000);
+    e->mutable_paid();
+  });
+  if (cancel_s < 0) return 1;
+
+  // Orders whose reminder (120 min after creation) comes due from 5 s from now, fire_rate/s.
+  std::fprintf(stderr, "fire: %d reminders due at %d/s\n", o.fire, o.fire_rate);
+  const size_t lines0 = Lines(o.sink);
+  const absl::Time first_due = absl::Now() + absl::Seconds(5);
+  const int64_t base = absl::ToUnixMillis(first_due - absl::Minutes(120));
+  const double record_fire_s = RecordAll(channel, o.fire, o.threads, "fire", [&](int i, auto* e) {
+    created_event(o.pending + i, base + static_cast<int64_t>(i) * 1000 / o.fire_rate, e);
+  });
+  if (record_fire_s < 0 || record_fire_s > 5) {
+    std::fprintf(stderr, "recording the fire orders took %.1f s: lower --fire\n", record_fire_s);
+    return 1;
+  }
+  const absl::Time give_up = first_due + absl::Seconds(o.fire / o.fire_rate + 60);
+  size_t fired = 0;
+  while ((fired = Lines(o.sink) - lines0) < static_cast<size_t>(o.fire) && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  const double fire_s = absl::ToDoubleSeconds(absl::Now() - first_due);
+  const double fire_rate = fired / fire_s;
+
+  const double bytes = static_cast<double>(mem1 - mem0) / o.pending;
+  const double queue_share = queued > 0 ? static_cast<double>(queue_bytes) / queued : 0;
+  if (o.json) {
+    std::printf(
+        "{\"pending\":%d,\"schedule_per_s\":%.0f,\"bytes_per_pending\":%.1f,"
+        "\"queue_bytes_per_pending\":%.1f,\"cancel_per_s\":%.0f,\"fired\":%zu,\"fire\":%d,"
+        "\"fire_rate_target\":%d,\"fire_seconds\":%.2f,\"fired_per_s\":%.0f}\n",
+        o.pending, o.pending / schedule_s, bytes, queue_share, o.cancel / cancel_s, fired, o.fire,
+        o.fire_rate, fire_s, fire_rate);
+  } else {
+    std::printf("pending reminders:  %d (one per created order)\n", o.pending);
+    std::printf("schedule:           %.0f created orders/s (each schedules its reminder)\n",
+                o.pending / schedule_s);
+    std::printf(
+        "memory:             %.1f B of Redis per pending reminder, order state included "
+        "(due-queue entry: %.1f B)\n",
+        bytes, queue_share);
+    std::printf("cancel:             %.0f paid events/s (each cancels its reminder)\n",
+                o.cancel / cancel_s);
+    std::printf(
+        "fire:               %zu of %d due at %d/s delivered %.2f s after the first came "
+        "due (%.0f/s)\n",
+        fired, o.fire, o.fire_rate, fire_s, fire_rate);
+  }
+  redisFree(redis);
+  return fired == static_cast<size_t>(o.fire) ? 0 : 1;
+}
