@@ -157,6 +157,25 @@ TEST_F(RemindersE2ETest, UnpaidOrdersAreRemindedOnTimeUpToTheCapPaidOnesNever) {
   Advance(absl::Minutes(50));
   EXPECT_EQ(Deliveries().size(), 2u);
   EXPECT_EQ(List("A").reminders_size(), 2);
+
+  // Prometheus sees totals by kind, channel, outcome and sink; never a shop or an order.
+  const std::string metrics = HttpGet(server_->metrics_port(), "/metrics");
+  auto sample = [&metrics](const std::string& series) {
+    const size_t at = metrics.find("\n" + series + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + series.size() + 2));
+  };
+  EXPECT_EQ(sample(R"(orderwatch_reminders_total{channel="im",kind="after_order",outcome="sent"})"),
+            1);
+  EXPECT_EQ(sample(R"(orderwatch_reminders_total{channel="im",kind="pre_close",outcome="sent"})"),
+            1);
+  EXPECT_EQ(
+      sample(R"(orderwatch_reminder_deliveries_total{channel="im",result="delivered",sink="log"})"),
+      2);
+  EXPECT_EQ(sample("orderwatch_scheduler_leases_held"), 16);
+  EXPECT_GE(sample(R"(orderwatch_scheduler_lateness_seconds_count{queue="rem"})"), 2);
+  EXPECT_GE(sample(R"(orderwatch_scheduler_jobs_total{queue="out",result="done"})"), 2);
+  EXPECT_EQ(metrics.find("shop1"), std::string::npos);
+  EXPECT_EQ(metrics.find("buyer-A"), std::string::npos);
 }
 
 TEST_F(RemindersE2ETest, PaymentAfterTheReminderIsQueuedStopsIt) {
