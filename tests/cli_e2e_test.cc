@@ -1,8 +1,10 @@
 // The agents' CLI against a real server and Redis, as a shell user runs it.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 
 #include "tests/support/test_server.h"
 
@@ -31,7 +33,29 @@ class CliE2ETest : public testing::ServerSuite {
     const int status = pclose(p);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
   }
+
+  // Writes `json` to a file of this test and returns its path.
+  static std::string PolicyFile(const std::string& name, const std::string& json) {
+    const std::string path = ::testing::TempDir() + "/orderwatch_cli_e2e_" +
+                             std::to_string(getpid()) + "_" + name + ".json";
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << json;
+    return path;
+  }
 };
+
+// A policy that lets a reminder go out whenever the test runs: a window starting and ending at
+// the same minute is open at any hour. Automatic reminders are off so only the test's are sent.
+constexpr char kAnyHourPolicy[] = R"({
+  "enabled": false,
+  "max_per_order": 3,
+  "window_start": "00:00",
+  "window_end": "00:00",
+  "time_zone": "Asia/Shanghai",
+  "outside_window": "OUTSIDE_WINDOW_DEFER",
+  "max_defer_minutes": 720,
+  "channel": "CHANNEL_IM",
+  "sms_per_phone_per_day": 1
+})";
 
 TEST_F(CliE2ETest, RecordSetAppendGetHistory) {
   auto r = Cli("event record K1 --type created --amount-fen 9900 --buyer b1 --items 'cup x1'",
@@ -71,6 +95,91 @@ TEST_F(CliE2ETest, ErrorsHaveExitCodes) {
   EXPECT_EQ(r.exit_code, 5) << r.out;  // nothing listens there
   r = Cli("remark legend-set --flag red --meaning x");
   EXPECT_EQ(r.exit_code, 6) << r.out;  // agents may not change the legend
+}
+
+TEST_F(CliE2ETest, PolicyRemindListAndRefusals) {
+  auto r =
+      Cli("event record R1 --type created --amount-fen 12900 --buyer b9 --items 'coat x1' "
+          "--auto-close now+2h",
+          "storefront");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+
+  // Only supervisors and ops change the policy.
+  const std::string any_hour = PolicyFile("any_hour", kAnyHourPolicy);
+  r = Cli("policy set --file " + any_hour);
+  EXPECT_EQ(r.exit_code, 6) << r.out;
+  EXPECT_NE(r.out.find("PERMISSION_DENIED"), std::string::npos) << r.out;
+
+  r = Cli("policy set --file " + any_hour, "supervisor");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\nwindow_end: 00:00 (same as window_start: any hour)\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\nversion: 1\n"), std::string::npos) << r.out;
+  r = Cli("policy get");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("window_start: 00:00\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("enabled: false\n"), std::string::npos) << r.out;
+  r = Cli("policy get --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"window_end\": \"00:00\""), std::string::npos) << r.out;
+
+  // A stale --expected-version is a conflict with a hint to re-read.
+  r = Cli("policy set --file " + any_hour + " --expected-version 0", "supervisor");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("ABORTED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("orderwatch policy get"), std::string::npos) << r.out;
+
+  r = Cli("remind R1 --channel sms");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("reminder 1 of order R1: sent by sms (manual, alice) key shopC:R1:1\n", 0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.out.find("\ntext: "), std::string::npos) << r.out;
+
+  // A retry with the same request id returns the first result instead of sending again.
+  r = Cli("remind R1 --request-id r1-second --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"number\": 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"kind\": \"REMINDER_KIND_MANUAL\""), std::string::npos) << r.out;
+  r = Cli("remind R1 --request-id r1-second --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"number\": 2"), std::string::npos) << r.out;
+
+  r = Cli("reminders R1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const size_t second = r.out.find("\n2  manual  im       sent     alice  ");
+  const size_t first = r.out.find("\n1  manual  sms      sent     alice  ");
+  EXPECT_NE(second, std::string::npos) << r.out;
+  EXPECT_NE(first, std::string::npos) << r.out;
+  EXPECT_LT(second, first) << r.out;  // newest first
+  EXPECT_EQ(r.out.find("\n3 "), std::string::npos) << r.out;
+  r = Cli("reminders R1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"idempotency_key\": \"shopC:R1:1\""), std::string::npos) << r.out;
+
+  // Once the order is paid it is never reminded: a conflict, saying why.
+  ASSERT_EQ(Cli("event record R1 --type paid", "storefront").exit_code, 0);
+  r = Cli("remind R1");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("orderwatch: FAILED_PRECONDITION: order R1 is paid: nothing to remind"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("hint: nothing was sent."), std::string::npos) << r.out;
+
+  r = Cli("remind NOSUCH");
+  EXPECT_EQ(r.exit_code, 3) << r.out;  // no created event
+
+  // The server checks the policy and names the bad field.
+  std::string bad_json = kAnyHourPolicy;
+  bad_json.replace(bad_json.find("\"max_per_order\""), 0, "\"after_order_minutes\": 5,\n  ");
+  const std::string bad = PolicyFile("bad", bad_json);
+  r = Cli("policy set --file " + bad, "supervisor");
+  EXPECT_EQ(r.exit_code, 1) << r.out;  // INVALID_ARGUMENT
+  EXPECT_NE(r.out.find("orderwatch: INVALID_ARGUMENT: policy.after_order_minutes: "),
+            std::string::npos)
+      << r.out;
+  std::remove(any_hour.c_str());
+  std::remove(bad.c_str());
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ std::string CheckCommandOptions(const CommandSpec& command, const std::vector<Ra
       continue;
     }
     if (!contains(command.options, o.name)) {
-      return Cat(command.group, " ", command.name, " does not take --", o.name);
+      return Cat(CommandName(command), " does not take --", o.name);
     }
     if (!contains(command.repeatable, o.name) && contains(seen, o.name)) {
       return Cat("--", o.name, " given twice");
@@ -188,18 +188,25 @@ ParseOutcome ParseCommandLine(const std::vector<std::string>& args, const EnvLoo
   const std::string& group = words[0];
   if (!IsGroup(group)) {
     if (help) return Help("");
-    return Usage("", Cat("unknown command \"", group, "\"; use remark or event"));
+    return Usage(
+        "", Cat("unknown command \"", group, "\"; use remark, event, remind, reminders or policy"));
   }
-  if (words.size() < 2) {
-    if (help) return Help(group);
-    return Usage(group, error);
-  }
-  const CommandSpec* command = FindCommand(group, words[1]);
+  // A one-word command ("remind ORDER_ID") takes its arguments right after the word.
+  const CommandSpec* command = FindCommand(group, "");
+  size_t first_arg = 1;
   if (command == nullptr) {
-    if (help) return Help(group);
-    return Usage(group, Cat("unknown command \"", group, " ", words[1], "\""));
+    if (words.size() < 2) {
+      if (help) return Help(group);
+      return Usage(group, error);
+    }
+    command = FindCommand(group, words[1]);
+    if (command == nullptr) {
+      if (help) return Help(group);
+      return Usage(group, Cat("unknown command \"", group, " ", words[1], "\""));
+    }
+    first_arg = 2;
   }
-  std::string topic = Cat(group, " ", words[1]);
+  std::string topic = CommandName(*command);
   if (help) return Help(topic);
   if (!error.empty()) return Usage(topic, error);
   if (error = CheckCommandOptions(*command, options); !error.empty()) return Usage(topic, error);
@@ -209,7 +216,7 @@ ParseOutcome ParseCommandLine(const std::vector<std::string>& args, const EnvLoo
   out.topic = topic;
   Invocation& inv = out.invocation;
   inv.command = command;
-  inv.args.assign(words.begin() + 2, words.end());
+  inv.args.assign(words.begin() + first_arg, words.end());
   const int count = static_cast<int>(inv.args.size());
   if (count < command->min_args) return Usage(topic, "missing ORDER_ID");
   if (command->max_args >= 0 && count > command->max_args) {

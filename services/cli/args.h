@@ -46,7 +46,7 @@ struct ParseOutcome {
     kUsageError,  // print `error` (or, when empty, the usage of `topic`) to stderr, exit 2
   };
   Kind kind = Kind::kUsageError;
-  std::string topic;  // "", "remark", "event", "remark set", ...
+  std::string topic;  // "", "remark", "event", "remark set", "remind", ...
   std::string error;
   Invocation invocation;
 };

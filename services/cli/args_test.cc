@@ -107,6 +107,36 @@ TEST(ParseCommandLine, CommandOptionsKeepTheirOrder) {
   EXPECT_EQ(inv.Find("request-id"), nullptr);
 }
 
+TEST(ParseCommandLine, OneWordCommandsTakeArgumentsRightAfter) {
+  const ParseOutcome p = Parse({"remind", "A1", "--channel", "sms", "--json"});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  EXPECT_EQ(p.topic, "remind");
+  EXPECT_EQ(p.invocation.command->group, "remind");
+  EXPECT_EQ(p.invocation.command->name, "");
+  EXPECT_EQ(p.invocation.args, (std::vector<std::string>{"A1"}));
+  EXPECT_EQ(*p.invocation.Find("channel"), "sms");
+  EXPECT_TRUE(p.invocation.global.json);
+
+  const ParseOutcome list = Parse({"reminders", "A1"});
+  ASSERT_EQ(list.kind, Kind::kRun) << list.error;
+  EXPECT_EQ(list.invocation.args, (std::vector<std::string>{"A1"}));
+
+  const ParseOutcome policy = Parse({"policy", "set", "--file=p.json", "--expected-version", "3"});
+  ASSERT_EQ(policy.kind, Kind::kRun) << policy.error;
+  EXPECT_EQ(policy.topic, "policy set");
+  EXPECT_TRUE(policy.invocation.args.empty());
+  EXPECT_EQ(*policy.invocation.Find("file"), "p.json");
+  EXPECT_EQ(*policy.invocation.Find("expected-version"), "3");
+}
+
+TEST(ParseCommandLine, HelpOfOneWordCommands) {
+  EXPECT_EQ(Parse({"remind", "--help"}).topic, "remind");
+  EXPECT_EQ(Parse({"remind", "--help"}).kind, Kind::kHelp);
+  EXPECT_EQ(Parse({"help", "reminders"}).topic, "reminders");
+  EXPECT_EQ(Parse({"policy", "-h"}).topic, "policy");
+  EXPECT_EQ(Parse({"policy", "set", "-h"}).topic, "policy set");
+}
+
 TEST(ParseCommandLine, DoubleDashEndsOptions) {
   const ParseOutcome p = Parse({"remark", "get", "--", "--odd-id"});
   ASSERT_EQ(p.kind, Kind::kRun) << p.error;
@@ -159,7 +189,24 @@ INSTANTIATE_TEST_SUITE_P(
                 "--addr given twice"},
         BadLine{{"remark", "set", "1", "--flag", "red", "--flag", "blue"},
                 "remark set",
-                "--flag given twice"}));
+                "--flag given twice"},
+        BadLine{{"remind"}, "remind", "missing ORDER_ID"},
+        BadLine{{"remind", "A1", "A2"}, "remind", "unexpected argument \"A2\""},
+        BadLine{{"remind", "A1", "--flag", "red"}, "remind", "remind does not take --flag"},
+        BadLine{{"remind", "A1", "--channel"}, "remind", "--channel needs a value"},
+        BadLine{{"remind", "A1", "--channel", "im", "--channel", "sms"},
+                "remind",
+                "--channel given twice"},
+        BadLine{{"reminders"}, "reminders", "missing ORDER_ID"},
+        BadLine{{"reminders", "A1", "--override", "x"},
+                "reminders",
+                "reminders does not take --override"},
+        BadLine{{"policy"}, "policy", ""},
+        BadLine{{"policy", "frob"}, "policy", "unknown command \"policy frob\""},
+        BadLine{{"policy", "get", "extra"}, "policy get", "unexpected argument \"extra\""},
+        BadLine{{"policy", "get", "--file", "p.json"},
+                "policy get",
+                "policy get does not take --file"}));
 
 }  // namespace
 }  // namespace orderwatch::cli

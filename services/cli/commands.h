@@ -13,5 +13,8 @@ int RunRemarkCommand(const Invocation& inv, Connection& connection, std::ostream
                      std::ostream& err);
 int RunEventCommand(const Invocation& inv, Connection& connection, std::ostream& out,
                     std::ostream& err);
+// remind, reminders, policy get and policy set.
+int RunReminderCommand(const Invocation& inv, Connection& connection, std::ostream& out,
+                       std::ostream& err);
 
 }  // namespace orderwatch::cli

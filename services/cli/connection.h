@@ -10,6 +10,7 @@
 #include "grpcpp/grpcpp.h"
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
+#include "orderwatch/v1/reminders.grpc.pb.h"
 #include "services/cli/args.h"
 
 namespace orderwatch::cli {
@@ -31,6 +32,7 @@ class Connection {
 
   v1::Remarks::Stub& remarks() { return *remarks_; }
   v1::OrderEvents::Stub& events() { return *events_; }
+  v1::Reminders::Stub& reminders() { return *reminders_; }
   const GlobalOptions& options() const { return options_; }
 
  private:
@@ -38,6 +40,7 @@ class Connection {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Remarks::Stub> remarks_;
   std::unique_ptr<v1::OrderEvents::Stub> events_;
+  std::unique_ptr<v1::Reminders::Stub> reminders_;
 };
 
 }  // namespace orderwatch::cli

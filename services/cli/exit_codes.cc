@@ -1,5 +1,7 @@
 #include "services/cli/exit_codes.h"
 
+#include "services/cli/text.h"
+
 namespace orderwatch::cli {
 
 int ExitCodeFor(grpc::StatusCode code) {
@@ -65,13 +67,23 @@ std::string_view StatusCodeName(grpc::StatusCode code) {
 
 int ReportRpcError(const grpc::Status& status, std::string_view addr, std::string_view order_id,
                    std::ostream& err) {
+  ConflictHints hints;
+  hints.aborted =
+      Cat("hint: the remark changed since it was read; re-read it with \"orderwatch remark get ",
+          order_id.empty() ? "ORDER_ID" : order_id, "\" and retry with its current --version\n");
+  return ReportRpcErrorWithHints(status, addr, hints, err);
+}
+
+int ReportRpcErrorWithHints(const grpc::Status& status, std::string_view addr,
+                            const ConflictHints& hints, std::ostream& err) {
   const grpc::StatusCode code = status.error_code();
   err << "orderwatch: " << StatusCodeName(code) << ": " << status.error_message() << "\n";
   switch (code) {
     case grpc::StatusCode::ABORTED:
-      err << "hint: the remark changed since it was read; re-read it with \"orderwatch remark get "
-          << (order_id.empty() ? "ORDER_ID" : order_id)
-          << "\" and retry with its current --version\n";
+      err << hints.aborted;
+      break;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      err << hints.failed_precondition;
       break;
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:

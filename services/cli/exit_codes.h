@@ -29,6 +29,16 @@ std::string_view StatusCodeName(grpc::StatusCode code);
 int ReportRpcError(const grpc::Status& status, std::string_view addr, std::string_view order_id,
                    std::ostream& err);
 
+// What to print after a conflict: whole lines starting "hint: ", or empty for none.
+struct ConflictHints {
+  std::string aborted;
+  std::string failed_precondition;
+};
+
+// As ReportRpcError, with these hints after ABORTED and FAILED_PRECONDITION.
+int ReportRpcErrorWithHints(const grpc::Status& status, std::string_view addr,
+                            const ConflictHints& hints, std::ostream& err);
+
 // Prints "orderwatch: message" and where to find help for `topic`; returns kExitUsage.
 int ReportUsageError(std::string_view message, std::string_view topic, std::ostream& err);
 

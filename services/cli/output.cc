@@ -57,6 +57,64 @@ std::string MorePages(const std::string& token) {
   return token.empty() ? "" : Cat("more: --page-token ", token, "\n");
 }
 
+using Row = std::vector<std::string>;
+
+// Columns padded to their widest cell (in display columns), two spaces apart; no trailing spaces.
+std::string Table(const std::vector<Row>& rows) {
+  std::vector<int> widths(rows.empty() ? 0 : rows[0].size(), 0);
+  for (const Row& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+  }
+  std::string out;
+  for (const Row& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c + 1 < row.size()) {
+        Append(&line, PadToWidth(row[c], widths[c]), "  ");
+      } else {
+        Append(&line, row[c]);
+      }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    Append(&out, line, "\n");
+  }
+  return out;
+}
+
+std::string ChannelName(v1::Channel channel) {
+  return ShortEnumName(v1::Channel_Name(channel), "CHANNEL_", channel);
+}
+
+std::string KindName(v1::ReminderKind kind) {
+  return ShortEnumName(v1::ReminderKind_Name(kind), "REMINDER_KIND_", kind);
+}
+
+std::string OutcomeName(v1::ReminderOutcome outcome) {
+  return ShortEnumName(v1::ReminderOutcome_Name(outcome), "REMINDER_OUTCOME_", outcome);
+}
+
+std::string AgentOrAuto(const std::string& agent) { return agent.empty() ? "auto" : agent; }
+
+// At most this many items of a policy's list are shown; --json shows them all.
+constexpr int kListItemsShown = 20;
+
+// "a, b, c", "(none)", or the first kListItemsShown and how many there are.
+template <typename List, typename Show>
+std::string ListOf(const List& items, Show show) {
+  if (items.empty()) return "(none)";
+  std::string out;
+  int shown = 0;
+  for (const auto& item : items) {
+    if (shown == kListItemsShown) {
+      Append(&out, ", … (", items.size(), " in all; --json shows every one)");
+      break;
+    }
+    Append(&out, shown == 0 ? "" : ", ", show(item));
+    ++shown;
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::TimeZone DisplayTimeZone() {
@@ -146,30 +204,13 @@ std::string FormatList(const v1::ListByFlagResponse& response, v1::Flag flag, ab
   if (response.remarks().empty()) {
     return Cat("no orders flagged ", FlagName(flag), "\n", MorePages(response.next_page_token()));
   }
-  using Row = std::vector<std::string>;
   std::vector<Row> rows = {{"ORDER", "FLAG", "VERSION", "UPDATED", "BY", "MEMO"}};
   for (const v1::Remark& r : response.remarks()) {
     rows.push_back({r.order_id(), std::string(FlagName(r.flag())), Cat(r.version()),
                     FormatTime(r.updated_unix_ms(), tz), Who(r.updated_by(), r.updated_source()),
                     TruncateToWidth(OneLine(r.text()), kMemoColumns)});
   }
-  std::vector<int> widths(rows[0].size(), 0);
-  for (const Row& row : rows) {
-    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
-  }
-  std::string out;
-  for (const Row& row : rows) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) {
-      if (c + 1 < row.size()) {
-        Append(&line, PadToWidth(row[c], widths[c]), "  ");
-      } else {
-        Append(&line, row[c]);
-      }
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    Append(&out, line, "\n");
-  }
+  std::string out = Table(rows);
   Append(&out, MorePages(response.next_page_token()));
   return out;
 }
@@ -238,6 +279,87 @@ std::string FormatRecorded(const v1::RecordEventRequest& request,
                         ? Cat("event ", id, " was already recorded: nothing changed\n")
                         : Cat("event ", id, " recorded\n");
   Append(&out, FormatOrder(response.order(), tz));
+  return out;
+}
+
+std::string FormatReminder(const v1::Reminder& r, absl::TimeZone tz) {
+  std::string out = Cat("reminder ", r.number(), " of order ", r.order_id(), ": ");
+  if (r.outcome() == v1::REMINDER_OUTCOME_SENT) {
+    Append(&out, "sent by ", ChannelName(r.channel()));
+  } else {
+    Append(&out, OutcomeName(r.outcome()), ", ", ChannelName(r.channel()));
+  }
+  Append(&out, " (", KindName(r.kind()), ", ", AgentOrAuto(r.agent_id()), ")");
+  if (!r.idempotency_key().empty()) Append(&out, " key ", r.idempotency_key());
+  Append(&out, "\ntime: ", FormatTime(r.sent_unix_ms(), tz), "\n");
+  if (!r.reason().empty()) Append(&out, "reason: ", OneLine(r.reason()), "\n");
+  if (!r.text().empty()) Append(&out, "text: ", OneLine(r.text()), "\n");
+  return out;
+}
+
+std::string FormatReminders(const v1::ListRemindersResponse& response, std::string_view order_id,
+                            absl::TimeZone tz) {
+  if (response.reminders().empty()) return Cat("no reminders for order ", order_id, "\n");
+  std::vector<Row> rows = {{"#", "KIND", "CHANNEL", "OUTCOME", "BY", "TIME", "REASON"}};
+  for (const v1::Reminder& r : response.reminders()) {
+    rows.push_back({Cat(r.number()), KindName(r.kind()), ChannelName(r.channel()),
+                    OutcomeName(r.outcome()), AgentOrAuto(r.agent_id()),
+                    FormatTime(r.sent_unix_ms(), tz), OneLine(r.reason())});
+  }
+  return Table(rows);
+}
+
+std::string FormatPolicy(const v1::ReminderPolicy& p, absl::TimeZone tz) {
+  auto boolean = [](bool b) { return std::string(b ? "true" : "false"); };
+  auto minutes = [](int32_t m, std::string_view zero) {
+    return m == 0 ? Cat("0 (", zero, ")") : Cat(m);
+  };
+  auto fen = [](int64_t f) { return f == 0 ? "0 (no bound)" : Cat(f, " (", Amount(f, ""), ")"); };
+  auto unix_ms = [&](int64_t ms) { return ms == 0 ? "0" : Cat(ms, " (", FormatTime(ms, tz), ")"); };
+  std::string window_end = p.window_end();
+  if (p.window_end() == p.window_start()) {
+    Append(&window_end, " (same as window_start: any hour)");
+  } else if (p.window_end() < p.window_start()) {
+    Append(&window_end, " (over midnight)");
+  }
+  const std::pair<std::string_view, std::string> lines[] = {
+      {"enabled", boolean(p.enabled())},
+      {"after_order_minutes", minutes(p.after_order_minutes(), "off")},
+      {"pre_close_minutes", minutes(p.pre_close_minutes(), "off")},
+      {"flash_sale_minutes", minutes(p.flash_sale_minutes(), "off")},
+      {"remind_at_promised_time", boolean(p.remind_at_promised_time())},
+      {"max_per_order", Cat(p.max_per_order())},
+      {"window_start", p.window_start()},
+      {"window_end", window_end},
+      {"time_zone", p.time_zone()},
+      {"outside_window", ShortEnumName(v1::OutsideWindow_Name(p.outside_window()),
+                                       "OUTSIDE_WINDOW_", p.outside_window())},
+      {"max_defer_minutes", Cat(p.max_defer_minutes())},
+      {"min_amount_fen", fen(p.min_amount_fen())},
+      {"max_amount_fen", fen(p.max_amount_fen())},
+      {"blacklist_buyer_ids",
+       ListOf(p.blacklist_buyer_ids(), [](const std::string& id) { return id; })},
+      {"skip_flags", ListOf(p.skip_flags(),
+                            [](int flag) {
+                              return v1::Flag_IsValid(flag)
+                                         ? std::string(FlagName(static_cast<v1::Flag>(flag)))
+                                         : Cat(flag);
+                            })},
+      {"skip_keywords",
+       ListOf(p.skip_keywords(), [](const std::string& k) { return Cat("\"", OneLine(k), "\""); })},
+      {"skip_buyers_paid_today", boolean(p.skip_buyers_paid_today())},
+      {"channel", ChannelName(p.channel())},
+      {"sms_per_phone_per_day", Cat(p.sms_per_phone_per_day())},
+      {"holdout_percent", Cat(p.holdout_percent())},
+      {"shop_name", p.shop_name().empty() ? "(the shop id)" : OneLine(p.shop_name())},
+      {"peak.start_unix_ms", unix_ms(p.peak().start_unix_ms())},
+      {"peak.end_unix_ms", unix_ms(p.peak().end_unix_ms())},
+      {"peak.after_order_minutes", minutes(p.peak().after_order_minutes(), "normal value")},
+      {"peak.pre_close_minutes", minutes(p.peak().pre_close_minutes(), "normal value")},
+      {"version", p.version() == 0 ? "0 (never set: the defaults)" : Cat(p.version())},
+  };
+  std::string out;
+  for (const auto& [name, value] : lines) Append(&out, name, ": ", value, "\n");
   return out;
 }
 

@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "orderwatch/v1/order_events.pb.h"
 #include "orderwatch/v1/remarks.pb.h"
+#include "orderwatch/v1/reminders.pb.h"
 
 namespace orderwatch::cli {
 
@@ -40,5 +42,17 @@ std::string FormatLegend(const v1::Legend& legend);
 std::string FormatOrder(const v1::Order& order, absl::TimeZone tz);
 std::string FormatRecorded(const v1::RecordEventRequest& request,
                            const v1::RecordEventResponse& response, absl::TimeZone tz);
+
+// reminder 1 of order A1: sent by sms (manual, alice) key shop1:A1:1
+// then "time: ", "reason: " (when there is one) and "text: " (when there is one) lines.
+std::string FormatReminder(const v1::Reminder& reminder, absl::TimeZone tz);
+
+// A table in the order given (the server's: newest first): # KIND CHANNEL OUTCOME BY TIME REASON,
+// BY being the agent or "auto".
+std::string FormatReminders(const v1::ListRemindersResponse& response, std::string_view order_id,
+                            absl::TimeZone tz);
+
+// One "name: value" line per field, named as in reminders.proto ("peak.start_unix_ms").
+std::string FormatPolicy(const v1::ReminderPolicy& policy, absl::TimeZone tz);
 
 }  // namespace orderwatch::cli

@@ -216,6 +216,167 @@ TEST(FormatRecorded, SaysWhetherDuplicate) {
   EXPECT_NE(FormatRecorded(request, response, kCst).find("already recorded"), std::string::npos);
 }
 
+v1::Reminder SampleReminder() {
+  v1::Reminder r;
+  r.set_order_id("A1");
+  r.set_number(1);
+  r.set_kind(v1::REMINDER_KIND_MANUAL);
+  r.set_channel(v1::CHANNEL_SMS);
+  r.set_outcome(v1::REMINDER_OUTCOME_SENT);
+  r.set_agent_id("alice");
+  r.set_due_unix_ms(Ms(2026, 11, 11, 10, 0, 0));
+  r.set_sent_unix_ms(Ms(2026, 11, 11, 10, 0, 0));
+  r.set_idempotency_key("shop1:A1:1");
+  r.set_text("亲，您的订单A1还未付款\n点击付款");
+  return r;
+}
+
+TEST(FormatReminder, SentManually) {
+  EXPECT_EQ(FormatReminder(SampleReminder(), kCst),
+            "reminder 1 of order A1: sent by sms (manual, alice) key shop1:A1:1\n"
+            "time: 2026-11-11 10:00:00 +08:00\n"
+            "text: 亲，您的订单A1还未付款 | 点击付款\n");
+}
+
+TEST(FormatReminder, OverrideReasonAndAutomaticSkip) {
+  v1::Reminder r = SampleReminder();
+  r.set_reason("override: 买家来电要求");
+  EXPECT_NE(FormatReminder(r, kCst).find("\nreason: override: 买家来电要求\n"), std::string::npos);
+
+  v1::Reminder skipped;
+  skipped.set_order_id("A2");
+  skipped.set_number(2);
+  skipped.set_kind(v1::REMINDER_KIND_PRE_CLOSE);
+  skipped.set_channel(v1::CHANNEL_IM);
+  skipped.set_outcome(v1::REMINDER_OUTCOME_SKIPPED);
+  skipped.set_reason("holdout");
+  skipped.set_sent_unix_ms(Ms(2026, 11, 11, 23, 0, 0));
+  EXPECT_EQ(FormatReminder(skipped, kCst),
+            "reminder 2 of order A2: skipped, im (pre-close, auto)\n"
+            "time: 2026-11-11 23:00:00 +08:00\n"
+            "reason: holdout\n");
+}
+
+TEST(FormatReminders, TableNewestFirstAsGiven) {
+  v1::ListRemindersResponse response;
+  v1::Reminder second = SampleReminder();
+  second.set_number(2);
+  second.set_reason("override: 买家来电要求");
+  *response.add_reminders() = second;
+  v1::Reminder first = SampleReminder();
+  first.set_kind(v1::REMINDER_KIND_AFTER_ORDER);
+  first.set_channel(v1::CHANNEL_IM);
+  first.clear_agent_id();
+  first.set_sent_unix_ms(Ms(2026, 11, 11, 9, 30, 0));
+  *response.add_reminders() = first;
+  EXPECT_EQ(FormatReminders(response, "A1", kCst),
+            "#  KIND         CHANNEL  OUTCOME  BY     TIME                        REASON\n"
+            "2  manual       sms      sent     alice  2026-11-11 10:00:00 +08:00  override: "
+            "买家来电要求\n"
+            "1  after-order  im       sent     auto   2026-11-11 09:30:00 +08:00\n");
+  EXPECT_EQ(FormatReminders(v1::ListRemindersResponse(), "A9", kCst),
+            "no reminders for order A9\n");
+}
+
+v1::ReminderPolicy SamplePolicy() {
+  v1::ReminderPolicy p;
+  p.set_enabled(true);
+  p.set_after_order_minutes(30);
+  p.set_pre_close_minutes(0);
+  p.set_flash_sale_minutes(15);
+  p.set_remind_at_promised_time(true);
+  p.set_max_per_order(2);
+  p.set_window_start("09:00");
+  p.set_window_end("22:00");
+  p.set_time_zone("Asia/Shanghai");
+  p.set_outside_window(v1::OUTSIDE_WINDOW_DEFER);
+  p.set_max_defer_minutes(720);
+  p.set_min_amount_fen(1000);
+  p.add_blacklist_buyer_ids("b1");
+  p.add_blacklist_buyer_ids("b2");
+  p.add_skip_flags(v1::FLAG_RED);
+  p.add_skip_flags(v1::FLAG_PURPLE);
+  p.add_skip_keywords("不要催");
+  p.set_channel(v1::CHANNEL_IM);
+  p.set_sms_per_phone_per_day(1);
+  p.mutable_peak()->set_start_unix_ms(Ms(2026, 11, 11, 0, 0, 0));
+  p.mutable_peak()->set_end_unix_ms(Ms(2026, 11, 11, 2, 0, 0));
+  p.mutable_peak()->set_after_order_minutes(10);
+  p.set_version(4);
+  return p;
+}
+
+TEST(FormatPolicy, OneLinePerField) {
+  EXPECT_EQ(FormatPolicy(SamplePolicy(), kCst),
+            "enabled: true\n"
+            "after_order_minutes: 30\n"
+            "pre_close_minutes: 0 (off)\n"
+            "flash_sale_minutes: 15\n"
+            "remind_at_promised_time: true\n"
+            "max_per_order: 2\n"
+            "window_start: 09:00\n"
+            "window_end: 22:00\n"
+            "time_zone: Asia/Shanghai\n"
+            "outside_window: defer\n"
+            "max_defer_minutes: 720\n"
+            "min_amount_fen: 1000 (10.00)\n"
+            "max_amount_fen: 0 (no bound)\n"
+            "blacklist_buyer_ids: b1, b2\n"
+            "skip_flags: red, purple\n"
+            "skip_keywords: \"不要催\"\n"
+            "skip_buyers_paid_today: false\n"
+            "channel: im\n"
+            "sms_per_phone_per_day: 1\n"
+            "holdout_percent: 0\n"
+            "shop_name: (the shop id)\n"
+            "peak.start_unix_ms: 1794326400000 (2026-11-11 00:00:00 +08:00)\n"
+            "peak.end_unix_ms: 1794333600000 (2026-11-11 02:00:00 +08:00)\n"
+            "peak.after_order_minutes: 10\n"
+            "peak.pre_close_minutes: 0 (normal value)\n"
+            "version: 4\n");
+}
+
+TEST(FormatPolicy, WindowsDefaultsAndLongLists) {
+  v1::ReminderPolicy any_hour = SamplePolicy();
+  any_hour.set_window_start("00:00");
+  any_hour.set_window_end("00:00");
+  EXPECT_NE(
+      FormatPolicy(any_hour, kCst).find("\nwindow_end: 00:00 (same as window_start: any hour)\n"),
+      std::string::npos);
+  v1::ReminderPolicy night = SamplePolicy();
+  night.set_window_start("20:00");
+  night.set_window_end("02:00");
+  EXPECT_NE(FormatPolicy(night, kCst).find("\nwindow_end: 02:00 (over midnight)\n"),
+            std::string::npos);
+
+  v1::ReminderPolicy never_set = SamplePolicy();
+  never_set.clear_version();
+  never_set.clear_blacklist_buyer_ids();
+  never_set.clear_peak();
+  const std::string out = FormatPolicy(never_set, kCst);
+  EXPECT_NE(out.find("\nblacklist_buyer_ids: (none)\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\npeak.start_unix_ms: 0\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\nversion: 0 (never set: the defaults)\n"), std::string::npos) << out;
+
+  v1::ReminderPolicy many = SamplePolicy();
+  many.clear_blacklist_buyer_ids();
+  for (int i = 0; i < 1000; ++i) many.add_blacklist_buyer_ids("b" + std::to_string(i));
+  const std::string long_out = FormatPolicy(many, kCst);
+  EXPECT_NE(long_out.find("\nblacklist_buyer_ids: b0, b1, "), std::string::npos) << long_out;
+  EXPECT_NE(long_out.find(", b19, … (1000 in all; --json shows every one)\n"), std::string::npos)
+      << long_out;
+  EXPECT_EQ(long_out.find("b20"), std::string::npos) << long_out;
+}
+
+TEST(ToJson, PolicyReadsBackAsPolicySetTakesIt) {
+  const std::string json = ToJson(SamplePolicy());
+  EXPECT_NE(json.find("\"window_start\": \"09:00\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"channel\": \"CHANNEL_IM\""), std::string::npos) << json;
+  v1::ReminderPolicy back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &back).ok()) << json;
+  EXPECT_EQ(back.SerializeAsString(), SamplePolicy().SerializeAsString());
+}
+
 TEST(FormatTime, ZeroIsDash) {
   EXPECT_EQ(FormatTime(0, kCst), "-");
   EXPECT_EQ(FormatTime(Ms(2026, 1, 2, 3, 4, 5), absl::UTCTimeZone()), "2026-01-01 19:04:05 +00:00");
@@ -272,6 +433,34 @@ TEST(ReportRpcError, MessagesAndHints) {
                            "h:1", "", bad),
             1);
   EXPECT_EQ(bad.str(), "orderwatch: INVALID_ARGUMENT: text: too long\n");
+}
+
+TEST(ReportRpcErrorWithHints, HintsAfterConflictsOnly) {
+  ConflictHints hints;
+  hints.aborted = "hint: aborted\n";
+  hints.failed_precondition = "hint: precondition\n";
+  std::ostringstream paid;
+  EXPECT_EQ(ReportRpcErrorWithHints(
+                grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "order A1 is paid"), "h:1",
+                hints, paid),
+            4);
+  EXPECT_EQ(paid.str(), "orderwatch: FAILED_PRECONDITION: order A1 is paid\nhint: precondition\n");
+  std::ostringstream stale;
+  EXPECT_EQ(ReportRpcErrorWithHints(grpc::Status(grpc::StatusCode::ABORTED, "policy: changed"),
+                                    "h:1", hints, stale),
+            4);
+  EXPECT_EQ(stale.str(), "orderwatch: ABORTED: policy: changed\nhint: aborted\n");
+  std::ostringstream bad;
+  EXPECT_EQ(ReportRpcErrorWithHints(
+                grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "policy.max_per_order: bad"),
+                "h:1", hints, bad),
+            1);
+  EXPECT_EQ(bad.str(), "orderwatch: INVALID_ARGUMENT: policy.max_per_order: bad\n");
+  std::ostringstream none;
+  EXPECT_EQ(ReportRpcErrorWithHints(grpc::Status(grpc::StatusCode::ABORTED, "x"), "h:1",
+                                    ConflictHints(), none),
+            4);
+  EXPECT_EQ(none.str(), "orderwatch: ABORTED: x\n");
 }
 
 TEST(ReportUsageError, PointsToHelp) {

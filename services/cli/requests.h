@@ -2,12 +2,14 @@
 // (INVALID_ARGUMENT naming the option).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "orderwatch/v1/order_events.pb.h"
 #include "orderwatch/v1/remarks.pb.h"
+#include "orderwatch/v1/reminders.pb.h"
 #include "services/cli/args.h"
 
 namespace orderwatch::cli {
@@ -27,5 +29,19 @@ absl::StatusOr<v1::SetLegendRequest> BuildSetLegendRequest(const Invocation& inv
 
 // event record; `now` is what --at now (the default) means.
 absl::StatusOr<v1::RecordEventRequest> BuildRecordRequest(const Invocation& inv, absl::Time now);
+
+// remind ORDER_ID [--channel CHANNEL] [--override REASON] [--request-id ID].
+absl::StatusOr<v1::TriggerReminderRequest> BuildTriggerRequest(const Invocation& inv);
+// reminders ORDER_ID.
+absl::StatusOr<v1::ListRemindersRequest> BuildListRemindersRequest(const Invocation& inv);
+
+// The contents of a file; "-" is stdin. The error says which file and why.
+using FileReader = std::function<absl::StatusOr<std::string>(const std::string& path)>;
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
+// policy set: the ReminderPolicy in proto JSON from the file named by --file (read with `read`),
+// and --expected-version. The policy's fields are checked by the server, not here.
+absl::StatusOr<v1::SetReminderPolicyRequest> BuildSetPolicyRequest(const Invocation& inv,
+                                                                   const FileReader& read);
 
 }  // namespace orderwatch::cli

@@ -1,5 +1,9 @@
 #include "services/cli/requests.h"
 
+#include <cstdio>
+#include <fstream>
+#include <map>
+
 #include "gtest/gtest.h"
 #include "services/cli/values.h"
 
@@ -294,6 +298,157 @@ TEST(ParseTimeMs, Forms) {
   EXPECT_FALSE(ParseTimeMs("at", "now+-5m", kNow).ok());
   EXPECT_FALSE(ParseTimeMs("at", "-1", kNow).ok());
   EXPECT_FALSE(ParseTimeMs("at", "tomorrow", kNow).ok());
+}
+
+TEST(BuildTriggerRequest, Defaults) {
+  auto r = BuildTriggerRequest(Inv({"remind", "A1"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->order_id(), "A1");
+  EXPECT_EQ(r->channel(), v1::CHANNEL_UNSPECIFIED);  // the policy's channel
+  EXPECT_EQ(r->override_reason(), "");
+  EXPECT_TRUE(IsHexId(r->request_id())) << r->request_id();
+}
+
+TEST(BuildTriggerRequest, ChannelOverrideRequestId) {
+  auto r = BuildTriggerRequest(Inv(
+      {"remind", "A1", "--channel=sms", "--override", "买家来电要求", "--request-id", "req-7"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(r->override_reason(), "买家来电要求");
+  EXPECT_EQ(r->request_id(), "req-7");
+  EXPECT_EQ(BuildTriggerRequest(Inv({"remind", "A1", "--channel", "IM"}))->channel(),
+            v1::CHANNEL_IM);
+  EXPECT_EQ(BuildTriggerRequest(Inv({"remind", "A1", "--channel", "phone"}))->channel(),
+            v1::CHANNEL_PHONE);
+}
+
+TEST(BuildTriggerRequest, RandomRequestIdsDiffer) {
+  const Invocation inv = Inv({"remind", "A1"});
+  EXPECT_NE(BuildTriggerRequest(inv)->request_id(), BuildTriggerRequest(inv)->request_id());
+}
+
+TEST(BuildTriggerRequest, Errors) {
+  EXPECT_EQ(ErrorOf(BuildTriggerRequest(Inv({"remind", "A1", "--channel", "fax"}))),
+            "--channel: \"fax\" is not a channel: im, sms or phone");
+  EXPECT_NE(ErrorOf(BuildTriggerRequest(Inv({"remind", "A1", "--channel", ""}))).find("--channel"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(BuildTriggerRequest(Inv({"remind", "A1", "--override="}))).find("--override"),
+            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(BuildTriggerRequest(Inv({"remind", "A1", "--request-id="}))).find("--request-id"),
+      std::string::npos);
+}
+
+TEST(BuildListRemindersRequest, OrderId) {
+  auto r = BuildListRemindersRequest(Inv({"reminders", "A1"}));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->order_id(), "A1");
+}
+
+// A FileReader over a map of path -> contents.
+FileReader Files(std::map<std::string, std::string> files) {
+  return [files](const std::string& path) -> absl::StatusOr<std::string> {
+    auto it = files.find(path);
+    if (it == files.end()) {
+      return absl::NotFoundError("cannot read " + path + ": No such file or directory");
+    }
+    return it->second;
+  };
+}
+
+constexpr char kPolicyJson[] = R"({
+  "enabled": false,
+  "after_order_minutes": 0,
+  "max_per_order": 3,
+  "window_start": "00:00",
+  "window_end": "00:00",
+  "time_zone": "Asia/Shanghai",
+  "outside_window": "OUTSIDE_WINDOW_DROP",
+  "max_defer_minutes": 60,
+  "skip_flags": ["FLAG_RED", 5],
+  "skip_keywords": ["不要催"],
+  "channel": "CHANNEL_SMS",
+  "sms_per_phone_per_day": 1,
+  "peak": {"start_unix_ms": "1794326400000", "end_unix_ms": 1794348000000},
+  "version": "7"
+})";
+
+TEST(BuildSetPolicyRequest, ReadsProtoJson) {
+  auto r = BuildSetPolicyRequest(Inv({"policy", "set", "--file", "p.json"}),
+                                 Files({{"p.json", kPolicyJson}}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->has_expected_version());
+  const v1::ReminderPolicy& p = r->policy();
+  EXPECT_FALSE(p.enabled());
+  EXPECT_EQ(p.max_per_order(), 3);
+  EXPECT_EQ(p.window_start(), "00:00");
+  EXPECT_EQ(p.window_end(), "00:00");
+  EXPECT_EQ(p.time_zone(), "Asia/Shanghai");
+  EXPECT_EQ(p.outside_window(), v1::OUTSIDE_WINDOW_DROP);
+  ASSERT_EQ(p.skip_flags_size(), 2);
+  EXPECT_EQ(p.skip_flags(0), v1::FLAG_RED);
+  EXPECT_EQ(p.skip_flags(1), v1::FLAG_PURPLE);
+  EXPECT_EQ(p.skip_keywords(0), "不要催");
+  EXPECT_EQ(p.channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(p.peak().start_unix_ms(), 1794326400000);
+  EXPECT_EQ(p.peak().end_unix_ms(), 1794348000000);
+  EXPECT_EQ(p.version(), 7);  // sent as read; the server ignores it
+}
+
+TEST(BuildSetPolicyRequest, ExpectedVersionZeroIsSent) {
+  auto r = BuildSetPolicyRequest(Inv({"policy", "set", "--file=p.json", "--expected-version=0"}),
+                                 Files({{"p.json", "{}"}}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->has_expected_version());
+  EXPECT_EQ(r->expected_version(), 0);
+  auto v =
+      BuildSetPolicyRequest(Inv({"policy", "set", "--file", "p.json", "--expected-version", "12"}),
+                            Files({{"p.json", "{}"}}));
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->expected_version(), 12);
+}
+
+TEST(BuildSetPolicyRequest, Errors) {
+  const FileReader files = Files({{"p.json", kPolicyJson},
+                                  {"typo.json", R"({"after_order_minuts": 30})"},
+                                  {"enum.json", R"({"channel": "CHANNEL_FAX"})"},
+                                  {"broken.json", R"({"max_per_order": )"}});
+  EXPECT_NE(ErrorOf(BuildSetPolicyRequest(Inv({"policy", "set"}), files)).find("missing --file"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(BuildSetPolicyRequest(Inv({"policy", "set", "--file="}), files)).find("--file"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf(BuildSetPolicyRequest(Inv({"policy", "set", "--file", "nope.json"}), files)),
+            "--file: cannot read nope.json: No such file or directory");
+  // A misspelt field must not silently leave the real one at its default.
+  const std::string typo =
+      ErrorOf(BuildSetPolicyRequest(Inv({"policy", "set", "--file", "typo.json"}), files));
+  EXPECT_NE(typo.find("--file: typo.json is not a ReminderPolicy in proto JSON"), std::string::npos)
+      << typo;
+  EXPECT_NE(typo.find("after_order_minuts"), std::string::npos) << typo;
+  EXPECT_NE(ErrorOf(BuildSetPolicyRequest(Inv({"policy", "set", "--file", "enum.json"}), files))
+                .find("CHANNEL_FAX"),
+            std::string::npos);
+  ErrorOf(BuildSetPolicyRequest(Inv({"policy", "set", "--file", "broken.json"}), files));
+  EXPECT_NE(
+      ErrorOf(BuildSetPolicyRequest(
+                  Inv({"policy", "set", "--file", "p.json", "--expected-version", "-1"}), files))
+          .find("--expected-version"),
+      std::string::npos);
+}
+
+TEST(ReadWholeFile, ReadsAndNamesTheFileOnError) {
+  const std::string path = ::testing::TempDir() + "/orderwatch_cli_policy_test.json";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << kPolicyJson;
+  }
+  absl::StatusOr<std::string> contents = ReadWholeFile(path);
+  ASSERT_TRUE(contents.ok()) << contents.status();
+  EXPECT_EQ(*contents, kPolicyJson);
+  std::remove(path.c_str());
+  absl::StatusOr<std::string> missing = ReadWholeFile(path);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "cannot read " + path + ": No such file or directory");
 }
 
 TEST(RandomHexId, Shape) {

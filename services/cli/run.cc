@@ -28,8 +28,10 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
     return ReportUsageError(std::string(s.message()), parsed.topic, err);
   }
   Connection connection(inv.global);
-  if (inv.command->group == "remark") return RunRemarkCommand(inv, connection, out, err);
-  return RunEventCommand(inv, connection, out, err);
+  const std::string_view group = inv.command->group;
+  if (group == "remark") return RunRemarkCommand(inv, connection, out, err);
+  if (group == "event") return RunEventCommand(inv, connection, out, err);
+  return RunReminderCommand(inv, connection, out, err);
 }
 
 }  // namespace orderwatch::cli

@@ -1,6 +1,10 @@
 // Runs the CLI against an in-process fake orderwatch server.
 #include "services/cli/run.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -11,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
+#include "orderwatch/v1/reminders.grpc.pb.h"
 
 namespace orderwatch::cli {
 namespace {
@@ -141,6 +146,89 @@ class FakeEvents final : public v1::OrderEvents::Service {
   v1::RecordEventRequest last_;
 };
 
+class FakeReminders final : public v1::Reminders::Service {
+ public:
+  grpc::Status GetPolicy(grpc::ServerContext*, const v1::GetReminderPolicyRequest*,
+                         v1::ReminderPolicy* response) override {
+    response->set_window_start("09:00");
+    response->set_window_end("22:00");
+    response->set_channel(v1::CHANNEL_IM);
+    response->set_version(2);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status SetPolicy(grpc::ServerContext* context, const v1::SetReminderPolicyRequest* request,
+                         v1::ReminderPolicy* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_set_ = *request;
+    last_role_ = MetadataOf(context).find("x-orderwatch-role")->second;
+    if (request->policy().after_order_minutes() == 5) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "policy.after_order_minutes: must be 0 (off) or between 10 and 2880 "
+                          "minutes, not 5");
+    }
+    if (request->has_expected_version() && request->expected_version() != 2) {
+      return grpc::Status(grpc::StatusCode::ABORTED,
+                          "policy: changed meanwhile; current version is 2");
+    }
+    *response = request->policy();
+    response->set_version(3);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Trigger(grpc::ServerContext*, const v1::TriggerReminderRequest* request,
+                       v1::Reminder* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_trigger_ = *request;
+    if (request->order_id() == "paid") {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          "order paid is paid: nothing to remind");
+    }
+    response->set_order_id(request->order_id());
+    response->set_number(1);
+    response->set_kind(v1::REMINDER_KIND_MANUAL);
+    response->set_channel(request->channel() == v1::CHANNEL_UNSPECIFIED ? v1::CHANNEL_IM
+                                                                        : request->channel());
+    response->set_outcome(v1::REMINDER_OUTCOME_SENT);
+    response->set_agent_id("alice");
+    response->set_idempotency_key("shop1:" + request->order_id() + ":1");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListForOrder(grpc::ServerContext*, const v1::ListRemindersRequest* request,
+                            v1::ListRemindersResponse* response) override {
+    for (int n = 2; n >= 1; --n) {
+      v1::Reminder* r = response->add_reminders();
+      r->set_order_id(request->order_id());
+      r->set_number(n);
+      r->set_kind(n == 2 ? v1::REMINDER_KIND_MANUAL : v1::REMINDER_KIND_AFTER_ORDER);
+      r->set_channel(v1::CHANNEL_IM);
+      r->set_outcome(v1::REMINDER_OUTCOME_SENT);
+      if (n == 2) r->set_agent_id("alice");
+    }
+    return grpc::Status::OK;
+  }
+
+  v1::SetReminderPolicyRequest last_set() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_set_;
+  }
+  std::string last_role() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_role_;
+  }
+  v1::TriggerReminderRequest last_trigger() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_trigger_;
+  }
+
+ private:
+  std::mutex mu_;
+  v1::SetReminderPolicyRequest last_set_;
+  std::string last_role_;
+  v1::TriggerReminderRequest last_trigger_;
+};
+
 class RunTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -148,6 +236,7 @@ class RunTest : public testing::Test {
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&remarks_);
     builder.RegisterService(&events_);
+    builder.RegisterService(&reminders_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
@@ -169,6 +258,7 @@ class RunTest : public testing::Test {
 
   FakeRemarks remarks_;
   FakeEvents events_;
+  FakeReminders reminders_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::ostringstream out_;
@@ -307,6 +397,106 @@ TEST_F(RunTest, RecordEvent) {
   EXPECT_EQ(out_.str(), "event ev-1 recorded\norder 1001  state paid\nevents applied: 2\n");
 }
 
+TEST_F(RunTest, RemindSendsChannelAndPrintsReminder) {
+  EXPECT_EQ(RunCli({"remind", "A1", "--channel", "sms", "--request-id", "req-9"}), 0) << err_.str();
+  const v1::TriggerReminderRequest sent = reminders_.last_trigger();
+  EXPECT_EQ(sent.order_id(), "A1");
+  EXPECT_EQ(sent.channel(), v1::CHANNEL_SMS);
+  EXPECT_EQ(sent.request_id(), "req-9");
+  EXPECT_EQ(out_.str(),
+            "reminder 1 of order A1: sent by sms (manual, alice) key shop1:A1:1\ntime: -\n");
+  EXPECT_EQ(RunCli({"remind", "A1", "--json"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("\"kind\": \"REMINDER_KIND_MANUAL\""), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("\"idempotency_key\": \"shop1:A1:1\""), std::string::npos)
+      << out_.str();
+}
+
+TEST_F(RunTest, RemindOfPaidOrderExits4WithHint) {
+  EXPECT_EQ(RunCli({"remind", "paid"}), 4);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str().rfind("orderwatch: FAILED_PRECONDITION: order paid is paid: nothing to "
+                             "remind\nhint: nothing was sent.",
+                             0),
+            0u)
+      << err_.str();
+  EXPECT_NE(err_.str().find("--override REASON"), std::string::npos) << err_.str();
+}
+
+TEST_F(RunTest, RemindersListNewestFirst) {
+  EXPECT_EQ(RunCli({"reminders", "A1"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "#  KIND         CHANNEL  OUTCOME  BY     TIME  REASON\n"
+            "2  manual       im       sent     alice  -\n"
+            "1  after-order  im       sent     auto   -\n");
+}
+
+TEST_F(RunTest, PolicyGet) {
+  EXPECT_EQ(RunCli({"policy", "get"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("\nwindow_start: 09:00\nwindow_end: 22:00\n"), std::string::npos)
+      << out_.str();
+  EXPECT_NE(out_.str().find("\nversion: 2\n"), std::string::npos) << out_.str();
+  EXPECT_EQ(RunCli({"policy", "get", "--json"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("\"window_start\": \"09:00\""), std::string::npos) << out_.str();
+}
+
+class PolicySetTest : public RunTest {
+ protected:
+  void SetUp() override {
+    RunTest::SetUp();
+    path_ =
+        ::testing::TempDir() + "/orderwatch_run_test_policy_" + std::to_string(getpid()) + ".json";
+  }
+  void TearDown() override {
+    std::remove(path_.c_str());
+    RunTest::TearDown();
+  }
+  void Write(const std::string& json) {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    out << json;
+  }
+  std::string path_;
+};
+
+TEST_F(PolicySetTest, SendsTheFileAndPrintsThePolicy) {
+  Write(R"({"window_start": "00:00", "window_end": "00:00", "channel": "CHANNEL_SMS"})");
+  EXPECT_EQ(
+      RunCli({"policy", "set", "--file", path_, "--expected-version", "2", "--role", "supervisor"}),
+      0)
+      << err_.str();
+  const v1::SetReminderPolicyRequest sent = reminders_.last_set();
+  EXPECT_EQ(reminders_.last_role(), "supervisor");
+  EXPECT_EQ(sent.expected_version(), 2);
+  EXPECT_EQ(sent.policy().window_start(), "00:00");
+  EXPECT_EQ(sent.policy().channel(), v1::CHANNEL_SMS);
+  EXPECT_NE(out_.str().find("\nwindow_end: 00:00 (same as window_start: any hour)\n"),
+            std::string::npos)
+      << out_.str();
+  EXPECT_NE(out_.str().find("\nversion: 3\n"), std::string::npos) << out_.str();
+}
+
+TEST_F(PolicySetTest, ServerErrorsAsTheyCome) {
+  Write(R"({"after_order_minutes": 5})");
+  EXPECT_EQ(RunCli({"policy", "set", "--file", path_}), 1);
+  EXPECT_EQ(err_.str(),
+            "orderwatch: INVALID_ARGUMENT: policy.after_order_minutes: must be 0 (off) or between "
+            "10 and 2880 minutes, not 5\n");
+
+  Write(R"({"after_order_minutes": 30})");
+  EXPECT_EQ(RunCli({"policy", "set", "--file", path_, "--expected-version", "1"}), 4);
+  EXPECT_NE(err_.str().find("orderwatch: ABORTED: policy: changed meanwhile"), std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("orderwatch policy get"), std::string::npos) << err_.str();
+  EXPECT_EQ(err_.str().find("remark"), std::string::npos) << err_.str();
+}
+
+TEST_F(PolicySetTest, BadFileIsAUsageErrorWithoutACall) {
+  Write(R"({"after_order_minutes": 30, "windw_start": "09:00"})");
+  EXPECT_EQ(RunCli({"policy", "set", "--file", path_}), 2);
+  EXPECT_NE(err_.str().find("windw_start"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("orderwatch policy set --help"), std::string::npos) << err_.str();
+  EXPECT_EQ(reminders_.last_set().ByteSizeLong(), 0u);
+}
+
 TEST(RunNoServer, UnavailableExits5) {
   std::ostringstream out, err;
   // Port 1 on loopback: nothing listens there, the connection is refused at once.
@@ -328,6 +518,9 @@ TEST(RunNoServer, UsageAndHelp) {
   EXPECT_EQ(cli::Run({"--help"}, nullptr, help_out, help_err), 0);
   EXPECT_NE(help_out.str().find("Exit codes"), std::string::npos);
   EXPECT_NE(help_out.str().find("remark legend-set"), std::string::npos);
+  EXPECT_NE(help_out.str().find("\n  remind "), std::string::npos) << help_out.str();
+  EXPECT_NE(help_out.str().find("\n  reminders "), std::string::npos) << help_out.str();
+  EXPECT_NE(help_out.str().find("\n  policy set "), std::string::npos) << help_out.str();
 
   std::ostringstream group_out, group_err;
   EXPECT_EQ(cli::Run({"remark", "-h"}, nullptr, group_out, group_err), 0);
@@ -346,9 +539,10 @@ TEST(RunNoServer, UsageAndHelp) {
 }
 
 TEST(RunNoServer, EveryCommandHasHelpWithExample) {
-  for (const std::string topic : {"remark get", "remark set", "remark append", "remark clear",
-                                  "remark history", "remark list", "remark counts", "remark legend",
-                                  "remark legend-set", "event record", "event get"}) {
+  for (const std::string topic :
+       {"remark get", "remark set", "remark append", "remark clear", "remark history",
+        "remark list", "remark counts", "remark legend", "remark legend-set", "event record",
+        "event get", "remind", "reminders", "policy get", "policy set"}) {
     std::vector<std::string> args;
     std::istringstream words(topic);
     for (std::string w; words >> w;) args.push_back(w);

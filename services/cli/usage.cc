@@ -35,11 +35,13 @@ constexpr std::string_view kValuesHelp = R"(Values:
 
 constexpr std::string_view kExitHelp = R"(Exit codes:
   0  success
-  1  any other error (e.g. INVALID_ARGUMENT from the server)
+  1  any other error (e.g. INVALID_ARGUMENT from the server, which names the field:
+     "policy.after_order_minutes: must be 0 (off) or between 10 and 2880 minutes, not 5")
   2  usage error: unknown or missing option or argument
   3  NOT_FOUND
-  4  conflict: ABORTED (stale --version: re-read with "remark get", retry with its version)
-     or FAILED_PRECONDITION
+  4  conflict: ABORTED (stale --version: re-read with "remark get", retry with its version;
+     stale --expected-version: re-read with "policy get") or FAILED_PRECONDITION (remind:
+     the order is paid, closed or refunded, outside the sending window, or past the policy's caps)
   5  server unreachable: UNAVAILABLE or DEADLINE_EXCEEDED
   6  UNAUTHENTICATED or PERMISSION_DENIED
   Errors are printed to stderr as "orderwatch: CODE: message".
@@ -230,6 +232,81 @@ Example:
                1,
                {},
                {}});
+  c.push_back({"remind",
+               "",
+               "ORDER_ID [--channel CHANNEL] [--override REASON] [--request-id ID]",
+               "send a payment reminder (催付) for an unpaid order now",
+               R"(Sends one reminder now and records it; the order's remark gets a line
+"催付 CHANNEL by AGENT TIME". Agents and supervisors may remind. The shop's policy applies: only
+inside its sending window, at most max_per_order reminders per order, not to orders it skips
+(amount bounds, blacklist, skip flags or keywords, holdout), and never once the order is paid,
+closed or refunded. Otherwise nothing is sent and the command fails with FAILED_PRECONDITION
+(exit 4) saying why.
+Prints "reminder N of order ORDER_ID: sent by CHANNEL (manual, AGENT) key KEY", where KEY is the
+idempotency key the delivery carries, then when it was sent and the message text.
+  --channel CHANNEL     im (千牛/旺旺 chat), sms or phone (a call task for an agent)
+                        (default: the policy's channel)
+  --override REASON     supervisors only: send even outside the window or when the policy would
+                        skip the order; the reason is recorded (a paid order is never reminded)
+  --request-id ID       idempotency id; a retry with the same id returns the first reminder
+                        instead of sending another (default: a random 16-hex-digit id)
+Example:
+  orderwatch remind 1001 --channel sms
+  orderwatch remind 1001 --override "买家来电要求" --role supervisor
+)",
+               1,
+               1,
+               {"channel", "override", "request-id"},
+               {}});
+  c.push_back({"reminders",
+               "",
+               "ORDER_ID",
+               "the payment reminders of an order, newest first",
+               R"(One line per reminder: number, kind (after-order, pre-close, flash-sale,
+promised-time or manual), channel, outcome (sent or skipped), the agent who sent it or "auto",
+when it was sent or skipped, and the reason (why it was skipped, or a supervisor's override).
+Example:
+  orderwatch reminders 1001
+)",
+               1,
+               1,
+               {},
+               {}});
+  c.push_back({"policy",
+               "get",
+               "",
+               "the shop's payment reminder policy",
+               R"(One "name: value" line per field of the policy (ReminderPolicy in
+proto/orderwatch/v1/reminders.proto). Version 0: the shop never set one, these are the defaults.
+With --json the policy is printed as proto JSON, which "policy set --file" reads back.
+Example:
+  orderwatch policy get --json > policy.json
+)",
+               0,
+               0,
+               {},
+               {}});
+  c.push_back({"policy",
+               "set",
+               "--file FILE [--expected-version N]",
+               "replace the shop's payment reminder policy",
+               R"(Replaces the whole policy with the ReminderPolicy in FILE, written in proto JSON
+(field names as "policy get --json" prints them; fields left out are 0, false or empty; enums
+by name, e.g. "channel": "CHANNEL_SMS"). Supervisors and ops only. The file's "version" is
+ignored: the server bumps it on every change. The server checks every field; a bad one fails
+with INVALID_ARGUMENT (exit 1) naming it, e.g. "policy.after_order_minutes: must be 0 (off) or
+between 10 and 2880 minutes, not 5". Prints the policy as stored.
+  --file FILE           the policy as proto JSON; "-" reads it from stdin (required)
+  --expected-version N  change it only if the policy is still at version N, as "policy get"
+                        shows it (0 when the shop never set one); otherwise ABORTED (exit 4)
+A window_start equal to window_end (e.g. both "00:00") means any hour.
+Example:
+  orderwatch policy set --file policy.json --expected-version 3 --role supervisor
+)",
+               0,
+               0,
+               {"file", "expected-version"},
+               {}});
   return c;
 }
 
@@ -239,7 +316,7 @@ bool Contains(const Range& range, std::string_view name) {
 }
 
 std::string CommandLine(const CommandSpec& c) {
-  std::string line = Cat(c.group, " ", c.name);
+  std::string line = CommandName(c);
   if (!c.synopsis.empty()) Append(&line, " ", c.synopsis);
   return line;
 }
@@ -278,15 +355,16 @@ std::string CommandHelp(const CommandSpec& c) {
 
 std::string TopHelp() {
   std::string out =
-      "orderwatch - the agents' client for orderwatch: order remarks (备注), flags (旗帜) and "
-      "order events\n\nUsage: orderwatch [GLOBAL OPTIONS] COMMAND [ARGS] [OPTIONS]\n\n"
+      "orderwatch - the agents' client for orderwatch: order remarks (备注), flags (旗帜), "
+      "order events and payment reminders (催付)\n\n"
+      "Usage: orderwatch [GLOBAL OPTIONS] COMMAND [ARGS] [OPTIONS]\n\n"
       "Commands:\n";
   for (const auto& c : Commands()) {
-    Append(&out, absl::StrFormat("  %-20s %s\n", Cat(c.group, " ", c.name), Absl(c.summary)));
+    Append(&out, absl::StrFormat("  %-20s %s\n", CommandName(c), Absl(c.summary)));
   }
   Append(&out,
-         "\nRun \"orderwatch GROUP COMMAND --help\" for a command's options and an "
-         "example,\ne.g. orderwatch remark set --help.\n\n",
+         "\nRun \"orderwatch COMMAND --help\" for a command's options and an "
+         "example,\ne.g. orderwatch remark set --help or orderwatch remind --help.\n\n",
          kGlobalHelp, "\n", kValuesHelp, "\n", kExitHelp,
          "\nExample:\n  ORDERWATCH_SHOP=shop1 ORDERWATCH_AGENT=alice orderwatch remark get "
          "1001\n");
@@ -308,7 +386,17 @@ const CommandSpec* FindCommand(std::string_view group, std::string_view name) {
   return nullptr;
 }
 
-bool IsGroup(std::string_view group) { return group == "remark" || group == "event"; }
+bool IsGroup(std::string_view group) {
+  for (const auto& c : Commands()) {
+    if (c.group == group) return true;
+  }
+  return false;
+}
+
+std::string CommandName(const CommandSpec& command) {
+  if (command.name.empty()) return std::string(command.group);
+  return Cat(command.group, " ", command.name);
+}
 
 bool IsGlobalOption(std::string_view name) { return Contains(kGlobalOptions, name); }
 
@@ -325,7 +413,10 @@ bool OptionTakesValue(std::string_view name) { return !Contains(kBooleanOptions,
 std::string HelpText(std::string_view topic) {
   if (topic.empty()) return TopHelp();
   const size_t space = topic.find(' ');
-  if (space == std::string_view::npos) return GroupHelp(topic);
+  if (space == std::string_view::npos) {
+    if (const CommandSpec* c = FindCommand(topic, ""); c != nullptr) return CommandHelp(*c);
+    return GroupHelp(topic);
+  }
   const CommandSpec* c = FindCommand(topic.substr(0, space), topic.substr(space + 1));
   return c != nullptr ? CommandHelp(*c) : TopHelp();
 }

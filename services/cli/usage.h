@@ -8,8 +8,9 @@
 namespace orderwatch::cli {
 
 struct CommandSpec {
-  std::string_view group;                    // "remark" or "event"
-  std::string_view name;                     // "get", "set", ...
+  std::string_view group;                    // "remark", "event", "policy", "remind", ...
+  std::string_view name;                     // "get", "set", ...; "" for a one-word command
+                                             // ("remind", "reminders")
   std::string_view synopsis;                 // arguments and options after "orderwatch GROUP NAME"
   std::string_view summary;                  // one line
   std::string_view details;                  // options explained, with an example
@@ -22,6 +23,8 @@ struct CommandSpec {
 const std::vector<CommandSpec>& Commands();
 const CommandSpec* FindCommand(std::string_view group, std::string_view name);
 bool IsGroup(std::string_view group);
+// How the command is typed: "remark set", "remind".
+std::string CommandName(const CommandSpec& command);
 
 // Global options, accepted anywhere on the command line.
 bool IsGlobalOption(std::string_view name);
@@ -29,7 +32,7 @@ bool IsGlobalOption(std::string_view name);
 bool IsKnownOption(std::string_view name);
 bool OptionTakesValue(std::string_view name);
 
-// Help for "" (everything), a group ("remark") or a command ("remark set").
+// Help for "" (everything), a group ("remark") or a command ("remark set", "remind").
 std::string HelpText(std::string_view topic);
 
 }  // namespace orderwatch::cli

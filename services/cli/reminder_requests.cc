@@ -1,0 +1,110 @@
+// Request building for the payment reminder commands: remind, reminders, policy set.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/cli/requests.h"
+#include "services/cli/text.h"
+#include "services/cli/values.h"
+
+namespace orderwatch::cli {
+namespace {
+
+// A policy file larger than this is a mistake (a policy at its limits is well under 100 KiB).
+constexpr size_t kMaxPolicyFileBytes = 4 << 20;
+
+absl::Status Usage(std::string message) { return absl::InvalidArgumentError(message); }
+
+absl::StatusOr<v1::Channel> ParseChannelOption(std::string_view option, std::string_view value) {
+  const std::string name = absl::AsciiStrToLower(Absl(value));
+  if (name == "im") return v1::CHANNEL_IM;
+  if (name == "sms") return v1::CHANNEL_SMS;
+  if (name == "phone") return v1::CHANNEL_PHONE;
+  return Usage(Cat("--", option, ": \"", value, "\" is not a channel: im, sms or phone"));
+}
+
+// Reads all of `file` (at most kMaxPolicyFileBytes); `name` is for messages.
+absl::StatusOr<std::string> ReadAll(std::FILE* file, const std::string& name) {
+  std::string contents;
+  char buffer[65536];
+  while (true) {
+    const size_t n = std::fread(buffer, 1, sizeof(buffer), file);
+    contents.append(buffer, n);
+    if (contents.size() > kMaxPolicyFileBytes) {
+      return absl::InvalidArgumentError(
+          Cat("cannot read ", name, ": larger than ", kMaxPolicyFileBytes, " bytes"));
+    }
+    if (n < sizeof(buffer)) break;
+  }
+  if (std::ferror(file)) {
+    return absl::InvalidArgumentError(Cat("cannot read ", name, ": ", std::strerror(errno)));
+  }
+  return contents;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::TriggerReminderRequest> BuildTriggerRequest(const Invocation& inv) {
+  v1::TriggerReminderRequest request;
+  request.set_order_id(inv.args.at(0));
+  if (const std::string* channel = inv.Find("channel")) {
+    absl::StatusOr<v1::Channel> c = ParseChannelOption("channel", *channel);
+    if (!c.ok()) return c.status();
+    request.set_channel(*c);
+  }
+  if (const std::string* reason = inv.Find("override")) {
+    if (reason->empty()) return Usage("--override needs the reason for sending anyway");
+    request.set_override_reason(*reason);
+  }
+  absl::StatusOr<std::string> id = RequestIdFor(inv);
+  if (!id.ok()) return id.status();
+  request.set_request_id(*id);
+  return request;
+}
+
+absl::StatusOr<v1::ListRemindersRequest> BuildListRemindersRequest(const Invocation& inv) {
+  v1::ListRemindersRequest request;
+  request.set_order_id(inv.args.at(0));
+  return request;
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  if (path == "-") return ReadAll(stdin, "stdin");
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::InvalidArgumentError(Cat("cannot read ", path, ": ", std::strerror(errno)));
+  }
+  absl::StatusOr<std::string> contents = ReadAll(file, path);
+  std::fclose(file);
+  return contents;
+}
+
+absl::StatusOr<v1::SetReminderPolicyRequest> BuildSetPolicyRequest(const Invocation& inv,
+                                                                   const FileReader& read) {
+  const std::string* path = inv.Find("file");
+  if (path == nullptr) {
+    return Usage("missing --file (the policy as proto JSON, as \"policy get --json\" prints it)");
+  }
+  if (path->empty()) return Usage("--file must not be empty");
+  v1::SetReminderPolicyRequest request;
+  if (const std::string* version = inv.Find("expected-version")) {
+    absl::StatusOr<int64_t> v = ParseNonNegativeInt64("expected-version", *version);
+    if (!v.ok()) return v.status();
+    request.set_expected_version(*v);
+  }
+  absl::StatusOr<std::string> json = read(*path);
+  if (!json.ok()) return Usage(Cat("--file: ", json.status().message()));
+  // Unknown fields are errors: a misspelt field name must not silently keep its default.
+  const auto parsed = google::protobuf::util::JsonStringToMessage(
+      *json, request.mutable_policy(), google::protobuf::util::JsonParseOptions());
+  if (!parsed.ok()) {
+    const std::string problem(parsed.message().data(), parsed.message().size());
+    return Usage(Cat("--file: ", *path == "-" ? "stdin" : *path,
+                     " is not a ReminderPolicy in proto JSON: ", problem));
+  }
+  return request;
+}
+
+}  // namespace orderwatch::cli
