@@ -280,5 +280,66 @@ TEST_F(RemindersE2ETest, PoliciesAreValidatedVersionedAndObeyed) {
   EXPECT_EQ(Deliveries().size(), 1u) << "no pre-close reminder: the policy turned it off";
 }
 
+TEST_F(RemindersE2ETest, ShopsTemplatesAreCheckedPreviewedAndUsed) {
+  auto stub = server_->reminders();
+  v1::SetTemplateRequest set;
+  auto* t = set.mutable_template_();
+  t->set_kind(v1::REMINDER_KIND_AFTER_ORDER);
+  t->set_channel(v1::CHANNEL_IM);
+  t->set_text("{shop_name}: 亲, 订单{order_id}的{items}还在等您, {amount}, {coupon}");
+  v1::Template out;
+  auto bad = stub->SetTemplate(TestServer::Context(kSupervisor).get(), set, &out);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("template.text"), std::string::npos) << bad.error_message();
+  EXPECT_NE(bad.error_message().find("{coupon}"), std::string::npos) << bad.error_message();
+
+  t->set_text("{shop_name}: 亲, 订单{order_id}的{items}还在等您, {amount}");
+  EXPECT_EQ(stub->SetTemplate(TestServer::Context().get(), set, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
+      << "agents do not change templates";
+  ASSERT_TRUE(stub->SetTemplate(TestServer::Context(kSupervisor).get(), set, &out).ok());
+  EXPECT_FALSE(out.built_in());
+
+  v1::ListTemplatesResponse list;
+  ASSERT_TRUE(stub->ListTemplates(TestServer::Context().get(), {}, &list).ok());
+  EXPECT_EQ(list.templates_size(), 5 * 3 * 2);
+  int own = 0;
+  for (const auto& tpl : list.templates()) {
+    EXPECT_FALSE(tpl.text().empty());
+    if (!tpl.built_in()) {
+      ++own;
+      EXPECT_EQ(tpl.text(), t->text());
+    }
+  }
+  EXPECT_EQ(own, 1);
+
+  // The shop's display name comes from its policy.
+  v1::ReminderPolicy policy;
+  ASSERT_TRUE(stub->GetPolicy(TestServer::Context().get(), {}, &policy).ok());
+  v1::SetReminderPolicyRequest set_policy;
+  *set_policy.mutable_policy() = policy;
+  set_policy.mutable_policy()->set_shop_name("暖暖小店");
+  ASSERT_TRUE(stub->SetPolicy(TestServer::Context(kSupervisor).get(), set_policy, &policy).ok());
+
+  Created("G", kT0);
+  v1::PreviewTemplateRequest preview;
+  preview.set_order_id("G");
+  preview.set_kind(v1::REMINDER_KIND_AFTER_ORDER);
+  preview.set_channel(v1::CHANNEL_IM);
+  v1::PreviewTemplateResponse rendered;
+  ASSERT_TRUE(stub->PreviewTemplate(TestServer::Context().get(), preview, &rendered).ok());
+  const std::string expected = "暖暖小店: 亲, 订单G的羊毛围巾 x1还在等您, ¥99.00";
+  EXPECT_EQ(rendered.text(), expected);
+  EXPECT_EQ(rendered.bytes(), static_cast<int>(expected.size()));
+  preview.set_order_id("nope");
+  EXPECT_EQ(stub->PreviewTemplate(TestServer::Context().get(), preview, &rendered).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  Advance(absl::Minutes(31));
+  auto lines = AwaitDeliveries(1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\"text\":\"" + expected + "\""), std::string::npos) << lines[0];
+}
+
 }  // namespace
 }  // namespace orderwatch::testing

@@ -85,6 +85,7 @@ std::vector<BadPolicy> BadPolicies() {
       {"window_end minutes 60", [](P& p) { p.set_window_end("21:60"); }, "window_end"},
       {"window_end spaces", [](P& p) { p.set_window_end("22:00 "); }, "window_end"},
       {"time_zone empty", [](P& p) { p.set_time_zone(""); }, "time_zone"},
+      {"shop_name too long", [](P& p) { p.set_shop_name(std::string(61, 'x')); }, "shop_name"},
       {"time_zone unknown", [](P& p) { p.set_time_zone("Mars/Olympus_Mons"); }, "time_zone"},
       {"time_zone localtime", [](P& p) { p.set_time_zone("localtime"); }, "time_zone"},
       {"time_zone path", [](P& p) { p.set_time_zone("../../etc/passwd"); }, "time_zone"},

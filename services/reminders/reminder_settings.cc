@@ -1,80 +1,144 @@
-#include "services/reminders/policy_store.h"
+#include "services/reminders/reminder_settings.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/orders/order_fields.h"
 #include "services/reminders/reminder_policy.h"
+#include "services/reminders/reminder_records.h"
+#include "services/reminders/reminder_template.h"
 
 namespace orderwatch::reminders {
 namespace lua {
 extern const std::string_view kPolicySet;
 }
 
-PolicyStore::PolicyStore(redis::Client& redis, const redis::KeyScheme& keys, absl::Duration fresh)
-    : redis_(redis), keys_(keys), fresh_(fresh), set_("policy_set", lua::kPolicySet) {}
-
-void PolicyStore::Remember(const std::string& shop, const v1::ReminderPolicy& policy) {
-  absl::MutexLock lock(&mu_);
-  Entry& e = cache_[shop];
-  e.policy = policy;
-  e.read = absl::Now();
-  e.loading = false;
+std::string TemplateField(v1::ReminderKind kind, v1::Channel channel, bool peak) {
+  return absl::StrCat("t:", static_cast<int>(kind), ":", static_cast<int>(channel), ":",
+                      peak ? 1 : 0);
 }
 
-void PolicyStore::Load(const std::string& shop, absl::Time deadline,
-                       Done<v1::ReminderPolicy> done) {
-  redis_.Run(redis::Command::Of({"HMGET", keys_.ReminderPolicy(shop), "v", "p"}), deadline,
+std::string ReminderSettings::TemplateFor(v1::ReminderKind kind, v1::Channel channel,
+                                          bool peak) const {
+  auto it = templates.find(TemplateField(kind, channel, peak));
+  return it != templates.end() ? it->second : DefaultTemplate(kind, channel, peak);
+}
+
+bool ReminderSettings::HasOwnTemplate(v1::ReminderKind kind, v1::Channel channel, bool peak) const {
+  return templates.contains(TemplateField(kind, channel, peak));
+}
+
+std::string ReminderSettings::ShopName(const std::string& shop) const {
+  return policy.shop_name().empty() ? shop : policy.shop_name();
+}
+
+absl::TimeZone ReminderSettings::Zone() const {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(policy.time_zone(), &zone)) zone = absl::UTCTimeZone();
+  return zone;
+}
+
+TemplateValues ReminderSettings::ValuesFor(const std::string& shop, const std::string& order_id,
+                                           const redis::Reply& order_hash) const {
+  const OrderFacts facts = FactsFromHash(order_hash);
+  TemplateValues v;
+  v.shop_name = ShopName(shop);
+  v.buyer_nick = facts.buyer_id;
+  v.order_id = order_id;
+  v.amount_fen = facts.amount_fen;
+  for (size_t i = 0; i + 1 < order_hash.elements.size(); i += 2) {
+    if (order_hash.elements[i].str == orders::field::kItems)
+      v.items = order_hash.elements[i + 1].str;
+  }
+  v.pay_deadline = facts.auto_close;
+  v.zone = Zone();
+  return v;
+}
+
+ReminderSettingsStore::ReminderSettingsStore(redis::Client& redis, const redis::KeyScheme& keys,
+                                             absl::Duration fresh)
+    : redis_(redis), keys_(keys), fresh_(fresh), set_policy_("policy_set", lua::kPolicySet) {}
+
+void ReminderSettingsStore::Forget(const std::string& shop) {
+  absl::MutexLock lock(&mu_);
+  auto it = cache_.find(shop);
+  if (it != cache_.end() && !it->second.loading) cache_.erase(it);
+}
+
+void ReminderSettingsStore::Load(const std::string& shop, absl::Time deadline,
+                                 Done<ReminderSettings> done) {
+  redis_.Run(redis::Command::Of({"HGETALL", keys_.ReminderPolicy(shop)}), deadline,
              [this, shop, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               if (!r.ok() || r->elements.size() != 2) {
+               if (!r.ok()) {
                  absl::MutexLock lock(&mu_);
                  cache_[shop].loading = false;
-                 if (!r.ok()) return done(r.status());
-                 return done(absl::InternalError("policy: unexpected reply"));
+                 return done(r.status());
                }
-               v1::ReminderPolicy policy = DefaultPolicy();
-               if (!r->elements[1].is_nil() && !policy.ParseFromString(r->elements[1].str)) {
-                 return done(absl::DataLossError(
-                     absl::StrCat("policy of shop ", shop, ": stored bytes do not parse")));
-               }
+               ReminderSettings s;
+               s.policy = DefaultPolicy();
                int64_t version = 0;
-               if (!r->elements[0].is_nil()) absl::SimpleAtoi(r->elements[0].str, &version);
-               policy.set_version(version);
-               Remember(shop, policy);
-               done(std::move(policy));
+               for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+                 const std::string& k = r->elements[i].str;
+                 const std::string& v = r->elements[i + 1].str;
+                 if (k == "v") {
+                   absl::SimpleAtoi(v, &version);
+                 } else if (k == "p") {
+                   if (!s.policy.ParseFromString(v)) {
+                     absl::MutexLock lock(&mu_);
+                     cache_[shop].loading = false;
+                     return done(absl::DataLossError(absl::StrCat("reminder policy of shop ", shop,
+                                                                  ": stored bytes do not parse")));
+                   }
+                 } else if (absl::StartsWith(k, "t:")) {
+                   s.templates[k] = v;
+                 }
+               }
+               s.policy.set_version(version);
+               {
+                 absl::MutexLock lock(&mu_);
+                 Entry& e = cache_[shop];
+                 e.settings = s;
+                 e.read = absl::Now();
+                 e.loading = false;
+               }
+               done(std::move(s));
              });
 }
 
-void PolicyStore::Get(const std::string& shop, absl::Time deadline, Done<v1::ReminderPolicy> done) {
+void ReminderSettingsStore::Get(const std::string& shop, absl::Time deadline,
+                                Done<ReminderSettings> done) {
   {
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(shop);
     if (it != cache_.end() && absl::Now() - it->second.read < fresh_) {
-      v1::ReminderPolicy copy = it->second.policy;
+      ReminderSettings copy = it->second.settings;
       return done(std::move(copy));
     }
   }
   Load(shop, deadline, std::move(done));
 }
 
-std::optional<v1::ReminderPolicy> PolicyStore::Peek(const std::string& shop) {
-  std::optional<v1::ReminderPolicy> cached;
+std::optional<ReminderSettings> ReminderSettingsStore::Peek(const std::string& shop) {
+  std::optional<ReminderSettings> cached;
   {
     absl::MutexLock lock(&mu_);
     Entry& e = cache_[shop];
-    if (e.read != absl::Time()) cached = e.policy;
-    if (e.loading || (e.read != absl::Time() && absl::Now() - e.read < fresh_)) return cached;
+    const bool known = e.read != absl::InfinitePast();
+    if (known) cached = e.settings;
+    if (e.loading || (known && absl::Now() - e.read < fresh_)) return cached;
     e.loading = true;
   }
-  Load(shop, absl::Now() + absl::Seconds(5), [](absl::StatusOr<v1::ReminderPolicy>) {});
+  Load(shop, absl::Now() + absl::Seconds(5), [](absl::StatusOr<ReminderSettings>) {});
   return cached;
 }
 
-void PolicyStore::Set(const std::string& shop, v1::ReminderPolicy policy,
-                      std::optional<int64_t> expected_version, absl::Time deadline,
-                      Done<v1::ReminderPolicy> done) {
+void ReminderSettingsStore::SetPolicy(const std::string& shop, v1::ReminderPolicy policy,
+                                      std::optional<int64_t> expected_version, absl::Time deadline,
+                                      Done<v1::ReminderPolicy> done) {
   policy.clear_version();
   std::string bytes;
   policy.SerializeToString(&bytes);
-  redis_.Run(redis::Command::Eval(set_, {keys_.ReminderPolicy(shop)},
+  redis_.Run(redis::Command::Eval(set_policy_, {keys_.ReminderPolicy(shop)},
                                   {expected_version ? absl::StrCat(*expected_version) : "", bytes}),
              deadline,
              [this, shop, policy = std::move(policy),
@@ -87,8 +151,29 @@ void PolicyStore::Set(const std::string& shop, v1::ReminderPolicy policy,
                      "policy: changed meanwhile; current version is ", r->elements[1].integer)));
                }
                policy.set_version(r->elements[1].integer);
-               Remember(shop, policy);
+               Forget(shop);  // the next read loads what was written
                done(std::move(policy));
+             });
+}
+
+void ReminderSettingsStore::SetTemplate(const std::string& shop, const v1::Template& t,
+                                        absl::Time deadline, Done<v1::Template> done) {
+  const std::string field = TemplateField(t.kind(), t.channel(), t.peak());
+  redis::Command command =
+      t.text().empty() ? redis::Command::Of({"HDEL", keys_.ReminderPolicy(shop), field})
+                       : redis::Command::Of({"HSET", keys_.ReminderPolicy(shop), field, t.text()});
+  redis_.Run(std::move(command), deadline,
+             [this, shop, t, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               Forget(shop);
+               v1::Template out = t;
+               if (out.text().empty()) {
+                 out.set_text(DefaultTemplate(t.kind(), t.channel(), t.peak()));
+                 out.set_built_in(true);
+               } else {
+                 out.set_built_in(false);
+               }
+               done(std::move(out));
              });
 }
 

@@ -1,6 +1,8 @@
-// Shops' reminder policies in Redis, with a small cache: order ingestion asks for a shop's policy
-// on every created order and must not wait for Redis, so it reads the cache (and starts a load
-// when the shop's entry is missing or old); workers and the Reminders API read through it.
+// A shop's reminder settings in Redis: its policy and its templates, in one hash
+// (ow:{s<shop>}:policy: v = version, p = the policy's protobuf, t:<kind>:<channel>:<0|1> = a
+// template), read together and cached: order ingestion asks for a shop's policy on every
+// created order and must not wait for Redis, so it peeks at the cache (a missing or old entry
+// starts a load); workers and the Reminders API read through it.
 #pragma once
 
 #include <optional>
@@ -13,37 +15,62 @@
 #include "services/common/async.h"
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
+#include "services/redis/reply.h"
 #include "services/redis/script.h"
+#include "services/reminders/reminder_template.h"
 
 namespace orderwatch::reminders {
 
-class PolicyStore {
- public:
-  // A cached policy is used for up to `fresh` after it was read.
-  PolicyStore(redis::Client& redis, const redis::KeyScheme& keys, absl::Duration fresh);
+struct ReminderSettings {
+  v1::ReminderPolicy policy;
+  absl::flat_hash_map<std::string, std::string> templates;  // by TemplateField()
 
-  // The shop's policy (the defaults when it never set one), from the cache while fresh.
-  void Get(const std::string& shop, absl::Time deadline, Done<v1::ReminderPolicy> done);
-  // The cached policy without waiting, even if old; a missing or old entry starts a load.
-  std::optional<v1::ReminderPolicy> Peek(const std::string& shop);
+  // The shop's template, or the built-in one.
+  std::string TemplateFor(v1::ReminderKind kind, v1::Channel channel, bool peak) const;
+  bool HasOwnTemplate(v1::ReminderKind kind, v1::Channel channel, bool peak) const;
+  // {shop_name}: the policy's shop name, else the shop id.
+  std::string ShopName(const std::string& shop) const;
+  // The policy's time zone (UTC if it does not load, which validation prevents).
+  absl::TimeZone Zone() const;
+  // What a template is filled in with for an order (from its HGETALL).
+  TemplateValues ValuesFor(const std::string& shop, const std::string& order_id,
+                           const redis::Reply& order_hash) const;
+};
+
+// "t:<kind>:<channel>:<0|1>"
+std::string TemplateField(v1::ReminderKind kind, v1::Channel channel, bool peak);
+
+class ReminderSettingsStore {
+ public:
+  // Cached settings are used for up to `fresh` after they were read (so a change made through
+  // another instance shows within that time).
+  ReminderSettingsStore(redis::Client& redis, const redis::KeyScheme& keys, absl::Duration fresh);
+
+  // The shop's settings (the defaults when it never set any), from the cache while fresh.
+  void Get(const std::string& shop, absl::Time deadline, Done<ReminderSettings> done);
+  // The cached settings without waiting, even if old; a missing or old entry starts a load.
+  std::optional<ReminderSettings> Peek(const std::string& shop);
   // Validated by the caller. ABORTED with the current version when expected_version is stale.
-  void Set(const std::string& shop, v1::ReminderPolicy policy,
-           std::optional<int64_t> expected_version, absl::Time deadline,
-           Done<v1::ReminderPolicy> done);
+  void SetPolicy(const std::string& shop, v1::ReminderPolicy policy,
+                 std::optional<int64_t> expected_version, absl::Time deadline,
+                 Done<v1::ReminderPolicy> done);
+  // Validated by the caller; empty text removes the shop's own template.
+  void SetTemplate(const std::string& shop, const v1::Template& t, absl::Time deadline,
+                   Done<v1::Template> done);
 
  private:
   struct Entry {
-    v1::ReminderPolicy policy;
-    absl::Time read;
+    ReminderSettings settings;
+    absl::Time read = absl::InfinitePast();
     bool loading = false;
   };
-  void Load(const std::string& shop, absl::Time deadline, Done<v1::ReminderPolicy> done);
-  void Remember(const std::string& shop, const v1::ReminderPolicy& policy);
+  void Load(const std::string& shop, absl::Time deadline, Done<ReminderSettings> done);
+  void Forget(const std::string& shop);
 
   redis::Client& redis_;
   const redis::KeyScheme& keys_;
   absl::Duration fresh_;
-  redis::Script set_;
+  redis::Script set_policy_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
 };

@@ -20,19 +20,6 @@ absl::Time Deadline() { return absl::Now() + absl::Seconds(5); }
 // then moved to the policy's time: no order waits for a cache.
 constexpr absl::Duration kFirstLook = absl::Minutes(1);
 
-absl::TimeZone ZoneOf(const v1::ReminderPolicy& policy) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(policy.time_zone(), &zone)) zone = absl::UTCTimeZone();
-  return zone;
-}
-
-std::string FieldOf(const redis::Reply& hash, const char* name) {
-  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
-    if (hash.elements[i].str == name) return hash.elements[i + 1].str;
-  }
-  return "";
-}
-
 std::optional<absl::Time> DueAfter(const v1::ReminderPolicy& policy, OrderFacts facts,
                                    absl::Time now) {
   ++facts.reminders_sent;
@@ -44,14 +31,14 @@ std::optional<absl::Time> DueAfter(const v1::ReminderPolicy& policy, OrderFacts 
 }  // namespace
 
 ReminderWorker::ReminderWorker(redis::Client& redis, const redis::KeyScheme& keys,
-                               const Clock& clock, PolicyStore& policies,
+                               const Clock& clock, ReminderSettingsStore& settings,
                                ReminderCommitter& committer, DeliverySink& sink,
                                ReminderMetrics& metrics, scheduler::QueueOptions reminder_queue,
                                scheduler::QueueOptions delivery_queue)
     : redis_(redis),
       keys_(keys),
       clock_(clock),
-      policies_(policies),
+      settings_(settings),
       committer_(committer),
       sink_(sink),
       metrics_(metrics),
@@ -79,10 +66,10 @@ std::optional<absl::Time> ReminderWorker::FirstDue(const std::string& shop,
   facts.amount_fen = c.amount_fen();
   facts.flash_sale = c.flash_sale();
   facts.buyer_id = c.buyer_id();
-  auto policy = policies_.Peek(shop);
-  if (!policy) return facts.created + kFirstLook;
-  if (!policy->enabled()) return std::nullopt;
-  auto plans = PlanReminders(*policy, facts);
+  auto settings = settings_.Peek(shop);
+  if (!settings) return facts.created + kFirstLook;
+  if (!settings->policy.enabled()) return std::nullopt;
+  auto plans = PlanReminders(settings->policy, facts);
   if (plans.empty()) return std::nullopt;
   return plans.front().due;
 }
@@ -104,19 +91,20 @@ void ReminderWorker::RunReminder(const scheduler::Lease& lease, const scheduler:
              [this, lease, shop = shop, order = order, now,
               done = std::move(done)](absl::StatusOr<redis::Reply> hash) mutable {
                if (!hash.ok()) return done(hash.status());
-               policies_.Get(
+               settings_.Get(
                    shop, Deadline(),
                    [this, lease, shop, order, now, hash = *std::move(hash),
-                    done = std::move(done)](absl::StatusOr<v1::ReminderPolicy> policy) mutable {
-                     if (!policy.ok()) return done(policy.status());
-                     Decide(lease, shop, order, hash, *policy, now, std::move(done));
+                    done = std::move(done)](absl::StatusOr<ReminderSettings> settings) mutable {
+                     if (!settings.ok()) return done(settings.status());
+                     Decide(lease, shop, order, hash, *settings, now, std::move(done));
                    });
              });
 }
 
 void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& shop,
                             const std::string& order, const redis::Reply& hash,
-                            const v1::ReminderPolicy& policy, absl::Time now, JobDone done) {
+                            const ReminderSettings& settings, absl::Time now, JobDone done) {
+  const v1::ReminderPolicy& policy = settings.policy;
   const std::string job = ReminderJobId(shop, order);
   const OrderFacts facts = FactsFromHash(hash);
   if (facts.created == absl::InfinitePast() || !policy.enabled()) {
@@ -152,17 +140,9 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
       c.sent = false;
       c.reason = window.reason;
     } else {
-      const absl::TimeZone zone = ZoneOf(policy);
-      TemplateValues values;
-      values.shop_name = shop;
-      values.buyer_nick = facts.buyer_id;
-      values.order_id = order;
-      values.amount_fen = facts.amount_fen;
-      values.items = FieldOf(hash, orders::field::kItems);
-      values.pay_deadline = facts.auto_close;
-      values.zone = zone;
-      c.text = RenderTemplate(DefaultTemplate(plan->kind, c.channel, plan->peak), values);
-      c.remark_line = RemarkLine(c.channel, "", now, zone);
+      c.text = RenderTemplate(settings.TemplateFor(plan->kind, c.channel, plan->peak),
+                              settings.ValuesFor(shop, order, hash));
+      c.remark_line = RemarkLine(c.channel, "", now, settings.Zone());
     }
   }
   const int partition = lease.partition;

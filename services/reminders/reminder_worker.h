@@ -17,9 +17,9 @@
 #include "services/redis/keys.h"
 #include "services/redis/script.h"
 #include "services/reminders/delivery_sink.h"
-#include "services/reminders/policy_store.h"
 #include "services/reminders/reminder_commit.h"
 #include "services/reminders/reminder_metrics.h"
+#include "services/reminders/reminder_settings.h"
 #include "services/scheduler/due_queue.h"
 #include "services/scheduler/scheduler.h"
 
@@ -28,7 +28,7 @@ namespace orderwatch::reminders {
 class ReminderWorker final : public orders::ReminderSchedule {
  public:
   ReminderWorker(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
-                 PolicyStore& policies, ReminderCommitter& committer, DeliverySink& sink,
+                 ReminderSettingsStore& settings, ReminderCommitter& committer, DeliverySink& sink,
                  ReminderMetrics& metrics, scheduler::QueueOptions reminder_queue,
                  scheduler::QueueOptions delivery_queue);
 
@@ -49,7 +49,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
   void RunReminder(const scheduler::Lease& lease, const scheduler::Job& job, absl::Time now,
                    JobDone done);
   void Decide(const scheduler::Lease& lease, const std::string& shop, const std::string& order,
-              const redis::Reply& hash, const v1::ReminderPolicy& policy, absl::Time now,
+              const redis::Reply& hash, const ReminderSettings& settings, absl::Time now,
               JobDone done);
   void Reschedule(const scheduler::Lease& lease, const std::string& job,
                   std::optional<absl::Time> due, JobDone done);
@@ -58,7 +58,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
   redis::Client& redis_;
   const redis::KeyScheme& keys_;
   const Clock& clock_;
-  PolicyStore& policies_;
+  ReminderSettingsStore& settings_;
   ReminderCommitter& committer_;
   DeliverySink& sink_;
   ReminderMetrics& metrics_;

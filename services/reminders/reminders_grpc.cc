@@ -36,4 +36,28 @@ grpc::ServerUnaryReactor* RemindersGrpc::ListForOrder(grpc::CallbackServerContex
   });
 }
 
+grpc::ServerUnaryReactor* RemindersGrpc::ListTemplates(grpc::CallbackServerContext* ctx,
+                                                       const v1::ListTemplatesRequest* request,
+                                                       v1::ListTemplatesResponse* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.ListTemplates(who, *request, d, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* RemindersGrpc::SetTemplate(grpc::CallbackServerContext* ctx,
+                                                     const v1::SetTemplateRequest* request,
+                                                     v1::Template* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.SetTemplate(who, *request, d, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* RemindersGrpc::PreviewTemplate(grpc::CallbackServerContext* ctx,
+                                                         const v1::PreviewTemplateRequest* request,
+                                                         v1::PreviewTemplateResponse* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.PreviewTemplate(who, *request, d, std::move(done));
+  });
+}
+
 }  // namespace orderwatch::reminders

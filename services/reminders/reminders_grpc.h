@@ -24,6 +24,15 @@ class RemindersGrpc final : public v1::Reminders::CallbackService {
   grpc::ServerUnaryReactor* ListForOrder(grpc::CallbackServerContext* ctx,
                                          const v1::ListRemindersRequest* request,
                                          v1::ListRemindersResponse* response) override;
+  grpc::ServerUnaryReactor* ListTemplates(grpc::CallbackServerContext* ctx,
+                                          const v1::ListTemplatesRequest* request,
+                                          v1::ListTemplatesResponse* response) override;
+  grpc::ServerUnaryReactor* SetTemplate(grpc::CallbackServerContext* ctx,
+                                        const v1::SetTemplateRequest* request,
+                                        v1::Template* response) override;
+  grpc::ServerUnaryReactor* PreviewTemplate(grpc::CallbackServerContext* ctx,
+                                            const v1::PreviewTemplateRequest* request,
+                                            v1::PreviewTemplateResponse* response) override;
 
  private:
   RemindersService& service_;

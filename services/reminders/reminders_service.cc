@@ -5,7 +5,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/validate.h"
-#include "services/orders/order_fields.h"
 #include "services/reminders/reminder_policy.h"
 #include "services/reminders/reminder_records.h"
 #include "services/reminders/reminder_template.h"
@@ -13,36 +12,44 @@
 namespace orderwatch::reminders {
 namespace {
 
-absl::TimeZone ZoneOf(const v1::ReminderPolicy& policy) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(policy.time_zone(), &zone)) zone = absl::UTCTimeZone();
-  return zone;
-}
+// The kinds and channels a template exists for.
+constexpr v1::ReminderKind kKinds[] = {v1::REMINDER_KIND_AFTER_ORDER, v1::REMINDER_KIND_PRE_CLOSE,
+                                       v1::REMINDER_KIND_FLASH_SALE,
+                                       v1::REMINDER_KIND_PROMISED_TIME, v1::REMINDER_KIND_MANUAL};
+constexpr v1::Channel kChannels[] = {v1::CHANNEL_IM, v1::CHANNEL_SMS, v1::CHANNEL_PHONE};
 
-std::string FieldOf(const redis::Reply& hash, const char* name) {
-  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
-    if (hash.elements[i].str == name) return hash.elements[i + 1].str;
+absl::Status ValidateTemplateKey(std::string_view path, v1::ReminderKind kind,
+                                 v1::Channel channel) {
+  if (kind == v1::REMINDER_KIND_UNSPECIFIED || !v1::ReminderKind_IsValid(kind)) {
+    return InvalidField(absl::StrCat(std::string(path), "kind"), "must be a reminder kind");
   }
-  return "";
+  if (channel == v1::CHANNEL_UNSPECIFIED || !v1::Channel_IsValid(channel)) {
+    return InvalidField(absl::StrCat(std::string(path), "channel"), "must be im, sms or phone");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
 RemindersService::RemindersService(redis::Client& redis, const redis::KeyScheme& keys,
-                                   const Clock& clock, PolicyStore& policies,
+                                   const Clock& clock, ReminderSettingsStore& settings,
                                    ReminderCommitter& committer, ReminderWorker& worker,
                                    ReminderMetrics& metrics)
     : redis_(redis),
       keys_(keys),
       clock_(clock),
-      policies_(policies),
+      settings_(settings),
       committer_(committer),
       worker_(worker),
       metrics_(metrics) {}
 
 void RemindersService::GetPolicy(const Principal& who, const v1::GetReminderPolicyRequest&,
                                  absl::Time deadline, Done<v1::ReminderPolicy> done) {
-  policies_.Get(who.shop, deadline, std::move(done));
+  settings_.Get(who.shop, deadline,
+                [done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
+                  if (!s.ok()) return done(s.status());
+                  done(std::move(s->policy));
+                });
 }
 
 void RemindersService::SetPolicy(const Principal& who, const v1::SetReminderPolicyRequest& request,
@@ -55,7 +62,7 @@ void RemindersService::SetPolicy(const Principal& who, const v1::SetReminderPoli
   if (auto s = ValidatePolicy(request.policy()); !s.ok()) return done(s);
   std::optional<int64_t> expected;
   if (request.has_expected_version()) expected = request.expected_version();
-  policies_.Set(who.shop, request.policy(), expected, deadline, std::move(done));
+  settings_.SetPolicy(who.shop, request.policy(), expected, deadline, std::move(done));
 }
 
 void RemindersService::Trigger(const Principal& who, const v1::TriggerReminderRequest& request,
@@ -79,19 +86,19 @@ void RemindersService::Trigger(const Principal& who, const v1::TriggerReminderRe
              [this, who, request, deadline,
               done = std::move(done)](absl::StatusOr<redis::Reply> order) mutable {
                if (!order.ok()) return done(order.status());
-               policies_.Get(
-                   who.shop, deadline,
-                   [this, who, request, deadline, order = *std::move(order),
-                    done = std::move(done)](absl::StatusOr<v1::ReminderPolicy> p) mutable {
-                     if (!p.ok()) return done(p.status());
-                     TriggerWith(who, request, *p, order, deadline, std::move(done));
-                   });
+               settings_.Get(who.shop, deadline,
+                             [this, who, request, deadline, order = *std::move(order),
+                              done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
+                               if (!s.ok()) return done(s.status());
+                               TriggerWith(who, request, *s, order, deadline, std::move(done));
+                             });
              });
 }
 
 void RemindersService::TriggerWith(const Principal& who, const v1::TriggerReminderRequest& request,
-                                   const v1::ReminderPolicy& policy, const redis::Reply& order,
+                                   const ReminderSettings& settings, const redis::Reply& order,
                                    absl::Time deadline, Done<v1::Reminder> done) {
+  const v1::ReminderPolicy& policy = settings.policy;
   const OrderFacts facts = FactsFromHash(order);
   const std::string& order_id = request.order_id();
   if (facts.created == absl::InfinitePast()) {
@@ -115,7 +122,6 @@ void RemindersService::TriggerWith(const Principal& who, const v1::TriggerRemind
         absl::StrCat("outside the sending window ", policy.window_start(), "-", policy.window_end(),
                      " ", policy.time_zone(), " (a supervisor may override with a reason)")));
   }
-  const absl::TimeZone zone = ZoneOf(policy);
   Commit c;
   c.shop = who.shop;
   c.order_id = order_id;
@@ -128,16 +134,9 @@ void RemindersService::TriggerWith(const Principal& who, const v1::TriggerRemind
   c.agent = who.agent;
   c.due = now;
   c.reason = overriding ? absl::StrCat("override: ", request.override_reason()) : "";
-  TemplateValues values;
-  values.shop_name = who.shop;
-  values.buyer_nick = facts.buyer_id;
-  values.order_id = order_id;
-  values.amount_fen = facts.amount_fen;
-  values.items = FieldOf(order, orders::field::kItems);
-  values.pay_deadline = facts.auto_close;
-  values.zone = zone;
-  c.text = RenderTemplate(DefaultTemplate(c.kind, c.channel, false), values);
-  c.remark_line = RemarkLine(c.channel, who.agent, now, zone);
+  c.text = RenderTemplate(settings.TemplateFor(c.kind, c.channel, false),
+                          settings.ValuesFor(who.shop, order_id, order));
+  c.remark_line = RemarkLine(c.channel, who.agent, now, settings.Zone());
   c.request_id = request.request_id();
   const int partition = keys_.PartitionOf(who.shop, order_id);
   committer_.Run(
@@ -202,6 +201,82 @@ void RemindersService::ListForOrder(const Principal& who, const v1::ListReminder
         });
         done(std::move(response));
       });
+}
+
+void RemindersService::ListTemplates(const Principal& who, const v1::ListTemplatesRequest&,
+                                     absl::Time deadline, Done<v1::ListTemplatesResponse> done) {
+  settings_.Get(who.shop, deadline,
+                [done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
+                  if (!s.ok()) return done(s.status());
+                  v1::ListTemplatesResponse response;
+                  for (auto kind : kKinds) {
+                    for (auto channel : kChannels) {
+                      for (bool peak : {false, true}) {
+                        auto* t = response.add_templates();
+                        t->set_kind(kind);
+                        t->set_channel(channel);
+                        t->set_peak(peak);
+                        t->set_text(s->TemplateFor(kind, channel, peak));
+                        t->set_built_in(!s->HasOwnTemplate(kind, channel, peak));
+                      }
+                    }
+                  }
+                  done(std::move(response));
+                });
+}
+
+void RemindersService::SetTemplate(const Principal& who, const v1::SetTemplateRequest& request,
+                                   absl::Time deadline, Done<v1::Template> done) {
+  if (auto s = RequireRole(who, {Role::kSupervisor, Role::kOps}, "change reminder templates");
+      !s.ok()) {
+    return done(s);
+  }
+  if (!request.has_template_()) return done(InvalidField("template", "is required"));
+  const v1::Template& t = request.template_();
+  if (auto s = ValidateTemplateKey("template.", t.kind(), t.channel()); !s.ok()) return done(s);
+  if (!t.text().empty()) {
+    if (auto s = ValidateTemplate("template.text", t.text(), t.channel()); !s.ok()) return done(s);
+  }
+  settings_.SetTemplate(who.shop, t, deadline, std::move(done));
+}
+
+void RemindersService::PreviewTemplate(const Principal& who,
+                                       const v1::PreviewTemplateRequest& request,
+                                       absl::Time deadline,
+                                       Done<v1::PreviewTemplateResponse> done) {
+  if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
+  if (auto s = ValidateTemplateKey("", request.kind(), request.channel()); !s.ok()) return done(s);
+  if (!request.text().empty()) {
+    if (auto s = ValidateTemplate("text", request.text(), request.channel()); !s.ok()) {
+      return done(s);
+    }
+  }
+  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(who.shop, request.order_id())}), deadline,
+             [this, shop = who.shop, request, deadline,
+              done = std::move(done)](absl::StatusOr<redis::Reply> order) mutable {
+               if (!order.ok()) return done(order.status());
+               if (order->elements.empty()) {
+                 return done(absl::NotFoundError(
+                     absl::StrCat("order ", request.order_id(), ": no events recorded")));
+               }
+               settings_.Get(
+                   shop, deadline,
+                   [shop, request, order = *std::move(order),
+                    done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
+                     if (!s.ok()) return done(s.status());
+                     const std::string text =
+                         request.text().empty()
+                             ? s->TemplateFor(request.kind(), request.channel(), request.peak())
+                             : request.text();
+                     v1::PreviewTemplateResponse response;
+                     response.set_text(
+                         RenderTemplate(text, s->ValuesFor(shop, request.order_id(), order)));
+                     const TextSize size = SizeOf(response.text());
+                     response.set_bytes(static_cast<int32_t>(size.bytes));
+                     response.set_sms_characters(static_cast<int32_t>(size.sms_chars));
+                     done(std::move(response));
+                   });
+             });
 }
 
 }  // namespace orderwatch::reminders

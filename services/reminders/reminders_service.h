@@ -9,9 +9,9 @@
 #include "services/common/clock.h"
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
-#include "services/reminders/policy_store.h"
 #include "services/reminders/reminder_commit.h"
 #include "services/reminders/reminder_metrics.h"
+#include "services/reminders/reminder_settings.h"
 #include "services/reminders/reminder_worker.h"
 
 namespace orderwatch::reminders {
@@ -19,8 +19,8 @@ namespace orderwatch::reminders {
 class RemindersService {
  public:
   RemindersService(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
-                   PolicyStore& policies, ReminderCommitter& committer, ReminderWorker& worker,
-                   ReminderMetrics& metrics);
+                   ReminderSettingsStore& settings, ReminderCommitter& committer,
+                   ReminderWorker& worker, ReminderMetrics& metrics);
 
   void GetPolicy(const Principal& who, const v1::GetReminderPolicyRequest& request,
                  absl::Time deadline, Done<v1::ReminderPolicy> done);
@@ -30,10 +30,16 @@ class RemindersService {
                Done<v1::Reminder> done);
   void ListForOrder(const Principal& who, const v1::ListRemindersRequest& request,
                     absl::Time deadline, Done<v1::ListRemindersResponse> done);
+  void ListTemplates(const Principal& who, const v1::ListTemplatesRequest& request,
+                     absl::Time deadline, Done<v1::ListTemplatesResponse> done);
+  void SetTemplate(const Principal& who, const v1::SetTemplateRequest& request, absl::Time deadline,
+                   Done<v1::Template> done);
+  void PreviewTemplate(const Principal& who, const v1::PreviewTemplateRequest& request,
+                       absl::Time deadline, Done<v1::PreviewTemplateResponse> done);
 
  private:
   void TriggerWith(const Principal& who, const v1::TriggerReminderRequest& request,
-                   const v1::ReminderPolicy& policy, const redis::Reply& order, absl::Time deadline,
+                   const ReminderSettings& settings, const redis::Reply& order, absl::Time deadline,
                    Done<v1::Reminder> done);
   void ReadRecord(const std::string& shop, const std::string& order_id, int number,
                   absl::Time deadline, Done<v1::Reminder> done);
@@ -41,7 +47,7 @@ class RemindersService {
   redis::Client& redis_;
   const redis::KeyScheme& keys_;
   const Clock& clock_;
-  PolicyStore& policies_;
+  ReminderSettingsStore& settings_;
   ReminderCommitter& committer_;
   ReminderWorker& worker_;
   ReminderMetrics& metrics_;
