@@ -132,7 +132,7 @@ TEST(RemindersCrashTest, SigkillMidDispatchLosesNoReminderAndSendsNoneTwice) {
   constexpr int kOrders = 6000;
   const std::vector<std::string> sinks = {SinkPath("a"), SinkPath("b"), SinkPath("c")};
   auto args = [&](int i) {
-    return std::vector<std::string>{"--reminder-sink=log:" + sinks[i], "--lease-seconds=2",
+    return std::vector<std::string>{"--reminder-sink=log:" + sinks[i], "--lease-seconds=3",
                                     "--job-in-flight-seconds=2"};
   };
   size_t killed_at[2] = {0, 0};

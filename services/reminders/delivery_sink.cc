@@ -56,8 +56,37 @@ absl::StatusOr<std::unique_ptr<LogSink>> LogSink::Open(const std::string& path) 
   return std::unique_ptr<LogSink>(new LogSink(f, true));
 }
 
+LogSink::LogSink(std::FILE* file, bool owned)
+    : file_(file), owned_(owned), writer_([this] { Write(); }) {}
+
 LogSink::~LogSink() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  writer_.join();  // what was handed over is written first
   if (owned_) std::fclose(file_);
+}
+
+void LogSink::Write() {
+  while (true) {
+    std::deque<Pending> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // stopping, and nothing left
+      batch.swap(queue_);
+    }
+    for (auto& p : batch) {
+      const bool ok = std::fwrite(p.line.data(), 1, p.line.size(), file_) == p.line.size() &&
+                      std::fflush(file_) == 0;
+      p.done(ok ? absl::OkStatus()
+                : absl::UnavailableError(
+                      absl::StrCat("log sink: write failed: ", std::strerror(errno))));
+    }
+  }
 }
 
 std::string LogSink::Line(const Delivery& d) {
@@ -72,14 +101,9 @@ std::string LogSink::Line(const Delivery& d) {
 }
 
 void LogSink::Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) {
-  const std::string line = Line(delivery) + "\n";
-  bool ok;
-  {
-    absl::MutexLock lock(&mu_);
-    ok = std::fwrite(line.data(), 1, line.size(), file_) == line.size() && std::fflush(file_) == 0;
-  }
-  done(ok ? absl::OkStatus()
-          : absl::UnavailableError(absl::StrCat("log sink: write failed: ", std::strerror(errno))));
+  Pending p{Line(delivery) + "\n", std::move(done)};
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(std::move(p));
 }
 
 absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec) {

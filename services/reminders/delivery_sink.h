@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdio>
+#include <deque>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
@@ -31,7 +33,8 @@ class DeliverySink {
 };
 
 // One JSON object per line, flushed per reminder: the default for local runs, and a file other
-// tools can tail. "-" writes to standard output.
+// tools can tail. "-" writes to standard output. Writes happen on the sink's own thread, so a
+// slow disk or a stalled pipe never holds up the Redis client's loop that calls Deliver.
 class LogSink final : public DeliverySink {
  public:
   static absl::StatusOr<std::unique_ptr<LogSink>> Open(const std::string& path);
@@ -44,12 +47,20 @@ class LogSink final : public DeliverySink {
   static std::string Line(const Delivery& delivery);
 
  private:
-  LogSink(std::FILE* file, bool owned) : file_(file), owned_(owned) {}
+  struct Pending {
+    std::string line;
+    absl::AnyInvocable<void(absl::Status)> done;
+  };
+  LogSink(std::FILE* file, bool owned);
+  void Write();
 
   const std::string name_ = "log";
-  absl::Mutex mu_;
   std::FILE* file_;
   bool owned_;
+  absl::Mutex mu_;
+  std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread writer_;
 };
 
 // The sink a --reminder-sink value names: "log:<path>" (or "log:-").

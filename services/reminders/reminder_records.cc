@@ -19,6 +19,7 @@ OrderFacts FactsFromHash(const redis::Reply& hash) {
   namespace of = orders::field;
   OrderFacts f;
   absl::Time shipped = absl::InfinitePast();
+  bool by_reminder = false;  // the remark's last change was a reminder's system remark
   for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
     const std::string& k = hash.elements[i].str;
     const std::string& v = hash.elements[i + 1].str;
@@ -45,10 +46,15 @@ OrderFacts FactsFromHash(const redis::Reply& hash) {
     else if (k == "f")
       f.flag = v1::Flag_IsValid(static_cast<int>(Int(v))) ? static_cast<v1::Flag>(Int(v))
                                                           : v1::FLAG_NONE;
+    else if (k == "us")
+      by_reminder = Int(v) == v1::SOURCE_REMINDER;
     else if (k == "t")
       f.remark = v;
   }
   if (f.paid == absl::InfinitePast()) f.paid = shipped;
+  // The purple a reminder put there is no human's flag: it must not make the order skip its
+  // own later reminders.
+  if (by_reminder && f.flag == v1::FLAG_PURPLE) f.flag = v1::FLAG_NONE;
   return f;
 }
 

@@ -24,7 +24,8 @@ inline constexpr char kLastSent[] = "rl";  // when the last one was sent (ms)
 }  // namespace field
 
 // From an order's HGETALL. Shipping implies payment; reminders_sent counts records (sent and
-// skipped), so each automatic slot is used once.
+// skipped), so each automatic slot is used once; a purple flag set by a reminder's own system
+// remark counts as no flag.
 OrderFacts FactsFromHash(const redis::Reply& hash);
 // The buyer of the order, from the same hash.
 std::string BuyerOf(const redis::Reply& hash);

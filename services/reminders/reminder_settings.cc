@@ -119,17 +119,15 @@ void ReminderSettingsStore::Get(const std::string& shop, absl::Time deadline,
 }
 
 std::optional<ReminderSettings> ReminderSettingsStore::Peek(const std::string& shop) {
-  std::optional<ReminderSettings> cached;
   {
     absl::MutexLock lock(&mu_);
     Entry& e = cache_[shop];
-    const bool known = e.read != absl::InfinitePast();
-    if (known) cached = e.settings;
-    if (e.loading || (known && absl::Now() - e.read < fresh_)) return cached;
+    if (e.read != absl::InfinitePast() && absl::Now() - e.read < fresh_) return e.settings;
+    if (e.loading) return std::nullopt;
     e.loading = true;
   }
   Load(shop, absl::Now() + absl::Seconds(5), [](absl::StatusOr<ReminderSettings>) {});
-  return cached;
+  return std::nullopt;
 }
 
 void ReminderSettingsStore::SetPolicy(const std::string& shop, v1::ReminderPolicy policy,

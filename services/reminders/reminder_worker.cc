@@ -1,5 +1,6 @@
 #include "services/reminders/reminder_worker.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/orders/order_fields.h"
 #include "services/reminders/reminder_policy.h"
@@ -10,7 +11,8 @@
 namespace orderwatch::reminders {
 namespace lua {
 extern const std::string_view kReminderReschedule;
-}
+extern const std::string_view kDeliveryBegin;
+}  // namespace lua
 
 namespace {
 
@@ -44,7 +46,8 @@ ReminderWorker::ReminderWorker(redis::Client& redis, const redis::KeyScheme& key
       metrics_(metrics),
       reminders_(redis, keys, scheduler::kReminderQueue, reminder_queue),
       deliveries_(redis, keys, scheduler::kDeliveryQueue, delivery_queue),
-      reschedule_("reminder_reschedule", lua::kReminderReschedule) {}
+      reschedule_("reminder_reschedule", lua::kReminderReschedule),
+      delivery_begin_("delivery_begin", lua::kDeliveryBegin) {}
 
 void ReminderWorker::Attach(scheduler::Scheduler& scheduler) {
   scheduler_ = &scheduler;
@@ -129,7 +132,12 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
   }
   if (!skip.empty()) {
     c.sent = false;
-    c.reason = skip;  // a reason that holds for the order ends its automatic reminders
+    c.reason = skip;
+    // A flag, a remark keyword or a payment elsewhere may change: the next slot looks again.
+    // The other reasons (holdout, blacklist, amount, cap) hold for good and end the reminders.
+    if (absl::StartsWith(skip, "flag:") || skip == "keyword" || skip == "buyer_paid_today") {
+      c.next_due = DueAfter(policy, facts, now);
+    }
   } else {
     const WindowDecision window = ApplyWindow(policy, plan->due, now);
     if (window.action == WindowDecision::Action::kDefer) {
@@ -180,40 +188,43 @@ void ReminderWorker::RunDelivery(const scheduler::Lease& lease, const scheduler:
                                  JobDone done) {
   auto d = ParseDeliveryJobId(job.id);
   if (!d.ok()) return done(d.status());
-  namespace of = orders::field;
-  std::vector<redis::Command> reads = {
-      redis::Command::Of({"HGET", keys_.Reminders(d->shop, d->order), absl::StrCat(d->number)}),
-      redis::Command::Of({"HMGET", keys_.Order(d->shop, d->order), of::kPaid, of::kClosed,
-                          of::kRefunded, of::kShipped, of::kBuyer, of::kPhoneHash})};
-  redis_.RunAll(std::move(reads), Deadline(),
-                [this, d = *std::move(d),
-                 done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> r) mutable {
-                  for (auto& reply : r) {
-                    if (!reply.ok()) return done(reply.status());
-                  }
-                  if (r[0]->is_nil() || r[1]->elements.size() != 6) return done(absl::OkStatus());
-                  auto reminder = ParseRecord(d.shop, d.order, d.number, r[0]->str);
-                  if (!reminder.ok()) return done(reminder.status());
-                  const auto& order = r[1]->elements;
-                  for (int i = 0; i < 4; ++i) {
-                    if (!order[i].is_nil()) {
-                      // Settled since the reminder was committed: it does not go out.
-                      metrics_.Delivered(reminder->channel(), "dropped");
-                      return done(absl::OkStatus());
-                    }
-                  }
-                  Delivery delivery;
-                  delivery.shop = d.shop;
-                  delivery.buyer_id = order[4].str;
-                  delivery.buyer_phone_hash = order[5].str;
-                  delivery.reminder = *std::move(reminder);
-                  const v1::Channel channel = delivery.reminder.channel();
-                  sink_.Deliver(delivery,
-                                [this, channel, done = std::move(done)](absl::Status s) mutable {
-                                  metrics_.Delivered(channel, s.ok() ? "delivered" : "failed");
-                                  done(std::move(s));
-                                });
-                });
+  const int partition = lease.partition;
+  // Built before the callback takes `d` over.
+  redis::Command begin =
+      redis::Command::Eval(delivery_begin_,
+                           {keys_.Lease(partition), deliveries_.Keys(partition).in_flight,
+                            keys_.Reminders(d->shop, d->order), keys_.Order(d->shop, d->order)},
+                           {lease.value(), job.id, absl::StrCat(d->number)});
+  redis_.Run(std::move(begin), Deadline(),
+             [this, lease, d = *std::move(d),
+              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               const auto& e = r->elements;
+               if (e.empty()) return done(absl::InternalError("delivery_begin: unexpected reply"));
+               if (e[0].str == "fenced") return done(scheduler::LeaseLost(lease));
+               if (e[0].str == "gone") return done(absl::OkStatus());  // cancelled or taken back
+               if (e.size() != 5)
+                 return done(absl::InternalError("delivery_begin: unexpected reply"));
+               if (e[1].str.empty()) return done(absl::OkStatus());  // the order expired
+               auto reminder = ParseRecord(d.shop, d.order, d.number, e[1].str);
+               if (!reminder.ok()) return done(reminder.status());
+               if (e[2].integer == 1) {
+                 // Settled since the reminder was committed: it does not go out.
+                 metrics_.Delivered(reminder->channel(), "dropped");
+                 return done(absl::OkStatus());
+               }
+               Delivery delivery;
+               delivery.shop = d.shop;
+               delivery.buyer_id = e[3].str;
+               delivery.buyer_phone_hash = e[4].str;
+               delivery.reminder = *std::move(reminder);
+               const v1::Channel channel = delivery.reminder.channel();
+               sink_.Deliver(delivery,
+                             [this, channel, done = std::move(done)](absl::Status s) mutable {
+                               metrics_.Delivered(channel, s.ok() ? "delivered" : "failed");
+                               done(std::move(s));
+                             });
+             });
 }
 
 }  // namespace orderwatch::reminders

@@ -66,6 +66,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
   scheduler::DueQueue deliveries_;
   scheduler::Scheduler* scheduler_ = nullptr;
   redis::Script reschedule_;
+  redis::Script delivery_begin_;
 };
 
 }  // namespace orderwatch::reminders

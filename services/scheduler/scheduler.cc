@@ -34,6 +34,7 @@ void Scheduler::Start() {
   if (started_) return;
   started_ = true;
   thread_ = std::thread([this] { Run(); });
+  lease_thread_ = std::thread([this] { KeepLeases(); });
 }
 
 void Scheduler::Stop() {
@@ -44,6 +45,7 @@ void Scheduler::Stop() {
     stopping_ = true;
   }
   thread_.join();
+  lease_thread_.join();
   {
     absl::MutexLock lock(&mu_);
     auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return outstanding_ == 0; };
@@ -58,7 +60,7 @@ void Scheduler::Stop() {
     }
   }
   metrics_.leases_held->Set(0);
-  if (!releases.empty()) RunAndWait(std::move(releases));
+  if (!releases.empty()) RunAndWait(std::move(releases), absl::Seconds(2));
 }
 
 void Scheduler::Wake(const DueQueue& queue, int partition, absl::Time due) {
@@ -77,10 +79,10 @@ int Scheduler::leases_held() const {
 }
 
 std::vector<absl::StatusOr<redis::Reply>> Scheduler::RunAndWait(
-    std::vector<redis::Command> commands) {
+    std::vector<redis::Command> commands, absl::Duration timeout) {
   std::vector<absl::StatusOr<redis::Reply>> out;
   absl::Notification ready;
-  redis_.RunAll(std::move(commands), absl::Now() + absl::Seconds(2),
+  redis_.RunAll(std::move(commands), absl::Now() + timeout,
                 [&out, &ready](std::vector<absl::StatusOr<redis::Reply>> replies) {
                   out = std::move(replies);
                   ready.Notify();
@@ -89,18 +91,31 @@ std::vector<absl::StatusOr<redis::Reply>> Scheduler::RunAndWait(
   return out;
 }
 
+bool Scheduler::SleepUnlessStopping(absl::Duration d) {
+  absl::MutexLock lock(&mu_);
+  auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+  return !mu_.AwaitWithTimeout(absl::Condition(&stopping), d);
+}
+
+absl::Duration Scheduler::RenewEvery() const {
+  return std::min(options_.lease_renew, options_.lease_ttl / 3);
+}
+
+void Scheduler::KeepLeases() {
+  // Its own thread: claims and statistics that wait on a slow Redis never delay a renewal.
+  do {
+    RenewLeases();
+  } while (SleepUnlessStopping(RenewEvery()));
+}
+
 void Scheduler::Run() {
-  absl::Time next_leases = absl::InfinitePast(), next_stats = absl::InfinitePast();
+  absl::Time next_stats = absl::InfinitePast();
   while (true) {
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) break;
     }
     const absl::Time real_now = absl::Now();
-    if (real_now >= next_leases) {
-      RenewLeases();
-      next_leases = real_now + options_.lease_renew;
-    }
     for (auto& q : queues_) ClaimDue(*q);
     if (real_now >= next_stats) {
       CollectStats();
@@ -115,7 +130,7 @@ void Scheduler::RenewLeases() {
   commands.reserve(keys_.partitions());
   for (int p = 0; p < keys_.partitions(); ++p) commands.push_back(leases_.AcquireCommand(p));
   const absl::Time sent = absl::Now();
-  auto replies = RunAndWait(std::move(commands));
+  auto replies = RunAndWait(std::move(commands), RenewEvery());
   int held = 0;
   absl::MutexLock lock(&mu_);
   for (int p = 0; p < keys_.partitions(); ++p) {
@@ -159,8 +174,8 @@ void Scheduler::ClaimDue(QueueState& q) {
   {
     absl::MutexLock lock(&mu_);
     room = options_.max_outstanding - outstanding_;
-    if (room <= 0) return;
-    for (int p = 0; p < keys_.partitions(); ++p) {
+    // At most `room` partitions, one job each at least: never more jobs out than the bound.
+    for (int p = 0; p < keys_.partitions() && static_cast<int>(due.size()) < room; ++p) {
       if (!held_[p].held) continue;
       if (q.next[p] <= now || real_now - q.last_polled[p] >= options_.idle_poll) {
         due.push_back(held_[p].lease);
@@ -170,11 +185,12 @@ void Scheduler::ClaimDue(QueueState& q) {
     }
   }
   if (due.empty()) return;
-  const int limit = std::max(1, std::min(options_.claim_batch, room));
+  const int limit =
+      std::max(1, std::min(options_.claim_batch, room / static_cast<int>(due.size())));
   std::vector<redis::Command> commands;
   commands.reserve(due.size());
   for (const auto& lease : due) commands.push_back(q.queue->ClaimCommand(lease, now, limit));
-  auto replies = RunAndWait(std::move(commands));
+  auto replies = RunAndWait(std::move(commands), absl::Seconds(2));
   for (size_t i = 0; i < due.size(); ++i) {
     const Lease& lease = due[i];
     auto claimed = q.queue->ParseClaim(lease, replies[i]);
@@ -263,7 +279,7 @@ void Scheduler::CollectStats() {
     std::vector<redis::Command> commands;
     commands.reserve(keys_.partitions());
     for (int p = 0; p < keys_.partitions(); ++p) commands.push_back(q->queue->StatsCommand(p));
-    auto replies = RunAndWait(std::move(commands));
+    auto replies = RunAndWait(std::move(commands), absl::Seconds(2));
     QueueStats total;
     bool complete = true;
     for (auto& r : replies) {

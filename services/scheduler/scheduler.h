@@ -1,7 +1,7 @@
 // The worker side of the due-queues: holds partition leases and hands due jobs to their queue's
 // handler. One thread per instance takes and renews leases (so each partition is worked by one
-// instance at a time, and a dead instance's partitions are taken over once its leases run out),
-// and claims due jobs from the partitions it holds, higher-priority queues first. It polls a
+// instance at a time, and a dead instance's partitions are taken over once its leases run out);
+// another claims due jobs from the partitions it holds, higher-priority queues first. It polls a
 // partition only when its earliest job is due (known from the previous claim, or from Wake for
 // jobs scheduled here), or once per idle poll for jobs other instances scheduled: a tick's cost
 // grows with due work, not with pending work. Handlers run asynchronously; the number of jobs
@@ -80,13 +80,18 @@ class Scheduler {
   };
 
   void Run();
+  void KeepLeases();
   void RenewLeases();
+  absl::Duration RenewEvery() const;
+  // Sleeps for `d`; false (at once) when Stop was called.
+  bool SleepUnlessStopping(absl::Duration d);
   void ClaimDue(QueueState& q);
   void HandOver(QueueState& q, const Lease& lease, Job job, absl::Time now);
   void Finish(QueueState& q, const Lease& lease, const Job& job, absl::Status status);
   void DropLease(const Lease& lease);
   void CollectStats();
-  std::vector<absl::StatusOr<redis::Reply>> RunAndWait(std::vector<redis::Command> commands);
+  std::vector<absl::StatusOr<redis::Reply>> RunAndWait(std::vector<redis::Command> commands,
+                                                       absl::Duration timeout);
 
   redis::Client& redis_;
   const redis::KeyScheme& keys_;
@@ -101,7 +106,8 @@ class Scheduler {
   int outstanding_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
-  std::thread thread_;
+  std::thread thread_;        // claims and statistics
+  std::thread lease_thread_;  // takes and renews leases
   bool started_ = false;
 };
 

@@ -116,7 +116,7 @@ const std::vector<Setting>& Settings() {
       {"lease-seconds", "ORDERWATCH_LEASE_SECONDS",
        "how long a partition's lease lasts unrenewed: a dead instance's scheduled work moves to "
        "another instance after this (default 5)",
-       IntIn("lease-seconds", 2, 300,
+       IntIn("lease-seconds", 3, 300,
              [](ServerConfig& c, int n) { c.scheduler.lease_ttl = absl::Seconds(n); })},
       {"job-in-flight-seconds", "ORDERWATCH_JOB_IN_FLIGHT_SECONDS",
        "a claimed job not finished within this is run again (its worker died) (default 30)",
