@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "services/common/json_text.h"
+
 namespace orderwatch::load {
 namespace {
 
@@ -15,23 +17,6 @@ std::string Fmt(const char* format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), format, v);
   return buf;
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
 }
 
 std::string Mode(const Options& o) { return o.open_loop() ? "open" : "closed"; }
@@ -84,7 +69,7 @@ std::string TextReport(const Options& o, const RunResult& r, const LatencySummar
 
 std::string JsonReport(const Options& o, const RunResult& r, const LatencySummary& l,
                        const LatencySummary& lag) {
-  std::string out = "{\"op\":" + JsonString(OpName(o.op)) + ",\"mode\":" + JsonString(Mode(o));
+  std::string out = "{\"op\":" + JsonQuote(OpName(o.op)) + ",\"mode\":" + JsonQuote(Mode(o));
   out += ",\"concurrency\":" + std::to_string(o.concurrency) + ",\"rate\":" + Fmt("%.1f", o.rate);
   out += ",\"batch\":" + std::to_string(o.op == Op::kBatchGet ? o.batch : 1);
   out += ",\"channels\":" + std::to_string(o.channels);
@@ -109,7 +94,7 @@ std::string JsonReport(const Options& o, const RunResult& r, const LatencySummar
   if (r.unsent > 0)
     out += std::string(first ? "" : ",") + "\"NOT_SENT\":" + std::to_string(r.unsent);
   out += "},\"client_cpu_pct\":" + Fmt("%.1f", 100 * r.cpu_s / r.measured_s);
-  out += ",\"command\":" + JsonString(o.command_line) + "}\n";
+  out += ",\"command\":" + JsonQuote(o.command_line) + "}\n";
   return out;
 }
 

@@ -5,46 +5,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/json_text.h"
 #include "services/reminders/reminder_records.h"
 
 namespace orderwatch::reminders {
-namespace {
-
-// A JSON string literal. The text is valid UTF-8 (checked on the way in), so only quotes,
-// backslashes and control characters need escaping.
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<LogSink>> LogSink::Open(const std::string& path) {
   if (path == "-") return std::unique_ptr<LogSink>(new LogSink(stdout, false));
@@ -92,12 +56,13 @@ void LogSink::Write() {
 std::string LogSink::Line(const Delivery& d) {
   const v1::Reminder& r = d.reminder;
   return absl::StrCat(
-      "{\"idempotency_key\":", Quote(r.idempotency_key()), ",\"shop\":", Quote(d.shop),
-      ",\"order_id\":", Quote(r.order_id()), ",\"number\":", r.number(),
-      ",\"kind\":", Quote(KindName(r.kind())), ",\"channel\":", Quote(ChannelName(r.channel())),
-      ",\"agent\":", Quote(r.agent_id()), ",\"buyer_id\":", Quote(d.buyer_id),
-      ",\"buyer_phone_hash\":", Quote(d.buyer_phone_hash), ",\"due_unix_ms\":", r.due_unix_ms(),
-      ",\"sent_unix_ms\":", r.sent_unix_ms(), ",\"text\":", Quote(r.text()), "}");
+      "{\"idempotency_key\":", JsonQuote(r.idempotency_key()), ",\"shop\":", JsonQuote(d.shop),
+      ",\"order_id\":", JsonQuote(r.order_id()), ",\"number\":", r.number(),
+      ",\"kind\":", JsonQuote(KindName(r.kind())),
+      ",\"channel\":", JsonQuote(ChannelName(r.channel())), ",\"agent\":", JsonQuote(r.agent_id()),
+      ",\"buyer_id\":", JsonQuote(d.buyer_id),
+      ",\"buyer_phone_hash\":", JsonQuote(d.buyer_phone_hash), ",\"due_unix_ms\":", r.due_unix_ms(),
+      ",\"sent_unix_ms\":", r.sent_unix_ms(), ",\"text\":", JsonQuote(r.text()), "}");
 }
 
 void LogSink::Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) {

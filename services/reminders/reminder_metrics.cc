@@ -4,10 +4,6 @@
 
 namespace orderwatch::reminders {
 namespace {
-constexpr v1::ReminderKind kKinds[] = {v1::REMINDER_KIND_AFTER_ORDER, v1::REMINDER_KIND_PRE_CLOSE,
-                                       v1::REMINDER_KIND_FLASH_SALE,
-                                       v1::REMINDER_KIND_PROMISED_TIME, v1::REMINDER_KIND_MANUAL};
-constexpr v1::Channel kChannels[] = {v1::CHANNEL_IM, v1::CHANNEL_SMS, v1::CHANNEL_PHONE};
 constexpr const char* kResults[] = {"delivered", "failed", "dropped"};
 }  // namespace
 
@@ -24,7 +20,7 @@ ReminderMetrics::ReminderMetrics(prometheus::Registry& registry, const std::stri
                             "Attempts to hand a sent reminder to its sink, by sink, channel "
                             "and result (dropped: the order was settled first).")
                         .Register(registry);
-  for (auto kind : kKinds) {
+  for (auto kind : kReminderKinds) {
     for (auto channel : kChannels) {
       for (bool sent : {true, false}) {
         committed_[{kind, channel, sent}] =

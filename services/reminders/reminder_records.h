@@ -40,6 +40,12 @@ struct DeliveryJob {
 };
 absl::StatusOr<DeliveryJob> ParseDeliveryJobId(std::string_view id);
 
+// Every reminder kind and channel there is (metrics children, templates).
+inline constexpr v1::ReminderKind kReminderKinds[] = {
+    v1::REMINDER_KIND_AFTER_ORDER, v1::REMINDER_KIND_PRE_CLOSE, v1::REMINDER_KIND_FLASH_SALE,
+    v1::REMINDER_KIND_PROMISED_TIME, v1::REMINDER_KIND_MANUAL};
+inline constexpr v1::Channel kChannels[] = {v1::CHANNEL_IM, v1::CHANNEL_SMS, v1::CHANNEL_PHONE};
+
 const char* ChannelName(v1::Channel channel);  // "im", "sms", "phone"
 const char* KindName(v1::ReminderKind kind);   // "after_order", "pre_close", ...
 

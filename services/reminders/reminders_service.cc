@@ -12,12 +12,6 @@
 namespace orderwatch::reminders {
 namespace {
 
-// The kinds and channels a template exists for.
-constexpr v1::ReminderKind kKinds[] = {v1::REMINDER_KIND_AFTER_ORDER, v1::REMINDER_KIND_PRE_CLOSE,
-                                       v1::REMINDER_KIND_FLASH_SALE,
-                                       v1::REMINDER_KIND_PROMISED_TIME, v1::REMINDER_KIND_MANUAL};
-constexpr v1::Channel kChannels[] = {v1::CHANNEL_IM, v1::CHANNEL_SMS, v1::CHANNEL_PHONE};
-
 absl::Status ValidateTemplateKey(std::string_view path, v1::ReminderKind kind,
                                  v1::Channel channel) {
   if (kind == v1::REMINDER_KIND_UNSPECIFIED || !v1::ReminderKind_IsValid(kind)) {
@@ -209,7 +203,7 @@ void RemindersService::ListTemplates(const Principal& who, const v1::ListTemplat
                 [done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
                   if (!s.ok()) return done(s.status());
                   v1::ListTemplatesResponse response;
-                  for (auto kind : kKinds) {
+                  for (auto kind : kReminderKinds) {
                     for (auto channel : kChannels) {
                       for (bool peak : {false, true}) {
                         auto* t = response.add_templates();
