@@ -118,16 +118,21 @@ void ReminderSettingsStore::Get(const std::string& shop, absl::Time deadline,
   Load(shop, deadline, std::move(done));
 }
 
-std::optional<ReminderSettings> ReminderSettingsStore::Peek(const std::string& shop) {
+std::optional<ReminderSettings> ReminderSettingsStore::Peek(const std::string& shop, bool* fresh) {
+  std::optional<ReminderSettings> cached;
+  *fresh = false;
   {
     absl::MutexLock lock(&mu_);
     Entry& e = cache_[shop];
-    if (e.read != absl::InfinitePast() && absl::Now() - e.read < fresh_) return e.settings;
-    if (e.loading) return std::nullopt;
+    if (e.read != absl::InfinitePast()) {
+      cached = e.settings;
+      *fresh = absl::Now() - e.read < fresh_;
+    }
+    if (*fresh || e.loading) return cached;
     e.loading = true;
   }
   Load(shop, absl::Now() + absl::Seconds(5), [](absl::StatusOr<ReminderSettings>) {});
-  return std::nullopt;
+  return cached;
 }
 
 void ReminderSettingsStore::SetPolicy(const std::string& shop, v1::ReminderPolicy policy,

@@ -48,9 +48,9 @@ class ReminderSettingsStore {
 
   // The shop's settings (the defaults when it never set any), from the cache while fresh.
   void Get(const std::string& shop, absl::Time deadline, Done<ReminderSettings> done);
-  // The cached settings without waiting, only while fresh (old ones could hide a change that
-  // turns reminders on); a missing or old entry starts a load and gives nullopt.
-  std::optional<ReminderSettings> Peek(const std::string& shop);
+  // The cached settings without waiting, even if old (`fresh` says whether they are); a missing
+  // or old entry starts a load.
+  std::optional<ReminderSettings> Peek(const std::string& shop, bool* fresh);
   // Validated by the caller. ABORTED with the current version when expected_version is stale.
   void SetPolicy(const std::string& shop, v1::ReminderPolicy policy,
                  std::optional<int64_t> expected_version, absl::Time deadline,

@@ -18,8 +18,8 @@ namespace {
 
 absl::Time Deadline() { return absl::Now() + absl::Seconds(5); }
 
-// When the shop's policy is not cached yet, the job comes up this soon after creation and is
-// then moved to the policy's time: no order waits for a cache.
+// When the shop's settings are not cached yet, the job comes up this soon after creation (or
+// now, for an order reported late) and is then moved to its time: no order waits for a cache.
 constexpr absl::Duration kFirstLook = absl::Minutes(1);
 
 std::optional<absl::Time> DueAfter(const v1::ReminderPolicy& policy, OrderFacts facts,
@@ -69,11 +69,15 @@ std::optional<absl::Time> ReminderWorker::FirstDue(const std::string& shop,
   facts.amount_fen = c.amount_fen();
   facts.flash_sale = c.flash_sale();
   facts.buyer_id = c.buyer_id();
-  auto settings = settings_.Peek(shop);
-  if (!settings) return facts.created + kFirstLook;
-  if (!settings->policy.enabled()) return std::nullopt;
-  auto plans = PlanReminders(settings->policy, facts);
-  if (plans.empty()) return std::nullopt;
+  // Without fresh settings, the job comes up soon and is moved to its time then: an old cache
+  // may not say that the shop turned reminders on.
+  const absl::Time first_look = std::max(facts.created + kFirstLook, clock_.Now());
+  bool fresh = false;
+  auto settings = settings_.Peek(shop, &fresh);
+  if (!settings) return first_look;
+  auto plans = settings->policy.enabled() ? PlanReminders(settings->policy, facts)
+                                          : std::vector<PlannedReminder>{};
+  if (plans.empty()) return fresh ? std::nullopt : std::optional<absl::Time>(first_look);
   return plans.front().due;
 }
 
