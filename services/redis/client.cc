@@ -157,13 +157,17 @@ struct Client::Loop {
   static void OnWake(evutil_socket_t, short, void* arg) {
     auto* loop = static_cast<Loop*>(arg);
     std::vector<std::unique_ptr<Pending>> batch;
+    bool stopping = false;
     {
       absl::MutexLock lock(&loop->mu);
       batch.swap(loop->queue);
-      // Once stopping, nothing more is queued: later submitters fail fast themselves.
-      if (loop->stopping.load()) loop->closed = true;
+      // Once stopping, nothing more is queued: later submitters fail fast themselves. Read once:
+      // a Stop between two reads would shut the loop down with the queue still open, and calls
+      // queued after that would never be answered.
+      stopping = loop->stopping.load();
+      if (stopping) loop->closed = true;
     }
-    if (loop->stopping.load()) {
+    if (stopping) {
       for (auto& p : batch) loop->Finish(p.get(), absl::UnavailableError("redis: client stopped"));
       loop->Shutdown();
       return;
