@@ -10,7 +10,7 @@ function(ow_embed_lua target ns)
     get_filename_component(abs_lib ${lib} ABSOLUTE)
     list(APPEND libs ${abs_lib})
   endforeach()
-  string(REPLACE ";" "|" libs_arg "${libs}")
+  string(REPLACE ";" "," libs_arg "${libs}")
   foreach(lua ${ARG_UNPARSED_ARGUMENTS})
     get_filename_component(abs ${lua} ABSOLUTE)
     get_filename_component(base ${lua} NAME_WE)
@@ -28,7 +28,8 @@ function(ow_embed_lua target ns)
       COMMAND ${CMAKE_COMMAND} -DIN=${abs} -DOUT=${out} -DNS=${ns} -DNAME=${name}
               "-DLIBS=${libs_arg}" -P ${PROJECT_SOURCE_DIR}/cmake/EmbedLuaFile.cmake
       DEPENDS ${abs} ${libs} ${PROJECT_SOURCE_DIR}/cmake/EmbedLuaFile.cmake
-      COMMENT "Embedding ${base}.lua")
+      COMMENT "Embedding ${base}.lua"
+      VERBATIM)
     target_sources(${target} PRIVATE ${out})
   endforeach()
 endfunction()

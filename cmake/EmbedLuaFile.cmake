@@ -1,6 +1,6 @@
 set(body "")
 if(LIBS)
-  string(REPLACE "|" ";" libs "${LIBS}")
+  string(REPLACE "," ";" libs "${LIBS}")
   foreach(lib ${libs})
     file(READ ${lib} lib_body)
     string(APPEND body "${lib_body}\n")

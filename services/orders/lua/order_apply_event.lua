@@ -53,15 +53,8 @@ end
 local job, scheduled = ARGV[9], -1
 local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru')
 if st[2] or st[3] or st[4] or st[5] then
-  redis.call('ZREM', KEYS[8], job)
-  redis.call('ZREM', KEYS[9], job)
-  redis.call('HDEL', KEYS[10], job)
-  if st[6] then
-    local delivery = job .. ':' .. st[6]
-    redis.call('ZREM', KEYS[11], delivery)
-    redis.call('ZREM', KEYS[12], delivery)
-    redis.call('HDEL', KEYS[13], delivery)
-  end
+  job_cancel(KEYS[8], KEYS[9], KEYS[10], job)
+  if st[6] then job_cancel(KEYS[11], KEYS[12], KEYS[13], job .. ':' .. st[6]) end
 elseif st[1] and ARGV[10] ~= '' and not redis.call('ZSCORE', KEYS[9], job) then
   if redis.call('ZADD', KEYS[8], 'NX', ARGV[10], job) == 1 then scheduled = tonumber(ARGV[10]) end
 end

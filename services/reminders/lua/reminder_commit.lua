@@ -32,10 +32,7 @@ local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru', '
 if not st[1] then return {'unknown'} end
 for i, field in ipairs({'paid', 'cls', 'rfd', 'shp'}) do
   if st[i + 1] then
-    if queued then
-      redis.call('ZREM', KEYS[6], job)
-      redis.call('HDEL', KEYS[7], job)
-    end
+    if queued then job_done(KEYS[6], KEYS[7], job) end
     return {'settled', field}
   end
 end
@@ -75,8 +72,7 @@ if ARGV[13] ~= '' then
 end
 
 if queued then
-  redis.call('ZREM', KEYS[6], job)
-  redis.call('HDEL', KEYS[7], job)
+  job_done(KEYS[6], KEYS[7], job)
   if ARGV[12] ~= '' then redis.call('ZADD', KEYS[5], ARGV[12], job) end
 end
 if ARGV[18] ~= '' then redis.call('SET', KEYS[9], n, 'PX', ARGV[19]) end

@@ -4,7 +4,6 @@
 -- ARGV[1] lease value, ARGV[2] job id, ARGV[3] due (ms, '' = no reminder left: drop the job)
 -- Returns {'ok'}, {'fenced'} or {'gone'} (cancelled since it was claimed).
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'fenced'} end
-if redis.call('ZREM', KEYS[3], ARGV[2]) == 0 then return {'gone'} end
-redis.call('HDEL', KEYS[4], ARGV[2])
+if job_done(KEYS[3], KEYS[4], ARGV[2]) == 0 then return {'gone'} end
 if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) end
 return {'ok'}

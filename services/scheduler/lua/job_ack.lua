@@ -3,5 +3,4 @@
 -- Returns {'fenced'} when the caller no longer holds the lease (the job is left to the new
 -- holder), else {'ok', 1} or {'ok', 0} when the job was no longer in flight (cancelled).
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'fenced'} end
-redis.call('HDEL', KEYS[3], ARGV[2])
-return {'ok', redis.call('ZREM', KEYS[2], ARGV[2])}
+return {'ok', job_done(KEYS[2], KEYS[3], ARGV[2])}
