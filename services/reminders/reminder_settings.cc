@@ -66,7 +66,7 @@ void ReminderSettingsStore::Forget(const std::string& shop) {
 }
 
 void ReminderSettingsStore::Load(const std::string& shop, absl::Time deadline,
-                                 Done<ReminderSettings> done) {
+                                 Done<SharedSettings> done) {
   redis_.Run(redis::Command::Of({"HGETALL", keys_.ReminderPolicy(shop)}), deadline,
              [this, shop, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) {
@@ -94,32 +94,32 @@ void ReminderSettingsStore::Load(const std::string& shop, absl::Time deadline,
                  }
                }
                s.policy.set_version(version);
+               auto shared = std::make_shared<const ReminderSettings>(std::move(s));
                {
                  absl::MutexLock lock(&mu_);
                  Entry& e = cache_[shop];
-                 e.settings = s;
+                 e.settings = shared;
                  e.read = absl::Now();
                  e.loading = false;
                }
-               done(std::move(s));
+               done(std::move(shared));
              });
 }
 
 void ReminderSettingsStore::Get(const std::string& shop, absl::Time deadline,
-                                Done<ReminderSettings> done) {
+                                Done<SharedSettings> done) {
+  SharedSettings cached;
   {
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(shop);
-    if (it != cache_.end() && absl::Now() - it->second.read < fresh_) {
-      ReminderSettings copy = it->second.settings;
-      return done(std::move(copy));
-    }
+    if (it != cache_.end() && absl::Now() - it->second.read < fresh_) cached = it->second.settings;
   }
+  if (cached != nullptr) return done(std::move(cached));
   Load(shop, deadline, std::move(done));
 }
 
-std::optional<ReminderSettings> ReminderSettingsStore::Peek(const std::string& shop, bool* fresh) {
-  std::optional<ReminderSettings> cached;
+SharedSettings ReminderSettingsStore::Peek(const std::string& shop, bool* fresh) {
+  SharedSettings cached;
   *fresh = false;
   {
     absl::MutexLock lock(&mu_);
@@ -131,7 +131,7 @@ std::optional<ReminderSettings> ReminderSettingsStore::Peek(const std::string& s
     if (*fresh || e.loading) return cached;
     e.loading = true;
   }
-  Load(shop, absl::Now() + absl::Seconds(5), [](absl::StatusOr<ReminderSettings>) {});
+  Load(shop, absl::Now() + absl::Seconds(5), [](absl::StatusOr<SharedSettings>) {});
   return cached;
 }
 

@@ -5,6 +5,7 @@
 // starts a load); workers and the Reminders API read through it.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -37,6 +38,9 @@ struct ReminderSettings {
                            const redis::Reply& order_hash) const;
 };
 
+// Shared read-only between the cache and its readers: reading settings never copies them.
+using SharedSettings = std::shared_ptr<const ReminderSettings>;
+
 // "t:<kind>:<channel>:<0|1>"
 std::string TemplateField(v1::ReminderKind kind, v1::Channel channel, bool peak);
 
@@ -47,10 +51,10 @@ class ReminderSettingsStore {
   ReminderSettingsStore(redis::Client& redis, const redis::KeyScheme& keys, absl::Duration fresh);
 
   // The shop's settings (the defaults when it never set any), from the cache while fresh.
-  void Get(const std::string& shop, absl::Time deadline, Done<ReminderSettings> done);
-  // The cached settings without waiting, even if old (`fresh` says whether they are); a missing
-  // or old entry starts a load.
-  std::optional<ReminderSettings> Peek(const std::string& shop, bool* fresh);
+  void Get(const std::string& shop, absl::Time deadline, Done<SharedSettings> done);
+  // The cached settings without waiting, even if old (`fresh` says whether they are), or null;
+  // a missing or old entry starts a load.
+  SharedSettings Peek(const std::string& shop, bool* fresh);
   // Validated by the caller. ABORTED with the current version when expected_version is stale.
   void SetPolicy(const std::string& shop, v1::ReminderPolicy policy,
                  std::optional<int64_t> expected_version, absl::Time deadline,
@@ -61,11 +65,11 @@ class ReminderSettingsStore {
 
  private:
   struct Entry {
-    ReminderSettings settings;
+    SharedSettings settings;
     absl::Time read = absl::InfinitePast();
     bool loading = false;
   };
-  void Load(const std::string& shop, absl::Time deadline, Done<ReminderSettings> done);
+  void Load(const std::string& shop, absl::Time deadline, Done<SharedSettings> done);
   void Forget(const std::string& shop);
 
   redis::Client& redis_;

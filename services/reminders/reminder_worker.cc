@@ -101,9 +101,9 @@ void ReminderWorker::RunReminder(const scheduler::Lease& lease, const scheduler:
                settings_.Get(
                    shop, Deadline(),
                    [this, lease, shop, order, now, hash = *std::move(hash),
-                    done = std::move(done)](absl::StatusOr<ReminderSettings> settings) mutable {
+                    done = std::move(done)](absl::StatusOr<SharedSettings> settings) mutable {
                      if (!settings.ok()) return done(settings.status());
-                     Decide(lease, shop, order, hash, *settings, now, std::move(done));
+                     Decide(lease, shop, order, hash, **settings, now, std::move(done));
                    });
              });
 }

@@ -40,9 +40,9 @@ RemindersService::RemindersService(redis::Client& redis, const redis::KeyScheme&
 void RemindersService::GetPolicy(const Principal& who, const v1::GetReminderPolicyRequest&,
                                  absl::Time deadline, Done<v1::ReminderPolicy> done) {
   settings_.Get(who.shop, deadline,
-                [done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
+                [done = std::move(done)](absl::StatusOr<SharedSettings> s) mutable {
                   if (!s.ok()) return done(s.status());
-                  done(std::move(s->policy));
+                  done((*s)->policy);
                 });
 }
 
@@ -82,9 +82,9 @@ void RemindersService::Trigger(const Principal& who, const v1::TriggerReminderRe
                if (!order.ok()) return done(order.status());
                settings_.Get(who.shop, deadline,
                              [this, who, request, deadline, order = *std::move(order),
-                              done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
+                              done = std::move(done)](absl::StatusOr<SharedSettings> s) mutable {
                                if (!s.ok()) return done(s.status());
-                               TriggerWith(who, request, *s, order, deadline, std::move(done));
+                               TriggerWith(who, request, **s, order, deadline, std::move(done));
                              });
              });
 }
@@ -200,7 +200,7 @@ void RemindersService::ListForOrder(const Principal& who, const v1::ListReminder
 void RemindersService::ListTemplates(const Principal& who, const v1::ListTemplatesRequest&,
                                      absl::Time deadline, Done<v1::ListTemplatesResponse> done) {
   settings_.Get(who.shop, deadline,
-                [done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
+                [done = std::move(done)](absl::StatusOr<SharedSettings> s) mutable {
                   if (!s.ok()) return done(s.status());
                   v1::ListTemplatesResponse response;
                   for (auto kind : kReminderKinds) {
@@ -210,8 +210,8 @@ void RemindersService::ListTemplates(const Principal& who, const v1::ListTemplat
                         t->set_kind(kind);
                         t->set_channel(channel);
                         t->set_peak(peak);
-                        t->set_text(s->TemplateFor(kind, channel, peak));
-                        t->set_built_in(!s->HasOwnTemplate(kind, channel, peak));
+                        t->set_text((*s)->TemplateFor(kind, channel, peak));
+                        t->set_built_in(!(*s)->HasOwnTemplate(kind, channel, peak));
                       }
                     }
                   }
@@ -256,15 +256,15 @@ void RemindersService::PreviewTemplate(const Principal& who,
                settings_.Get(
                    shop, deadline,
                    [shop, request, order = *std::move(order),
-                    done = std::move(done)](absl::StatusOr<ReminderSettings> s) mutable {
+                    done = std::move(done)](absl::StatusOr<SharedSettings> s) mutable {
                      if (!s.ok()) return done(s.status());
                      const std::string text =
                          request.text().empty()
-                             ? s->TemplateFor(request.kind(), request.channel(), request.peak())
+                             ? (*s)->TemplateFor(request.kind(), request.channel(), request.peak())
                              : request.text();
                      v1::PreviewTemplateResponse response;
                      response.set_text(
-                         RenderTemplate(text, s->ValuesFor(shop, request.order_id(), order)));
+                         RenderTemplate(text, (*s)->ValuesFor(shop, request.order_id(), order)));
                      const TextSize size = SizeOf(response.text());
                      response.set_bytes(static_cast<int32_t>(size.bytes));
                      response.set_sms_characters(static_cast<int32_t>(size.sms_chars));
