@@ -1,6 +1,6 @@
 #include "services/scheduler/due_queue.h"
 
-#include "absl/strings/match.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 
 namespace orderwatch::scheduler {
@@ -17,7 +17,8 @@ namespace {
 std::string Ms(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t)); }
 std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
 
-constexpr absl::string_view kLeaseLost = "lease lost";
+// Marks a LeaseLost() status, whatever its message says or whoever passes it on.
+constexpr absl::string_view kLeaseLostPayload = "type.orderwatch/scheduler.LeaseLost";
 
 bool IsFenced(const redis::Reply& r) {
   return r.type == redis::Reply::Type::kArray && !r.elements.empty() &&
@@ -31,12 +32,14 @@ absl::Status Unexpected(const std::string& script) {
 }  // namespace
 
 absl::Status LeaseLost(const Lease& lease) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("partition ", lease.partition, ": ", kLeaseLost, " (token ", lease.token, ")"));
+  absl::Status s = absl::FailedPreconditionError(
+      absl::StrCat("partition ", lease.partition, ": lease lost (token ", lease.token, ")"));
+  s.SetPayload(kLeaseLostPayload, absl::Cord(absl::StrCat(lease.token)));
+  return s;
 }
 
 bool IsLeaseLost(const absl::Status& status) {
-  return absl::IsFailedPrecondition(status) && absl::StrContains(status.message(), kLeaseLost);
+  return status.GetPayload(kLeaseLostPayload).has_value();
 }
 
 DueQueue::DueQueue(redis::Client& redis, const redis::KeyScheme& keys, std::string name,
