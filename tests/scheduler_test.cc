@@ -238,14 +238,13 @@ TEST_F(SchedulerTest, TwoInstancesShareTheWorkAndTakeOver) {
   std::map<std::string, int> handled;
   std::map<std::string, std::string> by;
   auto handler_for = [&](std::string who) {
-    return [&, who](const Lease&, const Job& job, absl::Time,
-                    absl::AnyInvocable<void(absl::Status)> done) {
+    return [&, who](const Lease&, const Job& job, absl::Time, JobDone done) {
       {
         absl::MutexLock lock(&mu);
         ++handled[job.id];
         by[job.id] = who;
       }
-      done(absl::OkStatus());
+      done(JobResult::kAcknowledge);
     };
   };
   auto a = std::make_unique<Scheduler>(*client_, keys_, clock, metrics, o, "a");

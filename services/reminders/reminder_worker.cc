@@ -169,7 +169,11 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
                      metrics_.Committed(kind, channel, sent);
                      if (sent) DeliveryQueued(partition, now);
                    }
-                   done(absl::OkStatus());
+                   // The commit script took the job off its queue, except for an order that
+                   // expired meanwhile.
+                   done(r->what == Committed::What::kUnknownOrder
+                            ? scheduler::JobResult::kAcknowledge
+                            : scheduler::JobResult::kFinished);
                  });
 }
 
@@ -184,7 +188,7 @@ void ReminderWorker::Reschedule(const scheduler::Lease& lease, const std::string
                if (!r->elements.empty() && r->elements[0].str == "fenced") {
                  return done(scheduler::LeaseLost(lease));
                }
-               done(absl::OkStatus());
+               done(scheduler::JobResult::kFinished);  // the script took it off
              });
 }
 
@@ -206,16 +210,18 @@ void ReminderWorker::RunDelivery(const scheduler::Lease& lease, const scheduler:
                const auto& e = r->elements;
                if (e.empty()) return done(absl::InternalError("delivery_begin: unexpected reply"));
                if (e[0].str == "fenced") return done(scheduler::LeaseLost(lease));
-               if (e[0].str == "gone") return done(absl::OkStatus());  // cancelled or taken back
+               if (e[0].str == "gone")
+                 return done(scheduler::JobResult::kAcknowledge);  // cancelled or taken back
                if (e.size() != 5)
                  return done(absl::InternalError("delivery_begin: unexpected reply"));
-               if (e[1].str.empty()) return done(absl::OkStatus());  // the order expired
+               if (e[1].str.empty())
+                 return done(scheduler::JobResult::kAcknowledge);  // the order expired
                auto reminder = ParseRecord(d.shop, d.order, d.number, e[1].str);
                if (!reminder.ok()) return done(reminder.status());
                if (e[2].integer == 1) {
                  // Settled since the reminder was committed: it does not go out.
                  metrics_.Delivered(reminder->channel(), "dropped");
-                 return done(absl::OkStatus());
+                 return done(scheduler::JobResult::kAcknowledge);
                }
                Delivery delivery;
                delivery.shop = d.shop;
@@ -226,7 +232,8 @@ void ReminderWorker::RunDelivery(const scheduler::Lease& lease, const scheduler:
                sink_.Deliver(delivery,
                              [this, channel, done = std::move(done)](absl::Status s) mutable {
                                metrics_.Delivered(channel, s.ok() ? "delivered" : "failed");
-                               done(std::move(s));
+                               if (!s.ok()) return done(std::move(s));
+                               done(scheduler::JobResult::kAcknowledge);
                              });
              });
 }

@@ -45,7 +45,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
   scheduler::DueQueue& delivery_queue() { return deliveries_; }
 
  private:
-  using JobDone = absl::AnyInvocable<void(absl::Status)>;
+  using JobDone = scheduler::JobDone;
   void RunReminder(const scheduler::Lease& lease, const scheduler::Job& job, absl::Time now,
                    JobDone done);
   void Decide(const scheduler::Lease& lease, const std::string& shop, const std::string& order,

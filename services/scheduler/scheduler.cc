@@ -222,16 +222,23 @@ void Scheduler::HandOver(QueueState& q, const Lease& lease, Job job, absl::Time 
   }
   q.metrics->lateness->Observe(std::max(0.0, absl::ToDoubleSeconds(now - job.due)));
   auto shared = std::make_shared<Job>(std::move(job));
-  q.handler(lease, *shared, now, [this, &q, lease, shared](absl::Status status) {
-    Finish(q, lease, *shared, std::move(status));
+  q.handler(lease, *shared, now, [this, &q, lease, shared](absl::StatusOr<JobResult> result) {
+    Finish(q, lease, *shared, std::move(result));
   });
 }
 
-void Scheduler::Finish(QueueState& q, const Lease& lease, const Job& job, absl::Status status) {
+void Scheduler::Finish(QueueState& q, const Lease& lease, const Job& job,
+                       absl::StatusOr<JobResult> result) {
   auto release = [this] {
     absl::MutexLock lock(&mu_);
     --outstanding_;
   };
+  if (result.ok() && *result == JobResult::kFinished) {
+    q.metrics->done->Increment();
+    release();
+    return;
+  }
+  const absl::Status status = result.status();
   const absl::Time deadline = absl::Now() + absl::Seconds(2);
   if (status.ok()) {
     q.queue->Ack(lease, job.id, deadline, [this, &q, lease, release](absl::StatusOr<bool> r) {

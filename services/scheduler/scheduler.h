@@ -26,14 +26,21 @@
 
 namespace orderwatch::scheduler {
 
+// How a handler's work on a job ended, when it ended well.
+enum class JobResult {
+  kAcknowledge,  // the scheduler takes the job off its queue
+  kFinished,     // the handler's own script already did (job_done), atomically with its effect
+};
+using JobDone = absl::AnyInvocable<void(absl::StatusOr<JobResult>)>;
+
 // Does a job's work, then calls done exactly once, from any thread:
-// - OK: the job is finished and acknowledged (a handler whose script already removed or moved
-//   the job is fine: the acknowledgement then changes nothing);
+// - a JobResult: the job is finished (acknowledged by the scheduler unless kFinished says the
+//   handler's script did it);
 // - an error: the job is retried after a backoff, and becomes a dead letter at the most attempts;
 // - FAILED_PRECONDITION from LeaseLost(): nothing more; the partition's new holder has the job.
 // Every effect the handler writes must be fenced by the lease (checked in the same script).
-using JobHandler = std::function<void(const Lease& lease, const Job& job, absl::Time now,
-                                      absl::AnyInvocable<void(absl::Status)> done)>;
+using JobHandler =
+    std::function<void(const Lease& lease, const Job& job, absl::Time now, JobDone done)>;
 
 struct SchedulerOptions {
   absl::Duration tick = absl::Milliseconds(20);  // how often due partitions are claimed
@@ -87,7 +94,7 @@ class Scheduler {
   bool SleepUnlessStopping(absl::Duration d);
   void ClaimDue(QueueState& q);
   void HandOver(QueueState& q, const Lease& lease, Job job, absl::Time now);
-  void Finish(QueueState& q, const Lease& lease, const Job& job, absl::Status status);
+  void Finish(QueueState& q, const Lease& lease, const Job& job, absl::StatusOr<JobResult> result);
   void DropLease(const Lease& lease);
   void CollectStats();
   std::vector<absl::StatusOr<redis::Reply>> RunAndWait(std::vector<redis::Command> commands,
