@@ -290,5 +290,55 @@ TEST_F(SchedulerTest, TwoInstancesShareTheWorkAndTakeOver) {
   EXPECT_GE(metrics.queue("rem").lateness->Collect().histogram.sample_count, kJobs);
 }
 
+// However many jobs are due, no more than max_outstanding are out with handlers at once; the
+// rest wait on their queue until handlers answer.
+TEST_F(SchedulerTest, JobsOutWithHandlersStayWithinTheBound) {
+  ManualClock clock(t0_);
+  SchedulerMetrics metrics(registry_, {"rem"});
+  DueQueue q(*client_, keys_, "rem", Options());
+  SchedulerOptions o;
+  o.tick = absl::Milliseconds(5);
+  o.lease_renew = absl::Milliseconds(100);
+  o.idle_poll = absl::Milliseconds(20);
+  o.max_outstanding = 5;
+  absl::Mutex mu;
+  std::vector<JobDone> held;  // handlers that have not answered yet
+  int handed = 0;
+  Scheduler s(*client_, keys_, clock, metrics, o, "w");
+  s.AddQueue(q, [&](const Lease&, const Job&, absl::Time, JobDone done) {
+    absl::MutexLock lock(&mu);
+    ++handed;
+    held.push_back(std::move(done));
+  });
+  constexpr int kJobs = 40;
+  for (int i = 0; i < kJobs; ++i) Schedule(q, i % 4, "j" + std::to_string(i), t0_);
+  s.Start();
+  auto count = [&] {
+    absl::MutexLock lock(&mu);
+    return handed;
+  };
+  for (int i = 0; i < 300 && count() < 5; ++i) absl::SleepFor(absl::Milliseconds(10));
+  absl::SleepFor(absl::Milliseconds(200));  // many ticks: none may hand out more
+  EXPECT_EQ(count(), 5);
+  // Answer as they come: all forty get through, never more than five at once.
+  for (int i = 0; i < 1000 && count() < kJobs; ++i) {
+    std::vector<JobDone> now;
+    {
+      absl::MutexLock lock(&mu);
+      EXPECT_LE(held.size(), 5u);
+      now.swap(held);
+    }
+    for (auto& d : now) d(JobResult::kAcknowledge);
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  {
+    absl::MutexLock lock(&mu);
+    for (auto& d : held) d(JobResult::kAcknowledge);
+    held.clear();
+  }
+  s.Stop();
+  EXPECT_EQ(count(), kJobs);
+}
+
 }  // namespace
 }  // namespace orderwatch::scheduler

@@ -32,6 +32,28 @@ TEST(ServerConfigTest, BadValuesNameTheSetting) {
   EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--timezone=Mars/Base"}, &help).ok());
   // Token mode needs a token file.
   EXPECT_FALSE(ParseServerConfig({}, {}, &help).ok());
+  auto sink = ParseServerConfig({}, {"--auth=dev", "--reminder-sink=kafka://x"}, &help);
+  ASSERT_FALSE(sink.ok());
+  EXPECT_NE(sink.status().message().find("--reminder-sink"), absl::string_view::npos);
+  // A lease shorter than three renewals' worth could lapse between them.
+  EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--lease-seconds=2"}, &help).ok());
+  EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--job-in-flight-seconds=0"}, &help).ok());
+}
+
+TEST(ServerConfigTest, SchedulingSettings) {
+  bool help = false;
+  auto c =
+      ParseServerConfig({"ORDERWATCH_REMINDER_SINK=log:/tmp/r.jsonl"},
+                        {"--auth=dev", "--lease-seconds=7", "--job-in-flight-seconds=12"}, &help);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->reminder_sink, "log:/tmp/r.jsonl");
+  EXPECT_EQ(c->scheduler.lease_ttl, absl::Seconds(7));
+  EXPECT_EQ(c->job_in_flight, absl::Seconds(12));
+  auto d = ParseServerConfig({}, {"--auth=dev"}, &help);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->reminder_sink, "log:-");
+  EXPECT_EQ(d->scheduler.lease_ttl, absl::Seconds(5));
+  EXPECT_EQ(d->job_in_flight, absl::Seconds(30));
 }
 
 TEST(ServerConfigTest, HelpListsEverySetting) {
