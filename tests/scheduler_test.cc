@@ -48,6 +48,16 @@ class SchedulerTest : public ::testing::Test {
     return o;
   }
 
+  // Quick ticks and renewals, so a test takes fractions of a second.
+  static SchedulerOptions FastRuntime() {
+    SchedulerOptions o;
+    o.tick = absl::Milliseconds(5);
+    o.lease_renew = absl::Milliseconds(100);
+    o.lease_ttl = absl::Seconds(2);
+    o.idle_poll = absl::Milliseconds(50);
+    return o;
+  }
+
   Lease Take(PartitionLeases& leases, int partition) {
     auto lease = Wait<std::optional<Lease>>(
         [&](auto done) { leases.Acquire(partition, Deadline(), std::move(done)); });
@@ -228,11 +238,7 @@ TEST_F(SchedulerTest, TwoInstancesShareTheWorkAndTakeOver) {
   ManualClock clock(t0_);
   SchedulerMetrics metrics(registry_, {"rem"});
   DueQueue q(*client_, keys_, "rem", Options());
-  SchedulerOptions o;
-  o.tick = absl::Milliseconds(5);
-  o.lease_renew = absl::Milliseconds(100);
-  o.lease_ttl = absl::Seconds(2);
-  o.idle_poll = absl::Milliseconds(50);
+  const SchedulerOptions o = FastRuntime();
 
   absl::Mutex mu;
   std::map<std::string, int> handled;
@@ -296,10 +302,7 @@ TEST_F(SchedulerTest, JobsOutWithHandlersStayWithinTheBound) {
   ManualClock clock(t0_);
   SchedulerMetrics metrics(registry_, {"rem"});
   DueQueue q(*client_, keys_, "rem", Options());
-  SchedulerOptions o;
-  o.tick = absl::Milliseconds(5);
-  o.lease_renew = absl::Milliseconds(100);
-  o.idle_poll = absl::Milliseconds(20);
+  SchedulerOptions o = FastRuntime();
   o.max_outstanding = 5;
   absl::Mutex mu;
   std::vector<JobDone> held;  // handlers that have not answered yet
