@@ -1,7 +1,8 @@
 // Payment reminders through a real server and Redis, on a manual clock: automatic reminders on
 // the policy's timings and no more than its cap, none once the order is paid, the system remark
 // (purple, never over a human's flag), agents' Trigger with its window and override, and policy
-// validation. Deliveries are read back from the log sink's file.
+// validation, and the buyer-level rules over all of a buyer's orders (one message, daily caps,
+// paid today). Deliveries are read back from the log sink's file.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -52,7 +53,10 @@ class RemindersE2ETest : public ::testing::Test {
     absl::SleepFor(absl::Milliseconds(300));
   }
 
-  void Created(const std::string& order, absl::Time at, bool flash = false) {
+  // `buyer` defaults to one buyer per order ("buyer-<order>"); the phone hash follows the buyer.
+  void Created(const std::string& order, absl::Time at, bool flash = false,
+               std::string buyer = "") {
+    if (buyer.empty()) buyer = "buyer-" + order;
     v1::RecordEventRequest req;
     auto* e = req.mutable_event();
     e->set_event_id("created-" + order);
@@ -60,8 +64,8 @@ class RemindersE2ETest : public ::testing::Test {
     e->set_event_unix_ms(Ms(at));
     auto* c = e->mutable_created();
     c->set_amount_fen(9900);
-    c->set_buyer_id("buyer-" + order);
-    c->set_buyer_phone_hash("ph-" + order);
+    c->set_buyer_id(buyer);
+    c->set_buyer_phone_hash("ph-" + buyer.substr(buyer.find('-') + 1));
     c->set_item_summary("羊毛围巾 x1");
     c->set_created_unix_ms(Ms(at));
     c->set_auto_close_unix_ms(Ms(at + absl::Hours(24)));
@@ -278,6 +282,73 @@ TEST_F(RemindersE2ETest, PoliciesAreValidatedVersionedAndObeyed) {
   ASSERT_EQ(lines.size(), 1u) << "reminded after 10 minutes, as the new policy says";
   Advance(absl::Hours(30));
   EXPECT_EQ(Deliveries().size(), 1u) << "no pre-close reminder: the policy turned it off";
+}
+
+TEST_F(RemindersE2ETest, OneBuyersOrdersShareOneMessageTheDailyCapAndPaidToday) {
+  v1::SetReminderPolicyRequest set;
+  ASSERT_TRUE(server_->reminders()
+                  ->GetPolicy(TestServer::Context().get(), v1::GetReminderPolicyRequest(),
+                              set.mutable_policy())
+                  .ok());
+  set.mutable_policy()->set_channel(v1::CHANNEL_SMS);
+  set.mutable_policy()->set_sms_per_phone_per_day(1);
+  set.mutable_policy()->set_skip_buyers_paid_today(true);
+  set.mutable_policy()->set_pre_close_minutes(0);
+  v1::ReminderPolicy out;
+  ASSERT_TRUE(
+      server_->reminders()->SetPolicy(TestServer::Context(kSupervisor).get(), set, &out).ok());
+
+  Created("M1", kT0, false, "buyer-bob");
+  Created("M2", kT0 + absl::Minutes(1), false, "buyer-bob");
+  Created("P1", kT0, false, "buyer-carol");
+  Created("P2", kT0, false, "buyer-carol");
+  Advance(absl::Minutes(5));
+  Paid("P1", clock_.Now());
+
+  // 12:30: M1's message names bob's other unpaid order; P2 is skipped, carol paid P1 today.
+  Advance(absl::Minutes(25) + absl::Seconds(30));
+  auto lines = AwaitDeliveries(1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\"order_id\":\"M1\""), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"merged_order_ids\":[\"M2\"]"), std::string::npos) << lines[0];
+  ASSERT_EQ(List("M1").reminders_size(), 1);
+  ASSERT_EQ(List("M1").reminders(0).merged_order_ids_size(), 1);
+  auto p2 = List("P2");
+  ASSERT_EQ(p2.reminders_size(), 1);
+  EXPECT_EQ(p2.reminders(0).outcome(), v1::REMINDER_OUTCOME_SKIPPED);
+  EXPECT_EQ(p2.reminders(0).reason(), "buyer_paid_today");
+
+  // 12:31: M2's own reminder was covered by M1's message.
+  Advance(absl::Minutes(2));
+  auto m2 = List("M2");
+  ASSERT_EQ(m2.reminders_size(), 1);
+  EXPECT_EQ(m2.reminders(0).outcome(), v1::REMINDER_OUTCOME_SKIPPED);
+  EXPECT_EQ(m2.reminders(0).reason(), "merged");
+
+  // A later order of bob's: the one SMS per phone per day is spent.
+  Created("M3", clock_.Now(), false, "buyer-bob");
+  Advance(absl::Minutes(31));
+  auto m3 = List("M3");
+  ASSERT_EQ(m3.reminders_size(), 1);
+  EXPECT_EQ(m3.reminders(0).reason(), "buyer_cap:sms");
+  EXPECT_EQ(Deliveries().size(), 1u);
+
+  // Agents meet the same cap; a supervisor may override it.
+  v1::Reminder r;
+  auto capped = Trigger("cap1", "M3", &r);
+  EXPECT_EQ(capped.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(capped.error_message().find("buyer_cap:sms"), std::string::npos)
+      << capped.error_message();
+  ASSERT_TRUE(Trigger("cap2", "M3", &r, kSupervisor, "buyer asked for the SMS").ok());
+  EXPECT_EQ(r.merged_order_ids_size(), 2) << "M1 and M2 are still unpaid";
+  EXPECT_EQ(AwaitDeliveries(2).size(), 2u);
+
+  // Paying M1 takes it out of bob's next message.
+  Paid("M1", clock_.Now());
+  Advance(absl::Hours(24));
+  ASSERT_TRUE(Trigger("next-day", "M2", &r).ok());
+  ASSERT_EQ(r.merged_order_ids_size(), 1);
+  EXPECT_EQ(r.merged_order_ids(0), "M3");
 }
 
 TEST_F(RemindersE2ETest, ShopsTemplatesAreCheckedPreviewedAndUsed) {

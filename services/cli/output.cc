@@ -315,6 +315,7 @@ std::string FormatPolicy(const v1::ReminderPolicy& p, absl::TimeZone tz) {
     return m == 0 ? Cat("0 (", zero, ")") : Cat(m);
   };
   auto fen = [](int64_t f) { return f == 0 ? "0 (no bound)" : Cat(f, " (", Amount(f, ""), ")"); };
+  auto daily_cap = [](int32_t n) { return n == 0 ? std::string("0 (no daily cap)") : Cat(n); };
   auto unix_ms = [&](int64_t ms) { return ms == 0 ? "0" : Cat(ms, " (", FormatTime(ms, tz), ")"); };
   std::string window_end = p.window_end();
   if (p.window_end() == p.window_start()) {
@@ -350,6 +351,8 @@ std::string FormatPolicy(const v1::ReminderPolicy& p, absl::TimeZone tz) {
       {"skip_buyers_paid_today", boolean(p.skip_buyers_paid_today())},
       {"channel", ChannelName(p.channel())},
       {"sms_per_phone_per_day", Cat(p.sms_per_phone_per_day())},
+      {"im_per_buyer_per_day", daily_cap(p.im_per_buyer_per_day())},
+      {"phone_per_buyer_per_day", daily_cap(p.phone_per_buyer_per_day())},
       {"holdout_percent", Cat(p.holdout_percent())},
       {"shop_name", p.shop_name().empty() ? "(the shop id)" : OneLine(p.shop_name())},
       {"peak.start_unix_ms", unix_ms(p.peak().start_unix_ms())},

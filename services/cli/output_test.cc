@@ -299,6 +299,7 @@ v1::ReminderPolicy SamplePolicy() {
   p.add_skip_keywords("不要催");
   p.set_channel(v1::CHANNEL_IM);
   p.set_sms_per_phone_per_day(1);
+  p.set_phone_per_buyer_per_day(3);
   p.mutable_peak()->set_start_unix_ms(Ms(2026, 11, 11, 0, 0, 0));
   p.mutable_peak()->set_end_unix_ms(Ms(2026, 11, 11, 2, 0, 0));
   p.mutable_peak()->set_after_order_minutes(10);
@@ -327,6 +328,8 @@ TEST(FormatPolicy, OneLinePerField) {
             "skip_buyers_paid_today: false\n"
             "channel: im\n"
             "sms_per_phone_per_day: 1\n"
+            "im_per_buyer_per_day: 0 (no daily cap)\n"
+            "phone_per_buyer_per_day: 3\n"
             "holdout_percent: 0\n"
             "shop_name: (the shop id)\n"
             "peak.start_unix_ms: 1794326400000 (2026-11-11 00:00:00 +08:00)\n"

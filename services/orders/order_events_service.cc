@@ -83,22 +83,43 @@ void OrderEventsService::NoteScheduled(const std::string& shop, const std::strin
   if (due >= 0) reminders_->Scheduled(keys_.PartitionOf(shop, order_id), absl::FromUnixMillis(due));
 }
 
+std::optional<redis::Command> OrderEventsService::BuyerNote(
+    const std::string& shop, const v1::OrderEvent& event,
+    const absl::StatusOr<redis::Reply>& applied) const {
+  if (reminders_ == nullptr || !applied.ok() || applied->elements.size() != 3) return std::nullopt;
+  // Only these events change whether the buyer has the order unpaid, or paid today.
+  if (!event.has_created() && !event.has_paid() && !event.has_closed() && !event.has_shipped() &&
+      !event.has_refunded()) {
+    return std::nullopt;
+  }
+  return reminders_->BuyerNote(shop, event.order_id(), applied->elements[1]);
+}
+
 void OrderEventsService::Record(const Principal& who, const v1::RecordEventRequest& request,
                                 absl::Time deadline, Done<v1::RecordEventResponse> done) {
   if (auto s = MayRecordEvents(who); !s.ok()) return done(s);
   if (!request.has_event()) return done(InvalidField("event", "is required"));
   if (auto s = ValidateEvent(request.event(), "event."); !s.ok()) return done(s);
-  redis_.Run(ApplyCommand(who.shop, request.event()), deadline,
-             [this, shop = who.shop, order_id = request.event().order_id(),
-              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               NoteScheduled(shop, order_id, r);
-               auto applied = ParseApplied(order_id, r);
-               if (!applied.ok()) return done(applied.status());
-               v1::RecordEventResponse response;
-               response.set_duplicate(applied->first);
-               *response.mutable_order() = std::move(applied->second);
-               done(std::move(response));
-             });
+  redis_.Run(
+      ApplyCommand(who.shop, request.event()), deadline,
+      [this, shop = who.shop, event = request.event(), deadline,
+       done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+        NoteScheduled(shop, event.order_id(), r);
+        auto applied = ParseApplied(event.order_id(), r);
+        if (!applied.ok()) return done(applied.status());
+        v1::RecordEventResponse response;
+        response.set_duplicate(applied->first);
+        *response.mutable_order() = std::move(applied->second);
+        auto note = BuyerNote(shop, event, r);
+        if (!note) return done(std::move(response));
+        // A failed note fails the call: the storefront's retry is a duplicate, which notes again.
+        redis_.Run(*std::move(note), deadline,
+                   [response = std::move(response),
+                    done = std::move(done)](absl::StatusOr<redis::Reply> n) mutable {
+                     if (!n.ok()) return done(n.status());
+                     done(std::move(response));
+                   });
+      });
 }
 
 void OrderEventsService::RecordBatch(const Principal& who,
@@ -111,32 +132,51 @@ void OrderEventsService::RecordBatch(const Principal& who,
                                                     " events; at most ", kMaxBatchEvents)));
   }
   std::vector<redis::Command> commands;
-  std::vector<std::string> order_ids;
   commands.reserve(request.events_size());
   for (int i = 0; i < request.events_size(); ++i) {
     const auto& e = request.events(i);
     if (auto s = ValidateEvent(e, absl::StrCat("events[", i, "].")); !s.ok()) return done(s);
     commands.push_back(ApplyCommand(who.shop, e));
-    order_ids.push_back(e.order_id());
   }
-  redis_.RunAll(std::move(commands), deadline,
-                [this, shop = who.shop, order_ids = std::move(order_ids), done = std::move(done)](
-                    std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
-                  v1::RecordEventBatchResponse response;
-                  for (size_t i = 0; i < replies.size(); ++i) {
-                    NoteScheduled(shop, order_ids[i], replies[i]);
-                    auto* result = response.add_results();
-                    auto applied = ParseApplied(order_ids[i], replies[i]);
-                    if (!applied.ok()) {
-                      result->set_code(static_cast<int>(applied.status().code()));
-                      result->set_message(std::string(applied.status().message()));
-                      continue;
-                    }
-                    result->set_duplicate(applied->first);
-                    result->set_state(applied->second.state());
-                  }
-                  done(std::move(response));
-                });
+  redis_.RunAll(
+      std::move(commands), deadline,
+      [this, shop = who.shop, events = request.events(), deadline,
+       done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+        v1::RecordEventBatchResponse response;
+        std::vector<redis::Command> notes;
+        std::vector<int> noted;  // the result each note belongs to
+        for (size_t i = 0; i < replies.size(); ++i) {
+          const v1::OrderEvent& event = events[static_cast<int>(i)];
+          NoteScheduled(shop, event.order_id(), replies[i]);
+          auto* result = response.add_results();
+          auto applied = ParseApplied(event.order_id(), replies[i]);
+          if (!applied.ok()) {
+            result->set_code(static_cast<int>(applied.status().code()));
+            result->set_message(std::string(applied.status().message()));
+            continue;
+          }
+          result->set_duplicate(applied->first);
+          result->set_state(applied->second.state());
+          if (auto note = BuyerNote(shop, event, replies[i])) {
+            notes.push_back(*std::move(note));
+            noted.push_back(static_cast<int>(i));
+          }
+        }
+        if (notes.empty()) return done(std::move(response));
+        redis_.RunAll(std::move(notes), deadline,
+                      [response = std::move(response), noted = std::move(noted),
+                       done = std::move(done)](
+                          std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+                        // A failed note fails its event: a retry is a duplicate and notes again.
+                        for (size_t j = 0; j < replies.size(); ++j) {
+                          if (replies[j].ok()) continue;
+                          auto* result = response.mutable_results(noted[j]);
+                          result->set_code(static_cast<int>(replies[j].status().code()));
+                          result->set_message(std::string(replies[j].status().message()));
+                        }
+                        done(std::move(response));
+                      });
+      });
 }
 
 void OrderEventsService::GetOrder(const Principal& who, const v1::GetOrderRequest& request,

@@ -30,6 +30,8 @@ class OrderEventsService {
 
  private:
   redis::Command ApplyCommand(const std::string& shop, const v1::OrderEvent& event) const;
+  std::optional<redis::Command> BuyerNote(const std::string& shop, const v1::OrderEvent& event,
+                                          const absl::StatusOr<redis::Reply>& applied) const;
   // Tells the reminders about a job the script scheduled (its third reply element).
   void NoteScheduled(const std::string& shop, const std::string& order_id,
                      const absl::StatusOr<redis::Reply>& r) const;

@@ -7,6 +7,7 @@
 
 #include "absl/time/time.h"
 #include "orderwatch/v1/order_events.pb.h"
+#include "services/redis/client.h"
 
 namespace orderwatch::orders {
 
@@ -19,6 +20,12 @@ class ReminderSchedule {
                                              const v1::OrderEvent& created) = 0;
   // Recording an event put an order's reminder job on partition's queue, due at `due`.
   virtual void Scheduled(int partition, absl::Time due) = 0;
+  // The command that brings the buyer's side of reminders (unpaid orders, paid today) up to date
+  // with the order's hash after an event was applied; nullopt when there is nothing to note.
+  // Idempotent: it runs again when a retried event turns out a duplicate.
+  virtual std::optional<redis::Command> BuyerNote(const std::string& shop,
+                                                  const std::string& order_id,
+                                                  const redis::Reply& order_hash) = 0;
 };
 
 }  // namespace orderwatch::orders

@@ -74,6 +74,15 @@ std::string KeyScheme::ReminderPolicy(std::string_view shop) const {
   return absl::StrCat("ow:{s", Sv(shop), "}:policy");
 }
 
+std::string KeyScheme::BuyerOpenOrders(std::string_view shop, std::string_view buyer) const {
+  return absl::StrCat("ow:{u", Sv(shop), ":", Sv(buyer), "}:open");
+}
+
+std::string KeyScheme::BuyerDay(std::string_view shop, std::string_view buyer,
+                                std::string_view day) const {
+  return absl::StrCat("ow:{u", Sv(shop), ":", Sv(buyer), "}:d:", Sv(day));
+}
+
 std::string KeyScheme::ShopRequest(std::string_view shop, std::string_view request_id) const {
   return absl::StrCat("ow:{s", Sv(shop), "}:r:", Sv(request_id));
 }

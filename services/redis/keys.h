@@ -17,6 +17,9 @@
 //   ow:{s<shop>}:legend               hash   the shop's flag legend
 //   ow:{s<shop>}:policy               string the shop's reminder policy (protobuf)
 //   ow:{s<shop>}:r:<req>              hash   first result of a shop-level request (idempotency)
+//   ow:{u<shop>:<buyer>}:open         zset   the buyer's unpaid orders in the shop, by creation
+//   ow:{u<shop>:<buyer>}:d:<yyyymmdd> hash   the buyer's day in the shop's time zone: "paid",
+//                                            messages per channel, merged orders, reservations
 //   ow:meta                           hash   deployment facts (partition count)
 #pragma once
 
@@ -57,6 +60,9 @@ class KeyScheme {
   std::string Legend(std::string_view shop) const;
   std::string ReminderPolicy(std::string_view shop) const;
   std::string ShopRequest(std::string_view shop, std::string_view request_id) const;
+  // A buyer's keys carry their own tag: a buyer's orders spread over all partitions.
+  std::string BuyerOpenOrders(std::string_view shop, std::string_view buyer) const;
+  std::string BuyerDay(std::string_view shop, std::string_view buyer, std::string_view day) const;
   static std::string Meta() { return "ow:meta"; }
 
  private:

@@ -53,5 +53,15 @@ TEST(KeySchemeTest, ShopKeysUseTheShopTag) {
   EXPECT_EQ(keys.ReminderPolicy("shop1"), "ow:{sshop1}:policy");
 }
 
+TEST(KeySchemeTest, BuyerKeysShareTheBuyerTag) {
+  KeyScheme keys(256);
+  EXPECT_EQ(keys.BuyerOpenOrders("shop1", "b7"), "ow:{ushop1:b7}:open");
+  EXPECT_EQ(keys.BuyerDay("shop1", "b7", "20261111"), "ow:{ushop1:b7}:d:20261111");
+  EXPECT_EQ(HashTag(keys.BuyerDay("shop1", "b7", "20261111")),
+            HashTag(keys.BuyerOpenOrders("shop1", "b7")));
+  EXPECT_NE(HashTag(keys.BuyerOpenOrders("shop1", "b7")),
+            HashTag(keys.BuyerOpenOrders("shop1", "b8")));
+}
+
 }  // namespace
 }  // namespace orderwatch::redis

@@ -9,6 +9,18 @@
 #include "services/reminders/reminder_records.h"
 
 namespace orderwatch::reminders {
+namespace {
+
+std::string MergedIds(const v1::Reminder& r) {
+  std::string out;
+  for (const auto& id : r.merged_order_ids()) {
+    if (!out.empty()) out += ',';
+    out += JsonQuote(id);
+  }
+  return out;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<LogSink>> LogSink::Open(const std::string& path) {
   if (path == "-") return std::unique_ptr<LogSink>(new LogSink(stdout, false));
@@ -62,7 +74,8 @@ std::string LogSink::Line(const Delivery& d) {
       ",\"channel\":", JsonQuote(ChannelName(r.channel())), ",\"agent\":", JsonQuote(r.agent_id()),
       ",\"buyer_id\":", JsonQuote(d.buyer_id),
       ",\"buyer_phone_hash\":", JsonQuote(d.buyer_phone_hash), ",\"due_unix_ms\":", r.due_unix_ms(),
-      ",\"sent_unix_ms\":", r.sent_unix_ms(), ",\"text\":", JsonQuote(r.text()), "}");
+      ",\"sent_unix_ms\":", r.sent_unix_ms(), ",\"text\":", JsonQuote(r.text()),
+      ",\"merged_order_ids\":[", MergedIds(r), "]}");
 }
 
 void LogSink::Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) {

@@ -1,6 +1,7 @@
 #include "services/reminders/reminder_commit.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/reminders/reminder_records.h"
 #include "services/scheduler/due_queue.h"
 #include "services/scheduler/queues.h"
@@ -56,7 +57,8 @@ void ReminderCommitter::Run(const Commit& c, absl::Time deadline, Done<Committed
                                    c.request_id,
                                    absl::StrCat(absl::ToInt64Milliseconds(retention_.request)),
                                    c.agent.empty() ? "reminder" : c.agent,
-                                   absl::StrCat(static_cast<int>(v1::SOURCE_REMINDER))};
+                                   absl::StrCat(static_cast<int>(v1::SOURCE_REMINDER)),
+                                   absl::StrJoin(c.merged_order_ids, ",")};
   redis_.Run(redis::Command::Eval(script_, std::move(keys), std::move(args)), deadline,
              [lease = c.lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());

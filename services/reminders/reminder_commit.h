@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "orderwatch/v1/reminders.pb.h"
@@ -31,6 +32,7 @@ struct Commit {
   std::optional<absl::Time> next_due;  // the order's next automatic reminder (queued jobs only)
   std::string remark_line;             // empty: the remark is left alone
   std::string request_id;              // empty: not an idempotent request
+  std::vector<std::string> merged_order_ids;  // the buyer's other orders the message covers
 };
 
 struct Committed {

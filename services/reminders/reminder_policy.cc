@@ -235,9 +235,14 @@ absl::Status ValidatePolicy(const v1::ReminderPolicy& p, std::string_view path) 
     return InvalidField(F(path, "channel"), "must be CHANNEL_IM, CHANNEL_SMS or CHANNEL_PHONE");
   }
   if (auto s = CheckRange(path, "sms_per_phone_per_day", p.sms_per_phone_per_day(), 1,
-                          kMaxSmsPerPhonePerDay);
+                          kMaxPerBuyerPerDay);
       !s.ok()) {
     return s;
+  }
+  for (const auto& [name, value] : {std::pair<const char*, int>{"im_per_buyer_per_day",
+                                                                p.im_per_buyer_per_day()},
+                                    {"phone_per_buyer_per_day", p.phone_per_buyer_per_day()}}) {
+    if (auto s = CheckRange(path, name, value, 0, kMaxPerBuyerPerDay); !s.ok()) return s;
   }
   if (auto s = CheckRange(path, "holdout_percent", p.holdout_percent(), 0, kMaxHoldoutPercent);
       !s.ok()) {
@@ -350,7 +355,6 @@ std::string SkipReason(const v1::ReminderPolicy& p, const OrderFacts& o, std::st
       if (id == o.buyer_id) return "blacklisted";
     }
   }
-  if (p.skip_buyers_paid_today() && o.buyer_paid_today) return "buyer_paid_today";
   for (int flag : p.skip_flags()) {
     // FLAG_NONE (never valid here) would match every unflagged order: ignore it.
     if (flag == o.flag && flag > v1::FLAG_NONE && flag <= v1::FLAG_PURPLE) {

@@ -25,7 +25,7 @@ inline constexpr int kMaxPreCloseMinutes = 1440;
 inline constexpr int kMaxFlashSaleMinutes = 25;
 inline constexpr int kMaxPerOrder = 5;
 inline constexpr int kMaxDeferMinutes = 2880;
-inline constexpr int kMaxSmsPerPhonePerDay = 10;
+inline constexpr int kMaxPerBuyerPerDay = 10;  // daily cap of one buyer on any channel
 inline constexpr int kMaxHoldoutPercent = 50;
 inline constexpr int kMaxBlacklist = 1000;
 inline constexpr int kMaxSkipKeywords = 50;
@@ -57,12 +57,11 @@ struct OrderFacts {
   int64_t amount_fen = 0;
   bool flash_sale = false;
   std::string buyer_id;
+  std::string buyer_phone_hash;
   // Reminders of any kind (automatic or manual) already sent for this order.
   int reminders_sent = 0;
   v1::Flag flag = v1::FLAG_NONE;
   std::string remark;  // the order's memo text
-  // The buyer paid another order of this shop today (the policy may skip such buyers).
-  bool buyer_paid_today = false;
 };
 
 // 0 (the proto's "not given") → InfinitePast, else the instant.
@@ -126,13 +125,12 @@ WindowDecision ApplyWindow(const v1::ReminderPolicy& policy, absl::Time due, abs
 //   "amount_below_min"            amount_fen < min_amount_fen (when that is set)
 //   "amount_above_max"            amount_fen > max_amount_fen (when that is set)
 //   "blacklisted"                 buyer_id is on the blacklist
-//   "buyer_paid_today"            skip_buyers_paid_today and the buyer paid another order today
 //   "flag:<colour>"               the order's flag is a skip flag; colour red, yellow, green,
 //                                 blue or purple
 //   "keyword"                     the remark contains a skip keyword (exact bytes, case-sensitive)
 //   "holdout"                     HoldoutBucket(shop, order_id) < holdout_percent
-// The policy's `enabled` is not a skip reason: an agent's Trigger works either way. The per-phone
-// SMS cap depends on the channel and other orders, and is the sender's to check.
+// The policy's `enabled` is not a skip reason: an agent's Trigger works either way. The rules over
+// all of a buyer's orders (daily caps, one message, paid today) are BuyerBook's.
 std::string SkipReason(const v1::ReminderPolicy& policy, const OrderFacts& order,
                        std::string_view shop, std::string_view order_id);
 

@@ -148,6 +148,9 @@ std::vector<BadPolicy> BadPolicies() {
       {"channel unknown", [](P& p) { p.set_channel(static_cast<v1::Channel>(9)); }, "channel"},
       {"sms cap 0", [](P& p) { p.set_sms_per_phone_per_day(0); }, "sms_per_phone_per_day"},
       {"sms cap 11", [](P& p) { p.set_sms_per_phone_per_day(11); }, "sms_per_phone_per_day"},
+      {"im cap negative", [](P& p) { p.set_im_per_buyer_per_day(-1); }, "im_per_buyer_per_day"},
+      {"phone cap 11", [](P& p) { p.set_phone_per_buyer_per_day(11); },
+       "phone_per_buyer_per_day"},
       {"holdout negative", [](P& p) { p.set_holdout_percent(-1); }, "holdout_percent"},
       {"holdout above 50", [](P& p) { p.set_holdout_percent(51); }, "holdout_percent"},
       {"peak start only", [](P& p) { p.mutable_peak()->set_start_unix_ms(1762790400000); },
@@ -767,7 +770,6 @@ TEST(SkipReasonTest, EachReason) {
   p.add_skip_flags(v1::FLAG_GREEN);
   p.add_skip_flags(v1::FLAG_BLUE);
   p.add_skip_keywords("不要催");
-  p.set_skip_buyers_paid_today(true);
   const OrderFacts base = UnpaidOrder();
   ASSERT_EQ(SkipReason(p, base, "shop1", "1001"), "");
 
@@ -787,7 +789,6 @@ TEST(SkipReasonTest, EachReason) {
   EXPECT_EQ(reason([](OrderFacts& o) { o.amount_fen = 100001; }), "amount_above_max");
   EXPECT_EQ(reason([](OrderFacts& o) { o.buyer_id = "troll"; }), "blacklisted");
   EXPECT_EQ(reason([](OrderFacts& o) { o.buyer_id = "trolls"; }), "");
-  EXPECT_EQ(reason([](OrderFacts& o) { o.buyer_paid_today = true; }), "buyer_paid_today");
   EXPECT_EQ(reason([](OrderFacts& o) { o.flag = v1::FLAG_GREEN; }), "flag:green");
   EXPECT_EQ(reason([](OrderFacts& o) { o.flag = v1::FLAG_BLUE; }), "flag:blue");
   EXPECT_EQ(reason([](OrderFacts& o) { o.flag = v1::FLAG_RED; }), "");
@@ -811,7 +812,6 @@ TEST(SkipReasonTest, EachReason) {
   p = DefaultPolicy();
   EXPECT_EQ(reason([](OrderFacts& o) { o.amount_fen = 0; }), "");
   EXPECT_EQ(reason([](OrderFacts& o) { o.amount_fen = kMaxAmountFen; }), "");
-  EXPECT_EQ(reason([](OrderFacts& o) { o.buyer_paid_today = true; }), "");
   // No buyer id never matches the blacklist.
   p.add_blacklist_buyer_ids("x");
   EXPECT_EQ(reason([](OrderFacts& o) { o.buyer_id.clear(); }), "");

@@ -41,6 +41,8 @@ OrderFacts FactsFromHash(const redis::Reply& hash) {
       f.flash_sale = v == "1";
     else if (k == of::kBuyer)
       f.buyer_id = v;
+    else if (k == of::kPhoneHash)
+      f.buyer_phone_hash = v;
     else if (k == field::kRecorded)
       f.reminders_sent = static_cast<int>(Int(v));
     else if (k == "f")
@@ -129,7 +131,8 @@ absl::StatusOr<v1::Reminder> ParseRecord(std::string_view shop, std::string_view
                                          int number, const std::string& value) {
   std::vector<std::string> f = absl::StrSplit(value, '\x1f');
   int kind = 0, channel = 0;
-  if (f.size() != 8 || !absl::SimpleAtoi(f[0], &kind) || !absl::SimpleAtoi(f[1], &channel) ||
+  // Records written before merged orders were kept have 8 fields.
+  if ((f.size() != 8 && f.size() != 9) || !absl::SimpleAtoi(f[0], &kind) || !absl::SimpleAtoi(f[1], &channel) ||
       !v1::ReminderKind_IsValid(kind) || !v1::Channel_IsValid(channel)) {
     return absl::InternalError(absl::StrCat("reminder ", number, " of order ",
                                             std::string(order_id), ": malformed record"));
@@ -146,6 +149,9 @@ absl::StatusOr<v1::Reminder> ParseRecord(std::string_view shop, std::string_view
   r.set_reason(f[6]);
   r.set_idempotency_key(DeliveryJobId(shop, order_id, number));
   r.set_text(f[7]);
+  if (f.size() == 9 && !f[8].empty()) {
+    for (auto id : absl::StrSplit(f[8], ',')) r.add_merged_order_ids(std::string(id));
+  }
   return r;
 }
 

@@ -88,6 +88,12 @@ TEST(ReminderRecordsTest, RecordsParseBackAndRejectDamage) {
   EXPECT_EQ(r->outcome(), v1::REMINDER_OUTCOME_SENT);
   EXPECT_EQ(r->text(), "亲");
   EXPECT_EQ(r->idempotency_key(), "shop1:A:3");
+  EXPECT_TRUE(r->merged_order_ids().empty());
+  auto merged = ParseRecord("shop1", "A", 3, value + "\x1f" "B,C");
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_EQ(merged->text(), "亲");
+  ASSERT_EQ(merged->merged_order_ids_size(), 2);
+  EXPECT_EQ(merged->merged_order_ids(1), "C");
   EXPECT_FALSE(ParseRecord("shop1", "A", 3,
                            "2\x1f"
                            "2")

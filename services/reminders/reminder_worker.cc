@@ -34,7 +34,7 @@ std::optional<absl::Time> DueAfter(const v1::ReminderPolicy& policy, OrderFacts 
 
 ReminderWorker::ReminderWorker(redis::Client& redis, const redis::KeyScheme& keys,
                                const Clock& clock, ReminderSettingsStore& settings,
-                               ReminderCommitter& committer, DeliverySink& sink,
+                               ReminderCommitter& committer, BuyerBook& book, DeliverySink& sink,
                                ReminderMetrics& metrics, scheduler::QueueOptions reminder_queue,
                                scheduler::QueueOptions delivery_queue)
     : redis_(redis),
@@ -42,6 +42,7 @@ ReminderWorker::ReminderWorker(redis::Client& redis, const redis::KeyScheme& key
       clock_(clock),
       settings_(settings),
       committer_(committer),
+      book_(book),
       sink_(sink),
       metrics_(metrics),
       reminders_(redis, keys, scheduler::kReminderQueue, reminder_queue),
@@ -83,6 +84,20 @@ std::optional<absl::Time> ReminderWorker::FirstDue(const std::string& shop,
 
 void ReminderWorker::Scheduled(int partition, absl::Time due) {
   if (scheduler_ != nullptr) scheduler_->Wake(reminders_, partition, due);
+}
+
+std::optional<redis::Command> ReminderWorker::BuyerNote(const std::string& shop,
+                                                        const std::string& order_id,
+                                                        const redis::Reply& order_hash) {
+  bool fresh = false;
+  auto settings = settings_.Peek(shop, &fresh);
+  absl::TimeZone zone;
+  if (settings) {
+    zone = settings->Zone();
+  } else if (!absl::LoadTimeZone(DefaultPolicy().time_zone(), &zone)) {
+    zone = absl::UTCTimeZone();
+  }
+  return book_.NoteCommand(shop, order_id, order_hash, zone);
 }
 
 void ReminderWorker::DeliveryQueued(int partition, absl::Time due) {
@@ -137,9 +152,9 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
   if (!skip.empty()) {
     c.sent = false;
     c.reason = skip;
-    // A flag, a remark keyword or a payment elsewhere may change: the next slot looks again.
-    // The other reasons (holdout, blacklist, amount, cap) hold for good and end the reminders.
-    if (absl::StartsWith(skip, "flag:") || skip == "keyword" || skip == "buyer_paid_today") {
+    // A flag or a remark keyword may change: the next slot looks again. The other reasons
+    // (holdout, blacklist, amount, cap) hold for good and end the reminders.
+    if (absl::StartsWith(skip, "flag:") || skip == "keyword") {
       c.next_due = DueAfter(policy, facts, now);
     }
   } else {
@@ -157,7 +172,37 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
       c.remark_line = RemarkLine(c.channel, "", now, settings.Zone());
     }
   }
-  const int partition = lease.partition;
+  if (!c.sent || facts.buyer_id.empty()) return CommitReminder(std::move(c), std::move(done));
+  // The buyer's other orders may have had their message today, or the buyer may have paid one.
+  Reservation r;
+  r.shop = shop;
+  r.order_id = order;
+  r.buyer_id = facts.buyer_id;
+  r.phone_hash = facts.buyer_phone_hash;
+  r.id = absl::StrCat(order, ":", c.recorded + 1);
+  r.channel = c.channel;
+  r.policy = &policy;
+  r.now = now;
+  r.zone = settings.Zone();
+  book_.Reserve(r, Deadline(),
+                [this, c = std::move(c),
+                 done = std::move(done)](absl::StatusOr<BuyerVerdict> v) mutable {
+                  if (!v.ok()) return done(v.status());
+                  if (v->ok()) {
+                    c.merged_order_ids = std::move(v->merged_order_ids);
+                  } else {
+                    c.sent = false;
+                    c.reason = v->verdict;
+                    c.text.clear();
+                    c.remark_line.clear();
+                  }
+                  CommitReminder(std::move(c), std::move(done));
+                });
+}
+
+void ReminderWorker::CommitReminder(Commit c, JobDone done) {
+  const int partition = c.lease->partition;
+  const absl::Time now = c.now;
   committer_.Run(c, Deadline(),
                  [this, partition, kind = c.kind, channel = c.channel, sent = c.sent, now,
                   done = std::move(done)](absl::StatusOr<Committed> r) mutable {

@@ -2,7 +2,8 @@
 // order ingestion), and the two job handlers the scheduler runs:
 // - a reminder job ("<shop>:<order>" on the reminder queue) re-reads the order and the shop's
 //   policy, and either moves the job to the reminder's due time or the window's opening, records
-//   a skipped reminder, or commits a sent one (which queues its delivery);
+//   a skipped reminder, or reserves the message in the buyer's book and commits a sent one (which
+//   queues its delivery);
 // - a delivery job ("<shop>:<order>:<n>" on the delivery queue) hands reminder n to the sink,
 //   unless the order was settled meanwhile.
 #pragma once
@@ -16,6 +17,7 @@
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
 #include "services/redis/script.h"
+#include "services/reminders/buyer_book.h"
 #include "services/reminders/delivery_sink.h"
 #include "services/reminders/reminder_commit.h"
 #include "services/reminders/reminder_metrics.h"
@@ -28,8 +30,8 @@ namespace orderwatch::reminders {
 class ReminderWorker final : public orders::ReminderSchedule {
  public:
   ReminderWorker(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
-                 ReminderSettingsStore& settings, ReminderCommitter& committer, DeliverySink& sink,
-                 ReminderMetrics& metrics, scheduler::QueueOptions reminder_queue,
+                 ReminderSettingsStore& settings, ReminderCommitter& committer, BuyerBook& book,
+                 DeliverySink& sink, ReminderMetrics& metrics, scheduler::QueueOptions reminder_queue,
                  scheduler::QueueOptions delivery_queue);
 
   // Registers both queues with the scheduler (reminders first) and keeps it for Wake.
@@ -38,6 +40,8 @@ class ReminderWorker final : public orders::ReminderSchedule {
   std::optional<absl::Time> FirstDue(const std::string& shop,
                                      const v1::OrderEvent& created) override;
   void Scheduled(int partition, absl::Time due) override;
+  std::optional<redis::Command> BuyerNote(const std::string& shop, const std::string& order_id,
+                                          const redis::Reply& order_hash) override;
   // A reminder was committed outside a job (Trigger): its delivery is due now.
   void DeliveryQueued(int partition, absl::Time due);
 
@@ -51,6 +55,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
   void Decide(const scheduler::Lease& lease, const std::string& shop, const std::string& order,
               const redis::Reply& hash, const ReminderSettings& settings, absl::Time now,
               JobDone done);
+  void CommitReminder(Commit c, JobDone done);
   void Reschedule(const scheduler::Lease& lease, const std::string& job,
                   std::optional<absl::Time> due, JobDone done);
   void RunDelivery(const scheduler::Lease& lease, const scheduler::Job& job, JobDone done);
@@ -60,6 +65,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
   const Clock& clock_;
   ReminderSettingsStore& settings_;
   ReminderCommitter& committer_;
+  BuyerBook& book_;
   DeliverySink& sink_;
   ReminderMetrics& metrics_;
   scheduler::DueQueue reminders_;

@@ -27,13 +27,14 @@ absl::Status ValidateTemplateKey(std::string_view path, v1::ReminderKind kind,
 
 RemindersService::RemindersService(redis::Client& redis, const redis::KeyScheme& keys,
                                    const Clock& clock, ReminderSettingsStore& settings,
-                                   ReminderCommitter& committer, ReminderWorker& worker,
-                                   ReminderMetrics& metrics)
+                                   ReminderCommitter& committer, BuyerBook& book,
+                                   ReminderWorker& worker, ReminderMetrics& metrics)
     : redis_(redis),
       keys_(keys),
       clock_(clock),
       settings_(settings),
       committer_(committer),
+      book_(book),
       worker_(worker),
       metrics_(metrics) {}
 
@@ -132,11 +133,41 @@ void RemindersService::TriggerWith(const Principal& who, const v1::TriggerRemind
                           settings.ValuesFor(who.shop, order_id, order));
   c.remark_line = RemarkLine(c.channel, who.agent, now, settings.Zone());
   c.request_id = request.request_id();
-  const int partition = keys_.PartitionOf(who.shop, order_id);
+  if (facts.buyer_id.empty()) return CommitTriggered(std::move(c), deadline, std::move(done));
+  // The buyer's daily caps and "paid today" hold for agents too, unless overridden; the message
+  // names the buyer's other unpaid orders either way.
+  Reservation r;
+  r.shop = who.shop;
+  r.order_id = order_id;
+  r.buyer_id = facts.buyer_id;
+  r.phone_hash = facts.buyer_phone_hash;
+  r.id = absl::StrCat("t:", request.request_id());
+  r.channel = c.channel;
+  r.policy = &policy;
+  r.enforce_caps = !overriding;
+  r.skip_if_merged = false;
+  r.now = now;
+  r.zone = settings.Zone();
+  book_.Reserve(r, deadline,
+                [this, c = std::move(c), deadline,
+                 done = std::move(done)](absl::StatusOr<BuyerVerdict> v) mutable {
+                  if (!v.ok()) return done(v.status());
+                  if (!v->ok()) {
+                    return done(absl::FailedPreconditionError(absl::StrCat(
+                        "order ", c.order_id, " is not reminded: ", v->verdict,
+                        " (a supervisor may override with a reason)")));
+                  }
+                  c.merged_order_ids = std::move(v->merged_order_ids);
+                  CommitTriggered(std::move(c), deadline, std::move(done));
+                });
+}
+
+void RemindersService::CommitTriggered(Commit c, absl::Time deadline, Done<v1::Reminder> done) {
+  const int partition = keys_.PartitionOf(c.shop, c.order_id);
   committer_.Run(
       c, deadline,
-      [this, shop = who.shop, order_id, partition, deadline, channel = c.channel, now,
-       done = std::move(done)](absl::StatusOr<Committed> r) mutable {
+      [this, shop = c.shop, order_id = c.order_id, partition, deadline, channel = c.channel,
+       now = c.now, done = std::move(done)](absl::StatusOr<Committed> r) mutable {
         if (!r.ok()) return done(r.status());
         switch (r->what) {
           case Committed::What::kOk:

@@ -9,6 +9,7 @@
 #include "services/common/clock.h"
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
+#include "services/reminders/buyer_book.h"
 #include "services/reminders/reminder_commit.h"
 #include "services/reminders/reminder_metrics.h"
 #include "services/reminders/reminder_settings.h"
@@ -20,7 +21,7 @@ class RemindersService {
  public:
   RemindersService(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
                    ReminderSettingsStore& settings, ReminderCommitter& committer,
-                   ReminderWorker& worker, ReminderMetrics& metrics);
+                   BuyerBook& book, ReminderWorker& worker, ReminderMetrics& metrics);
 
   void GetPolicy(const Principal& who, const v1::GetReminderPolicyRequest& request,
                  absl::Time deadline, Done<v1::ReminderPolicy> done);
@@ -38,6 +39,7 @@ class RemindersService {
                        absl::Time deadline, Done<v1::PreviewTemplateResponse> done);
 
  private:
+  void CommitTriggered(Commit c, absl::Time deadline, Done<v1::Reminder> done);
   void TriggerWith(const Principal& who, const v1::TriggerReminderRequest& request,
                    const ReminderSettings& settings, const redis::Reply& order, absl::Time deadline,
                    Done<v1::Reminder> done);
@@ -49,6 +51,7 @@ class RemindersService {
   const Clock& clock_;
   ReminderSettingsStore& settings_;
   ReminderCommitter& committer_;
+  BuyerBook& book_;
   ReminderWorker& worker_;
   ReminderMetrics& metrics_;
 };

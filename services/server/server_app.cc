@@ -74,6 +74,7 @@ struct ServerApp::Parts {
   std::unique_ptr<reminders::ReminderMetrics> reminder_metrics;
   std::unique_ptr<reminders::ReminderSettingsStore> reminder_settings;
   std::unique_ptr<reminders::ReminderCommitter> committer;
+  std::unique_ptr<reminders::BuyerBook> buyer_book;
   std::unique_ptr<reminders::ReminderWorker> reminder_worker;
   std::unique_ptr<reminders::RemindersService> reminders;
   std::unique_ptr<reminders::RemindersGrpc> reminders_grpc;
@@ -139,14 +140,15 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
       std::make_unique<reminders::ReminderSettingsStore>(*p->redis, *p->keys, absl::Seconds(5));
   p->committer =
       std::make_unique<reminders::ReminderCommitter>(*p->redis, *p->keys, config.retention);
+  p->buyer_book = std::make_unique<reminders::BuyerBook>(*p->redis, *p->keys, config.retention);
   p->reminder_worker = std::make_unique<reminders::ReminderWorker>(
-      *p->redis, *p->keys, clock, *p->reminder_settings, *p->committer, *p->sink,
+      *p->redis, *p->keys, clock, *p->reminder_settings, *p->committer, *p->buyer_book, *p->sink,
       *p->reminder_metrics, scheduler::QueueOptions{.in_flight = config.job_in_flight},
       scheduler::QueueOptions{.in_flight = config.job_in_flight});
   p->reminder_worker->Attach(*p->scheduler);
   p->reminders = std::make_unique<reminders::RemindersService>(
-      *p->redis, *p->keys, clock, *p->reminder_settings, *p->committer, *p->reminder_worker,
-      *p->reminder_metrics);
+      *p->redis, *p->keys, clock, *p->reminder_settings, *p->committer, *p->buyer_book,
+      *p->reminder_worker, *p->reminder_metrics);
   p->reminders_grpc = std::make_unique<reminders::RemindersGrpc>(*p->reminders, p->auth);
   p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention,
                                                            p->reminder_worker.get());

@@ -12,9 +12,9 @@
 -- ARGV[12] the next automatic reminder's due time (ms, '' = none)   ARGV[13] remark line ('' = none)
 -- ARGV[14] history cap   ARGV[15] retention (ms)   ARGV[16] most remark bytes   ARGV[17] order id
 -- ARGV[18] request id ('' = none)   ARGV[19] request ttl (ms)   ARGV[20] remark actor
--- ARGV[21] remark source
+-- ARGV[21] remark source   ARGV[22] the buyer's other orders the message covers, joined by ','
 -- Records are numbered from 1 in the records hash: kind, channel, agent, due, time, outcome,
--- reason, text joined by \31. The delivery job of record n is "<shop>:<order>:<n>".
+-- reason, text, merged orders joined by \31. The delivery job of record n is "<shop>:<order>:<n>".
 -- Returns {'ok', number, sent so far, remark version (0 = unchanged)}, {'replay', number},
 -- {'fenced'}, {'gone'} (the job was cancelled since it was claimed), {'unknown'} (no created
 -- event), {'settled', field} (paid, closed, refunded or shipped) or {'stale', recorded}.
@@ -42,7 +42,8 @@ if tonumber(ARGV[3]) ~= recorded then return {'stale', recorded} end
 local retention = ARGV[15]
 local n = recorded + 1
 redis.call('HSET', records, n,
-           table.concat({ARGV[6], ARGV[7], ARGV[8], ARGV[9], now, ARGV[5], ARGV[10], ARGV[11]}, '\31'))
+           table.concat({ARGV[6], ARGV[7], ARGV[8], ARGV[9], now, ARGV[5], ARGV[10], ARGV[11],
+                         ARGV[22]}, '\31'))
 redis.call('PEXPIRE', records, retention)
 redis.call('HSET', order, 'ru', n)
 if ARGV[5] == 'sent' then
