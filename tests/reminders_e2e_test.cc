@@ -25,9 +25,14 @@ class RemindersE2ETest : public ::testing::Test {
     sink_path_ = ::testing::TempDir() + "reminders-" +
                  ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl";
     std::remove(sink_path_.c_str());
+    StartServer("log:" + sink_path_);
+  }
+
+  void StartServer(const std::string& sink) {
+    server_.reset();
     server::ServerConfig config = TestServer::DevConfig();
     config.clock = &clock_;
-    config.reminder_sink = "log:" + sink_path_;
+    config.reminder_sink = sink;
     config.scheduler.tick = absl::Milliseconds(5);
     config.scheduler.idle_poll = absl::Milliseconds(100);
     config.scheduler.lease_renew = absl::Milliseconds(100);
@@ -349,6 +354,30 @@ TEST_F(RemindersE2ETest, OneBuyersOrdersShareOneMessageTheDailyCapAndPaidToday) 
   ASSERT_TRUE(Trigger("next-day", "M2", &r).ok());
   ASSERT_EQ(r.merged_order_ids_size(), 1);
   EXPECT_EQ(r.merged_order_ids(0), "M3");
+}
+
+TEST_F(RemindersE2ETest, TheStreamSinkFeedsOneStreamPerChannel) {
+  StartServer("stream:5000");
+  Created("S1", kT0);
+  Created("S2", kT0);
+  Advance(absl::Minutes(31));  // S1's and S2's after-order reminders, by IM
+  v1::Reminder r;
+  ASSERT_TRUE(Trigger("sms1", "S2", &r).ok());  // by SMS
+  auto await_length = [this](const std::string& stream, const std::string& length) {
+    for (int i = 0; i < 250 && redis_.Command("XLEN " + stream) != length; ++i) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return redis_.Command("XLEN " + stream);
+  };
+  ASSERT_EQ(await_length("ow:{x:im}:reminders", "2"), "2");
+  ASSERT_EQ(await_length("ow:{x:sms}:reminders", "1"), "1");
+  const std::string sms = redis_.Flat("XRANGE ow:{x:sms}:reminders - +");
+  EXPECT_NE(sms.find("shop1:S2:2"), std::string::npos) << sms;
+  EXPECT_NE(sms.find("\"agent\":\"alice\""), std::string::npos) << sms;  // the JSON object
+  const std::string im = redis_.Flat("XRANGE ow:{x:im}:reminders - +");
+  EXPECT_NE(im.find("shop1:S1:1"), std::string::npos) << im;
+  EXPECT_NE(im.find("shop1:S2:1"), std::string::npos) << im;
+  EXPECT_TRUE(Deliveries().empty()) << "nothing goes to the log file";
 }
 
 TEST_F(RemindersE2ETest, ShopsTemplatesAreCheckedPreviewedAndUsed) {

@@ -83,6 +83,10 @@ std::string KeyScheme::BuyerDay(std::string_view shop, std::string_view buyer,
   return absl::StrCat("ow:{u", Sv(shop), ":", Sv(buyer), "}:d:", Sv(day));
 }
 
+std::string KeyScheme::ReminderStream(std::string_view channel) {
+  return absl::StrCat("ow:{x:", Sv(channel), "}:reminders");
+}
+
 std::string KeyScheme::ShopRequest(std::string_view shop, std::string_view request_id) const {
   return absl::StrCat("ow:{s", Sv(shop), "}:r:", Sv(request_id));
 }

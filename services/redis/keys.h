@@ -20,6 +20,7 @@
 //   ow:{u<shop>:<buyer>}:open         zset   the buyer's unpaid orders in the shop, by creation
 //   ow:{u<shop>:<buyer>}:d:<yyyymmdd> hash   the buyer's day in the shop's time zone: "paid",
 //                                            messages per channel, merged orders, reservations
+//   ow:{x:<channel>}:reminders        stream reminders for external channel workers (stream sink)
 //   ow:meta                           hash   deployment facts (partition count)
 #pragma once
 
@@ -63,6 +64,7 @@ class KeyScheme {
   // A buyer's keys carry their own tag: a buyer's orders spread over all partitions.
   std::string BuyerOpenOrders(std::string_view shop, std::string_view buyer) const;
   std::string BuyerDay(std::string_view shop, std::string_view buyer, std::string_view day) const;
+  static std::string ReminderStream(std::string_view channel);
   static std::string Meta() { return "ow:meta"; }
 
  private:

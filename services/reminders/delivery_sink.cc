@@ -4,9 +4,12 @@
 #include <cstring>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/json_text.h"
 #include "services/reminders/reminder_records.h"
+#include "services/reminders/stream_sink.h"
 
 namespace orderwatch::reminders {
 namespace {
@@ -65,7 +68,7 @@ void LogSink::Write() {
   }
 }
 
-std::string LogSink::Line(const Delivery& d) {
+std::string DeliveryJson(const Delivery& d) {
   const v1::Reminder& r = d.reminder;
   return absl::StrCat(
       "{\"idempotency_key\":", JsonQuote(r.idempotency_key()), ",\"shop\":", JsonQuote(d.shop),
@@ -79,19 +82,34 @@ std::string LogSink::Line(const Delivery& d) {
 }
 
 void LogSink::Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) {
-  Pending p{Line(delivery) + "\n", std::move(done)};
+  Pending p{DeliveryJson(delivery) + "\n", std::move(done)};
   absl::MutexLock lock(&mu_);
   queue_.push_back(std::move(p));
 }
 
-absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec) {
+absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec,
+                                                       redis::Client& redis,
+                                                       const redis::KeyScheme& keys) {
   if (absl::StartsWith(spec, "log:") && spec.size() > 4) {
     auto sink = LogSink::Open(spec.substr(4));
     if (!sink.ok()) return sink.status();
     return std::unique_ptr<DeliverySink>(std::move(*sink));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("reminder-sink: \"", spec, "\" is not log:<path> (or log:-)"));
+  if (auto length = ParseStreamSpec(spec)) {
+    return std::unique_ptr<DeliverySink>(std::make_unique<StreamSink>(redis, keys, *length));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "reminder-sink: \"", spec, "\" is not log:<path>, log:-, stream or stream:<max length>"));
+}
+
+std::optional<int64_t> ParseStreamSpec(absl::string_view spec) {
+  if (spec == "stream") return kDefaultStreamLength;
+  int64_t n = 0;
+  if (absl::ConsumePrefix(&spec, "stream:") && absl::SimpleAtoi(spec, &n) && n >= 1000 &&
+      n <= 100000000) {
+    return n;
+  }
+  return std::nullopt;
 }
 
 }  // namespace orderwatch::reminders

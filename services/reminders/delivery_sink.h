@@ -6,14 +6,18 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "orderwatch/v1/reminders.pb.h"
+#include "services/redis/client.h"
+#include "services/redis/keys.h"
 
 namespace orderwatch::reminders {
 
@@ -32,6 +36,9 @@ class DeliverySink {
   virtual void Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) = 0;
 };
 
+// The delivery as one JSON object (no newline): what the log and stream sinks hand over.
+std::string DeliveryJson(const Delivery& delivery);
+
 // One JSON object per line, flushed per reminder: the default for local runs, and a file other
 // tools can tail. "-" writes to standard output. Writes happen on the sink's own thread, so a
 // slow disk or a stalled pipe never holds up the Redis client's loop that calls Deliver.
@@ -42,9 +49,6 @@ class LogSink final : public DeliverySink {
 
   const std::string& name() const override { return name_; }
   void Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) override;
-
-  // The JSON line of a delivery (no trailing newline).
-  static std::string Line(const Delivery& delivery);
 
  private:
   struct Pending {
@@ -63,7 +67,13 @@ class LogSink final : public DeliverySink {
   std::thread writer_;
 };
 
-// The sink a --reminder-sink value names: "log:<path>" (or "log:-").
-absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec);
+// "stream" → the default length; "stream:<n>" with 1000 ≤ n ≤ 100 000 000 → n; else nullopt.
+std::optional<int64_t> ParseStreamSpec(absl::string_view spec);
+
+// The sink a --reminder-sink value names: "log:<path>" (or "log:-"), or "stream" /
+// "stream:<max length>" (a stream per channel in the server's Redis; see stream_sink.h).
+absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec,
+                                                       redis::Client& redis,
+                                                       const redis::KeyScheme& keys);
 
 }  // namespace orderwatch::reminders

@@ -108,10 +108,6 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
       *p->registry, std::vector<std::string>{v1::OrderEvents::service_full_name(),
                                              v1::Remarks::service_full_name(),
                                              v1::Reminders::service_full_name()});
-  auto sink = reminders::OpenSink(config.reminder_sink);
-  if (!sink.ok()) return sink.status();
-  p->sink = *std::move(sink);
-  p->reminder_metrics = std::make_unique<reminders::ReminderMetrics>(*p->registry, p->sink->name());
   p->scheduler_metrics =
       std::make_unique<scheduler::SchedulerMetrics>(*p->registry, scheduler::AllQueues());
   try {
@@ -129,6 +125,10 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   redis_options.connections = config.redis_connections;
   p->keys = std::make_unique<redis::KeyScheme>(config.partitions);
   p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());
+  auto sink = reminders::OpenSink(config.reminder_sink, *p->redis, *p->keys);
+  if (!sink.ok()) return sink.status();
+  p->sink = *std::move(sink);
+  p->reminder_metrics = std::make_unique<reminders::ReminderMetrics>(*p->registry, p->sink->name());
   p->redis->Start();
   if (auto s = CheckPartitions(*p->redis, config.partitions, config.redis_wait); !s.ok()) return s;
 

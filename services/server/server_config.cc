@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/reminders/delivery_sink.h"
 
 namespace orderwatch::server {
 namespace {
@@ -106,10 +107,14 @@ const std::vector<Setting>& Settings() {
        IntIn("redis-wait-seconds", 1, 600,
              [](ServerConfig& c, int n) { c.redis_wait = absl::Seconds(n); })},
       {"reminder-sink", "ORDERWATCH_REMINDER_SINK",
-       "where sent payment reminders go: log:<file> appends JSON lines (log:- = stdout) "
-       "(default log:-)",
+       "where sent payment reminders go: log:<file> appends JSON lines (log:- = stdout); "
+       "stream adds them to a Redis stream per channel, ow:{x:<channel>}:reminders, for external "
+       "channel workers (stream:<n> keeps about n entries each; default 1000000) (default log:-)",
        [](ServerConfig& c, const std::string& v) {
-         if (v.rfind("log:", 0) != 0 || v.size() == 4) return Bad("reminder-sink", v, "log:<file>");
+         const bool log = v.rfind("log:", 0) == 0 && v.size() > 4;
+         if (!log && !reminders::ParseStreamSpec(v)) {
+           return Bad("reminder-sink", v, "log:<file>, stream or stream:<max length>");
+         }
          c.reminder_sink = v;
          return absl::OkStatus();
        }},

@@ -35,6 +35,11 @@ TEST(ServerConfigTest, BadValuesNameTheSetting) {
   auto sink = ParseServerConfig({}, {"--auth=dev", "--reminder-sink=kafka://x"}, &help);
   ASSERT_FALSE(sink.ok());
   EXPECT_NE(sink.status().message().find("--reminder-sink"), absl::string_view::npos);
+  EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--reminder-sink=stream:10"}, &help).ok());
+  EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--reminder-sink=streams"}, &help).ok());
+  auto stream = ParseServerConfig({}, {"--auth=dev", "--reminder-sink=stream:5000"}, &help);
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  EXPECT_EQ(stream->reminder_sink, "stream:5000");
   // A lease shorter than three renewals' worth could lapse between them.
   EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--lease-seconds=2"}, &help).ok());
   EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--job-in-flight-seconds=0"}, &help).ok());

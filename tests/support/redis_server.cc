@@ -97,28 +97,50 @@ void RedisServer::Stop() {
 void RedisServer::Pause() { kill(pid_, SIGSTOP); }
 void RedisServer::Resume() { kill(pid_, SIGCONT); }
 
-std::string RedisServer::Command(const std::string& command_line) const {
-  redisContext* c = redisConnect("127.0.0.1", port_);
+namespace {
+
+std::string Text(const redisReply* r, bool flatten) {
+  if (r == nullptr) return "(no reply)";
+  switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(r->integer);
+    case REDIS_REPLY_NIL:
+      return "(nil)";
+    case REDIS_REPLY_ARRAY: {
+      if (!flatten) return std::to_string(r->elements);
+      std::string out;
+      for (size_t i = 0; i < r->elements; ++i) {
+        if (i > 0) out += '\n';
+        out += Text(r->element[i], true);
+      }
+      return out;
+    }
+    default:
+      return std::string(r->str, r->len);
+  }
+}
+
+std::string Run(int port, const std::string& command_line, bool flatten) {
+  redisContext* c = redisConnect("127.0.0.1", port);
   if (c == nullptr || c->err != 0) {
     if (c != nullptr) redisFree(c);
     return "(connect failed)";
   }
   auto* r = static_cast<redisReply*>(redisCommand(c, command_line.c_str()));
-  std::string out;
-  if (r == nullptr) {
-    out = "(no reply)";
-  } else if (r->type == REDIS_REPLY_INTEGER) {
-    out = std::to_string(r->integer);
-  } else if (r->type == REDIS_REPLY_NIL) {
-    out = "(nil)";
-  } else if (r->type == REDIS_REPLY_ARRAY) {
-    out = std::to_string(r->elements);
-  } else {
-    out.assign(r->str, r->len);
-  }
+  std::string out = Text(r, flatten);
   if (r != nullptr) freeReplyObject(r);
   redisFree(c);
   return out;
+}
+
+}  // namespace
+
+std::string RedisServer::Command(const std::string& command_line) const {
+  return Run(port_, command_line, false);
+}
+
+std::string RedisServer::Flat(const std::string& command_line) const {
+  return Run(port_, command_line, true);
 }
 
 }  // namespace orderwatch::testing

@@ -22,8 +22,11 @@ class RedisServer {
   void Pause();   // SIGSTOP: connections stay open, nothing is answered
   void Resume();  // SIGCONT
 
-  // Runs one command synchronously (for test set-up and checks); returns the reply as text.
+  // Runs one command synchronously (for test set-up and checks); returns the reply as text (an
+  // array as its number of elements).
   std::string Command(const std::string& command_line) const;
+  // The same, with an array (nested or not) as all its strings and numbers, one per line.
+  std::string Flat(const std::string& command_line) const;
 
  private:
   int port_;
