@@ -380,6 +380,73 @@ TEST_F(RemindersE2ETest, TheStreamSinkFeedsOneStreamPerChannel) {
   EXPECT_TRUE(Deliveries().empty()) << "nothing goes to the log file";
 }
 
+TEST_F(RemindersE2ETest, BuyersAnswersAreRecordedAndTheirPromisesKept) {
+  Created("W1", kT0);
+  Created("W2", kT0 + absl::Minutes(20));
+  Advance(absl::Minutes(31));  // 12:31: W1's after-order reminder
+  ASSERT_EQ(AwaitDeliveries(1).size(), 1u);
+
+  const absl::Time eight_pm = kT0 + absl::Hours(8);
+  auto answer = [this](const std::string& request_id, const std::string& order,
+                       v1::UnpaidReason reason, absl::Time promised, v1::Reminder* out,
+                       const Caller& who = {}) {
+    v1::RecordAnswerRequest req;
+    req.set_request_id(request_id);
+    req.set_order_id(order);
+    req.set_reason(reason);
+    req.set_note("想等优惠券");
+    if (promised != absl::InfinitePast()) req.set_promised_pay_unix_ms(Ms(promised));
+    return server_->reminders()->RecordAnswer(TestServer::Context(who).get(), req, out);
+  };
+  v1::Reminder r;
+  auto bad = answer("a0", "W1", v1::UNPAID_REASON_UNSPECIFIED, eight_pm, &r);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("reason"), std::string::npos) << bad.error_message();
+  bad = answer("a0", "W1", v1::UNPAID_REASON_PRICE, kT0, &r);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("promised_pay_unix_ms"), std::string::npos);
+  bad = answer("a0", "W1", v1::UNPAID_REASON_PRICE, kT0 + absl::Hours(25), &r);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << "after the order closes";
+  EXPECT_EQ(answer("a0", "W2", v1::UNPAID_REASON_PRICE, eight_pm, &r).error_code(),
+            grpc::StatusCode::NOT_FOUND)
+      << "W2 was never reminded";
+  EXPECT_EQ(answer("a0", "W1", v1::UNPAID_REASON_PRICE, eight_pm, &r, kStorefront).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  ASSERT_TRUE(answer("a1", "W1", v1::UNPAID_REASON_PRICE, eight_pm, &r).ok());
+  EXPECT_EQ(r.number(), 1);
+  EXPECT_EQ(r.answer().reason(), v1::UNPAID_REASON_PRICE);
+  EXPECT_EQ(r.answer().note(), "想等优惠券");
+  EXPECT_EQ(r.answer().agent_id(), "alice");
+  EXPECT_EQ(r.answer().promised_pay_unix_ms(), Ms(eight_pm));
+  v1::Reminder again;
+  ASSERT_TRUE(answer("a1", "W1", v1::UNPAID_REASON_OTHER, eight_pm, &again).ok());
+  EXPECT_EQ(again.answer().reason(), v1::UNPAID_REASON_PRICE) << "a retry returns the first";
+
+  // The promise brings a reminder at 20:00, long before the pre-close one. (W2's after-order
+  // reminder went out at 12:50.)
+  Advance(eight_pm - absl::Minutes(1) - clock_.Now());
+  EXPECT_EQ(Deliveries().size(), 2u);
+  Advance(absl::Minutes(2));
+  auto lines = AwaitDeliveries(3);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[2].find("\"kind\":\"promised_time\""), std::string::npos) << lines[2];
+  EXPECT_NE(lines[2].find("\"order_id\":\"W1\""), std::string::npos) << lines[2];
+  auto list = List("W1");
+  ASSERT_EQ(list.reminders_size(), 2);
+  EXPECT_EQ(list.reminders(0).kind(), v1::REMINDER_KIND_PROMISED_TIME);
+  EXPECT_EQ(list.reminders(0).due_unix_ms(), Ms(eight_pm));
+  EXPECT_EQ(list.reminders(1).answer().reason(), v1::UNPAID_REASON_PRICE);
+
+  Paid("W1", clock_.Now());
+  EXPECT_EQ(answer("a2", "W1", v1::UNPAID_REASON_FORGOT, clock_.Now() + absl::Hours(1), &r)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION)
+      << "no promise to keep on a paid order";
+  ASSERT_TRUE(answer("a3", "W1", v1::UNPAID_REASON_FORGOT, absl::InfinitePast(), &r).ok());
+  EXPECT_EQ(r.number(), 2);
+}
+
 TEST_F(RemindersE2ETest, ShopsTemplatesAreCheckedPreviewedAndUsed) {
   auto stub = server_->reminders();
   v1::SetTemplateRequest set;

@@ -1,8 +1,13 @@
 #include "services/reminders/reminder_records.h"
 
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "services/orders/order_fields.h"
 
 namespace orderwatch::reminders {
@@ -43,6 +48,8 @@ OrderFacts FactsFromHash(const redis::Reply& hash) {
       f.buyer_id = v;
     else if (k == of::kPhoneHash)
       f.buyer_phone_hash = v;
+    else if (k == field::kPromisedPay)
+      f.promised_pay = TimeFromUnixMs(Int(v));
     else if (k == field::kRecorded)
       f.reminders_sent = static_cast<int>(Int(v));
     else if (k == "f")
@@ -153,6 +160,57 @@ absl::StatusOr<v1::Reminder> ParseRecord(std::string_view shop, std::string_view
     for (auto id : absl::StrSplit(f[8], ',')) r.add_merged_order_ids(std::string(id));
   }
   return r;
+}
+
+std::string AnswerValue(const v1::BuyerAnswer& a) {
+  return absl::StrJoin({absl::StrCat(static_cast<int>(a.reason())), a.note(),
+                        absl::StrCat(a.promised_pay_unix_ms()), a.agent_id(),
+                        absl::StrCat(a.recorded_unix_ms())},
+                       "\x1f");
+}
+
+absl::StatusOr<v1::BuyerAnswer> ParseAnswer(const std::string& value) {
+  std::vector<std::string> f = absl::StrSplit(value, '\x1f');
+  int reason = 0;
+  if (f.size() != 5 || !absl::SimpleAtoi(f[0], &reason) || !v1::UnpaidReason_IsValid(reason)) {
+    return absl::InternalError("malformed reminder answer");
+  }
+  v1::BuyerAnswer a;
+  a.set_reason(static_cast<v1::UnpaidReason>(reason));
+  a.set_note(f[1]);
+  a.set_promised_pay_unix_ms(Int(f[2]));
+  a.set_agent_id(f[3]);
+  a.set_recorded_unix_ms(Int(f[4]));
+  return a;
+}
+
+absl::StatusOr<std::vector<v1::Reminder>> RemindersFromHash(std::string_view shop,
+                                                            std::string_view order_id,
+                                                            const redis::Reply& hash) {
+  std::vector<v1::Reminder> reminders;
+  std::map<int, v1::BuyerAnswer> answers;
+  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+    absl::string_view name = hash.elements[i].str;
+    const std::string& value = hash.elements[i + 1].str;
+    int number = 0;
+    if (absl::ConsumePrefix(&name, "a:")) {
+      if (!absl::SimpleAtoi(name, &number)) continue;
+      auto answer = ParseAnswer(value);
+      if (!answer.ok()) return answer.status();
+      answers[number] = *std::move(answer);
+      continue;
+    }
+    if (!absl::SimpleAtoi(name, &number)) continue;
+    auto reminder = ParseRecord(shop, order_id, number, value);
+    if (!reminder.ok()) return reminder.status();
+    reminders.push_back(*std::move(reminder));
+  }
+  for (auto& r : reminders) {
+    if (auto a = answers.find(r.number()); a != answers.end()) *r.mutable_answer() = a->second;
+  }
+  std::sort(reminders.begin(), reminders.end(),
+            [](const v1::Reminder& a, const v1::Reminder& b) { return a.number() > b.number(); });
+  return reminders;
 }
 
 std::string RemarkLine(v1::Channel channel, std::string_view agent, absl::Time at,

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -21,6 +22,7 @@ namespace field {
 inline constexpr char kRecorded[] = "ru";  // reminder records (sent or skipped) so far
 inline constexpr char kSent[] = "rn";      // reminders sent so far
 inline constexpr char kLastSent[] = "rl";  // when the last one was sent (ms)
+inline constexpr char kPromisedPay[] = "pp";  // when the buyer promised to pay (ms)
 }  // namespace field
 
 // From an order's HGETALL. Shipping implies payment; reminders_sent counts records (sent and
@@ -52,6 +54,14 @@ const char* KindName(v1::ReminderKind kind);   // "after_order", "pre_close", ..
 // A record as reminder_commit.lua stores it, parsed back.
 absl::StatusOr<v1::Reminder> ParseRecord(std::string_view shop, std::string_view order_id,
                                          int number, const std::string& value);
+// A buyer's answer as reminder_answer.lua stores it (field "a:<n>" of the records hash):
+// reason, note, promised time, agent and time joined by \x1f.
+std::string AnswerValue(const v1::BuyerAnswer& answer);
+absl::StatusOr<v1::BuyerAnswer> ParseAnswer(const std::string& value);
+// Every reminder of an order's records hash (HGETALL) with its answer, newest first.
+absl::StatusOr<std::vector<v1::Reminder>> RemindersFromHash(std::string_view shop,
+                                                            std::string_view order_id,
+                                                            const redis::Reply& hash);
 
 // The line a sent reminder appends to the order's remark: "催付 <channel> by <agent|auto>
 // <YYYY-MM-DD HH:MM>" in the shop's zone.

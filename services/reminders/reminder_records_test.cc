@@ -112,5 +112,36 @@ TEST(ReminderRecordsTest, RemarkLineNamesChannelAgentAndLocalTime) {
   EXPECT_EQ(RemarkLine(v1::CHANNEL_IM, "", t, sh), "催付 im by auto 2025-11-10 12:00");
 }
 
+TEST(ReminderRecordsTest, AnswersRoundTripAndJoinTheirReminders) {
+  v1::BuyerAnswer a;
+  a.set_reason(v1::UNPAID_REASON_SHIPPING);
+  a.set_note("问顺丰");
+  a.set_promised_pay_unix_ms(1762776000000);
+  a.set_agent_id("alice");
+  a.set_recorded_unix_ms(1762749060000);
+  auto back = ParseAnswer(AnswerValue(a));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->SerializeAsString(), a.SerializeAsString());
+  EXPECT_FALSE(ParseAnswer("99\x1f\x1f0\x1f\x1f0").ok());
+  EXPECT_FALSE(ParseAnswer("2").ok());
+
+  const std::string record = "1\x1f" "1\x1f\x1f" "100\x1f" "200\x1f" "sent\x1f\x1f" "亲";
+  redis::Reply hash;
+  hash.type = redis::Reply::Type::kArray;
+  for (const std::string& s : {std::string("1"), record, std::string("a:2"), AnswerValue(a),
+                               std::string("2"), record}) {
+    redis::Reply e;
+    e.type = redis::Reply::Type::kString;
+    e.str = s;
+    hash.elements.push_back(e);
+  }
+  auto list = RemindersFromHash("shop1", "A", hash);
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].number(), 2);  // newest first
+  EXPECT_EQ((*list)[0].answer().note(), "问顺丰");
+  EXPECT_FALSE((*list)[1].has_answer());
+}
+
 }  // namespace
 }  // namespace orderwatch::reminders

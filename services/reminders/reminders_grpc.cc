@@ -28,6 +28,14 @@ grpc::ServerUnaryReactor* RemindersGrpc::Trigger(grpc::CallbackServerContext* ct
   });
 }
 
+grpc::ServerUnaryReactor* RemindersGrpc::RecordAnswer(grpc::CallbackServerContext* ctx,
+                                                      const v1::RecordAnswerRequest* request,
+                                                      v1::Reminder* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    answers_.Record(who, *request, d, std::move(done));
+  });
+}
+
 grpc::ServerUnaryReactor* RemindersGrpc::ListForOrder(grpc::CallbackServerContext* ctx,
                                                       const v1::ListRemindersRequest* request,
                                                       v1::ListRemindersResponse* response) {

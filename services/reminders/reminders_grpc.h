@@ -1,16 +1,18 @@
-// gRPC edge of RemindersService: each handler authenticates and hands the call over.
+// gRPC edge of RemindersService (and ReminderAnswers): each handler authenticates and hands the
+// call over.
 #pragma once
 
 #include "orderwatch/v1/reminders.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/reminders/reminder_answers.h"
 #include "services/reminders/reminders_service.h"
 
 namespace orderwatch::reminders {
 
 class RemindersGrpc final : public v1::Reminders::CallbackService {
  public:
-  RemindersGrpc(RemindersService& service, const Authenticator& auth)
-      : service_(service), auth_(auth) {}
+  RemindersGrpc(RemindersService& service, ReminderAnswers& answers, const Authenticator& auth)
+      : service_(service), answers_(answers), auth_(auth) {}
 
   grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* ctx,
                                       const v1::GetReminderPolicyRequest* request,
@@ -24,6 +26,9 @@ class RemindersGrpc final : public v1::Reminders::CallbackService {
   grpc::ServerUnaryReactor* ListForOrder(grpc::CallbackServerContext* ctx,
                                          const v1::ListRemindersRequest* request,
                                          v1::ListRemindersResponse* response) override;
+  grpc::ServerUnaryReactor* RecordAnswer(grpc::CallbackServerContext* ctx,
+                                         const v1::RecordAnswerRequest* request,
+                                         v1::Reminder* response) override;
   grpc::ServerUnaryReactor* ListTemplates(grpc::CallbackServerContext* ctx,
                                           const v1::ListTemplatesRequest* request,
                                           v1::ListTemplatesResponse* response) override;
@@ -36,6 +41,7 @@ class RemindersGrpc final : public v1::Reminders::CallbackService {
 
  private:
   RemindersService& service_;
+  ReminderAnswers& answers_;
   const Authenticator& auth_;
 };
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/validate.h"
 #include "services/reminders/reminder_policy.h"
+#include "services/reminders/reminder_read.h"
 #include "services/reminders/reminder_records.h"
 #include "services/reminders/reminder_template.h"
 
@@ -175,7 +176,8 @@ void RemindersService::CommitTriggered(Commit c, absl::Time deadline, Done<v1::R
             worker_.DeliveryQueued(partition, now);
             [[fallthrough]];
           case Committed::What::kReplay:
-            return ReadRecord(shop, order_id, r->number, deadline, std::move(done));
+            return ReadReminder(redis_, keys_, shop, order_id, r->number, deadline,
+                                std::move(done));
           case Committed::What::kStale:
             return done(absl::AbortedError(
                 absl::StrCat("order ", order_id, ": reminded meanwhile; try again")));
@@ -190,20 +192,6 @@ void RemindersService::CommitTriggered(Commit c, absl::Time deadline, Done<v1::R
       });
 }
 
-void RemindersService::ReadRecord(const std::string& shop, const std::string& order_id, int number,
-                                  absl::Time deadline, Done<v1::Reminder> done) {
-  redis_.Run(
-      redis::Command::Of({"HGET", keys_.Reminders(shop, order_id), absl::StrCat(number)}), deadline,
-      [shop, order_id, number, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-        if (!r.ok()) return done(r.status());
-        if (r->is_nil()) {
-          return done(absl::NotFoundError(
-              absl::StrCat("order ", order_id, ": reminder ", number, " expired")));
-        }
-        done(ParseRecord(shop, order_id, number, r->str));
-      });
-}
-
 void RemindersService::ListForOrder(const Principal& who, const v1::ListRemindersRequest& request,
                                     absl::Time deadline, Done<v1::ListRemindersResponse> done) {
   if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
@@ -212,18 +200,10 @@ void RemindersService::ListForOrder(const Principal& who, const v1::ListReminder
       [shop = who.shop, order_id = request.order_id(),
        done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
         if (!r.ok()) return done(r.status());
+        auto reminders = RemindersFromHash(shop, order_id, *r);
+        if (!reminders.ok()) return done(reminders.status());
         v1::ListRemindersResponse response;
-        for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-          int number = 0;
-          if (!absl::SimpleAtoi(r->elements[i].str, &number)) continue;
-          auto reminder = ParseRecord(shop, order_id, number, r->elements[i + 1].str);
-          if (!reminder.ok()) return done(reminder.status());
-          *response.add_reminders() = *std::move(reminder);
-        }
-        auto* list = response.mutable_reminders();
-        std::sort(list->begin(), list->end(), [](const v1::Reminder& a, const v1::Reminder& b) {
-          return a.number() > b.number();
-        });
+        for (auto& reminder : *reminders) *response.add_reminders() = std::move(reminder);
         done(std::move(response));
       });
 }

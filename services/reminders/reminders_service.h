@@ -43,8 +43,6 @@ class RemindersService {
   void TriggerWith(const Principal& who, const v1::TriggerReminderRequest& request,
                    const ReminderSettings& settings, const redis::Reply& order, absl::Time deadline,
                    Done<v1::Reminder> done);
-  void ReadRecord(const std::string& shop, const std::string& order_id, int number,
-                  absl::Time deadline, Done<v1::Reminder> done);
 
   redis::Client& redis_;
   const redis::KeyScheme& keys_;

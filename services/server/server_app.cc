@@ -77,6 +77,7 @@ struct ServerApp::Parts {
   std::unique_ptr<reminders::BuyerBook> buyer_book;
   std::unique_ptr<reminders::ReminderWorker> reminder_worker;
   std::unique_ptr<reminders::RemindersService> reminders;
+  std::unique_ptr<reminders::ReminderAnswers> reminder_answers;
   std::unique_ptr<reminders::RemindersGrpc> reminders_grpc;
   std::unique_ptr<orders::OrderEventsService> orders;
   std::unique_ptr<remarks::RemarksService> remarks;
@@ -149,7 +150,10 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->reminders = std::make_unique<reminders::RemindersService>(
       *p->redis, *p->keys, clock, *p->reminder_settings, *p->committer, *p->buyer_book,
       *p->reminder_worker, *p->reminder_metrics);
-  p->reminders_grpc = std::make_unique<reminders::RemindersGrpc>(*p->reminders, p->auth);
+  p->reminder_answers = std::make_unique<reminders::ReminderAnswers>(
+      *p->redis, *p->keys, clock, config.retention, *p->reminder_worker);
+  p->reminders_grpc =
+      std::make_unique<reminders::RemindersGrpc>(*p->reminders, *p->reminder_answers, p->auth);
   p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention,
                                                            p->reminder_worker.get());
   p->remarks =

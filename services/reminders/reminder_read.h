@@ -1,0 +1,20 @@
+// Reads one reminder of an order back from Redis, with the buyer's answer to it if one was
+// recorded: what Trigger and RecordAnswer return.
+#pragma once
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "orderwatch/v1/reminders.pb.h"
+#include "services/common/async.h"
+#include "services/redis/client.h"
+#include "services/redis/keys.h"
+
+namespace orderwatch::reminders {
+
+// NOT_FOUND when the record expired.
+void ReadReminder(redis::Client& redis, const redis::KeyScheme& keys, const std::string& shop,
+                  const std::string& order_id, int number, absl::Time deadline,
+                  Done<v1::Reminder> done);
+
+}  // namespace orderwatch::reminders
