@@ -145,6 +145,19 @@ TEST_F(CliE2ETest, PolicyRemindListAndRefusals) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"number\": 2"), std::string::npos) << r.out;
 
+  // The buyer's answer to the latest reminder, with a promise.
+  r = Cli("answer R1 --reason price --note coupon --promised now+1h");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("reminder 2 of order R1: ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("\nanswer: price (alice "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; promised to pay "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; coupon\n"), std::string::npos) << r.out;
+  r = Cli("answer R1 --reason bargain");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--reason"), std::string::npos) << r.out;
+  r = Cli("answer R1 --reason other --reminder 9");
+  EXPECT_EQ(r.exit_code, 3) << r.out;  // no such reminder
+
   r = Cli("reminders R1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const size_t second = r.out.find("\n2  manual  im       sent     alice  ");

@@ -93,6 +93,10 @@ std::string OutcomeName(v1::ReminderOutcome outcome) {
   return ShortEnumName(v1::ReminderOutcome_Name(outcome), "REMINDER_OUTCOME_", outcome);
 }
 
+std::string UnpaidReasonName(v1::UnpaidReason reason) {
+  return ShortEnumName(v1::UnpaidReason_Name(reason), "UNPAID_REASON_", reason);
+}
+
 std::string AgentOrAuto(const std::string& agent) { return agent.empty() ? "auto" : agent; }
 
 // At most this many items of a policy's list are shown; --json shows them all.
@@ -294,6 +298,16 @@ std::string FormatReminder(const v1::Reminder& r, absl::TimeZone tz) {
   Append(&out, "\ntime: ", FormatTime(r.sent_unix_ms(), tz), "\n");
   if (!r.reason().empty()) Append(&out, "reason: ", OneLine(r.reason()), "\n");
   if (!r.text().empty()) Append(&out, "text: ", OneLine(r.text()), "\n");
+  if (r.has_answer()) {
+    const v1::BuyerAnswer& a = r.answer();
+    Append(&out, "answer: ", UnpaidReasonName(a.reason()), " (", AgentOrAuto(a.agent_id()), " ",
+           FormatTime(a.recorded_unix_ms(), tz), ")");
+    if (a.promised_pay_unix_ms() != 0) {
+      Append(&out, "; promised to pay ", FormatTime(a.promised_pay_unix_ms(), tz));
+    }
+    if (!a.note().empty()) Append(&out, "; ", OneLine(a.note()));
+    Append(&out, "\n");
+  }
   return out;
 }
 

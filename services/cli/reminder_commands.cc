@@ -1,4 +1,4 @@
-// The payment reminder commands: remind, reminders, policy get, policy set.
+// The payment reminder commands: remind, answer, reminders, policy get, policy set.
 #include "services/cli/commands.h"
 #include "services/cli/exit_codes.h"
 #include "services/cli/output.h"
@@ -19,6 +19,7 @@ class ReminderCommand {
     const std::string_view name = inv_.command->name;
     if (group == "remind") return Remind();
     if (group == "reminders") return List();
+    if (group == "answer") return Answer();
     if (group == "policy" && name == "get") return GetPolicy();
     if (group == "policy" && name == "set") return SetPolicy();
     return ReportUsageError(Cat("unknown command ", CommandName(*inv_.command)), "", err_);
@@ -53,6 +54,20 @@ class ReminderCommand {
     v1::Reminder response;
     const grpc::Status status =
         connection_.reminders().Trigger(connection_.NewContext().get(), *request, &response);
+    return Print(status, response, hints,
+                 [&](const v1::Reminder& r) { return FormatReminder(r, tz_); });
+  }
+
+  int Answer() {
+    absl::StatusOr<v1::RecordAnswerRequest> request = BuildAnswerRequest(inv_, absl::Now());
+    if (!request.ok()) return UsageError(request.status());
+    ConflictHints hints;
+    hints.failed_precondition =
+        "hint: the order is paid, closed or refunded: there is no promise to keep. Record the "
+        "answer\n      without --promised.\n";
+    v1::Reminder response;
+    const grpc::Status status =
+        connection_.reminders().RecordAnswer(connection_.NewContext().get(), *request, &response);
     return Print(status, response, hints,
                  [&](const v1::Reminder& r) { return FormatReminder(r, tz_); });
   }

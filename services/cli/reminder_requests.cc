@@ -1,9 +1,10 @@
-// Request building for the payment reminder commands: remind, reminders, policy set.
+// Request building for the payment reminder commands: remind, answer, reminders, policy set.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/cli/requests.h"
 #include "services/cli/text.h"
@@ -57,6 +58,43 @@ absl::StatusOr<v1::TriggerReminderRequest> BuildTriggerRequest(const Invocation&
   if (const std::string* reason = inv.Find("override")) {
     if (reason->empty()) return Usage("--override needs the reason for sending anyway");
     request.set_override_reason(*reason);
+  }
+  absl::StatusOr<std::string> id = RequestIdFor(inv);
+  if (!id.ok()) return id.status();
+  request.set_request_id(*id);
+  return request;
+}
+
+absl::StatusOr<v1::UnpaidReason> ParseUnpaidReason(std::string_view value) {
+  const std::string name = absl::AsciiStrToUpper(Absl(value));
+  v1::UnpaidReason reason;
+  if (v1::UnpaidReason_Parse("UNPAID_REASON_" + name, &reason) &&
+      reason != v1::UNPAID_REASON_UNSPECIFIED) {
+    return reason;
+  }
+  return Usage(Cat("--reason: \"", value,
+                   "\" is not a reason: forgot, price, shipping, product_question, "
+                   "payment_problem, changed_mind, no_answer or other"));
+}
+
+absl::StatusOr<v1::RecordAnswerRequest> BuildAnswerRequest(const Invocation& inv, absl::Time now) {
+  v1::RecordAnswerRequest request;
+  request.set_order_id(inv.args.at(0));
+  const std::string* reason = inv.Find("reason");
+  if (reason == nullptr) return Usage("--reason is required: why the buyer had not paid");
+  absl::StatusOr<v1::UnpaidReason> r = ParseUnpaidReason(*reason);
+  if (!r.ok()) return r.status();
+  request.set_reason(*r);
+  if (const std::string* note = inv.Find("note")) request.set_note(*note);
+  if (const std::string* promised = inv.Find("promised")) {
+    absl::StatusOr<int64_t> ms = ParseTimeMs("promised", *promised, now);
+    if (!ms.ok()) return ms.status();
+    request.set_promised_pay_unix_ms(*ms);
+  }
+  if (const std::string* number = inv.Find("reminder")) {
+    absl::StatusOr<int32_t> n = ParsePositiveInt32("reminder", *number);
+    if (!n.ok()) return n.status();
+    request.set_reminder_number(*n);
   }
   absl::StatusOr<std::string> id = RequestIdFor(inv);
   if (!id.ok()) return id.status();

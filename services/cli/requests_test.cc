@@ -327,6 +327,40 @@ TEST(BuildTriggerRequest, RandomRequestIdsDiffer) {
   EXPECT_NE(BuildTriggerRequest(inv)->request_id(), BuildTriggerRequest(inv)->request_id());
 }
 
+TEST(BuildAnswerRequest, ReasonNotePromiseAndErrors) {
+  auto r = BuildAnswerRequest(Inv({"answer", "A1", "--reason", "Price", "--note", "等优惠券",
+                                   "--promised", "now+2h", "--reminder", "2"}),
+                              kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->order_id(), "A1");
+  EXPECT_EQ(r->reason(), v1::UNPAID_REASON_PRICE);
+  EXPECT_EQ(r->note(), "等优惠券");
+  EXPECT_EQ(r->promised_pay_unix_ms(), absl::ToUnixMillis(kNow + absl::Hours(2)));
+  EXPECT_EQ(r->reminder_number(), 2);
+  EXPECT_TRUE(IsHexId(r->request_id())) << r->request_id();
+  auto plain = BuildAnswerRequest(Inv({"answer", "A1", "--reason", "no_answer"}), kNow);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->reason(), v1::UNPAID_REASON_NO_ANSWER);
+  EXPECT_EQ(plain->promised_pay_unix_ms(), 0);
+  EXPECT_EQ(plain->reminder_number(), 0);  // the latest
+
+  EXPECT_NE(ErrorOf(BuildAnswerRequest(Inv({"answer", "A1"}), kNow)).find("--reason"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(BuildAnswerRequest(Inv({"answer", "A1", "--reason", "unspecified"}), kNow))
+                .find("--reason"),
+            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(BuildAnswerRequest(Inv({"answer", "A1", "--reason", "price", "--promised", "soon"}),
+                                 kNow))
+          .find("--promised"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf(BuildAnswerRequest(Inv({"answer", "A1", "--reason", "price", "--reminder", "0"}),
+                                 kNow))
+          .find("--reminder"),
+      std::string::npos);
+}
+
 TEST(BuildTriggerRequest, Errors) {
   EXPECT_EQ(ErrorOf(BuildTriggerRequest(Inv({"remind", "A1", "--channel", "fax"}))),
             "--channel: \"fax\" is not a channel: im, sms or phone");

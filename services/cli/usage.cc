@@ -258,6 +258,30 @@ Example:
                1,
                {"channel", "override", "request-id"},
                {}});
+  c.push_back({"answer",
+               "",
+               "ORDER_ID --reason REASON [--note TEXT] [--promised TIME] [--reminder N] "
+               "[--request-id ID]",
+               "record what the buyer answered to a reminder",
+               R"(Records why a reminded buyer had not paid, and when they promised to pay. With
+a promise, and remind_at_promised_time in the shop's policy, the buyer is reminded at that time
+(inside the sending window, within max_per_order). Agents and supervisors may record answers.
+Prints the reminder as "remind" does, with an "answer:" line.
+  --reason REASON       forgot, price, shipping, product_question, payment_problem,
+                        changed_mind, no_answer or other (required)
+  --note TEXT           what the buyer said (at most 256 bytes)
+  --promised TIME       when the buyer will pay: "now+2h", RFC 3339 or Unix ms; in the future,
+                        within 30 days and before the order closes unpaid
+  --reminder N          the reminder answered (default: the order's latest)
+  --request-id ID       idempotency id; a retry with the same id returns the first result
+                        (default: a random 16-hex-digit id)
+Example:
+  orderwatch answer 1001 --reason price --note "等优惠券" --promised now+3h
+)",
+               1,
+               1,
+               {"reason", "note", "promised", "reminder", "request-id"},
+               {}});
   c.push_back({"reminders",
                "",
                "ORDER_ID",
