@@ -447,6 +447,82 @@ TEST_F(RemindersE2ETest, BuyersAnswersAreRecordedAndTheirPromisesKept) {
   EXPECT_EQ(r.number(), 2);
 }
 
+TEST_F(RemindersE2ETest, StatsCountWhatRemindersRecoveredAgainstTheHoldout) {
+  v1::SetReminderPolicyRequest set;
+  ASSERT_TRUE(server_->reminders()
+                  ->GetPolicy(TestServer::Context().get(), v1::GetReminderPolicyRequest(),
+                              set.mutable_policy())
+                  .ok());
+  set.mutable_policy()->set_holdout_percent(50);
+  set.mutable_policy()->set_pre_close_minutes(0);
+  v1::ReminderPolicy out;
+  ASSERT_TRUE(
+      server_->reminders()->SetPolicy(TestServer::Context(kSupervisor).get(), set, &out).ok());
+
+  const std::vector<std::string> orders = {"H1", "H2", "H3", "H4", "H5", "H6"};
+  for (const auto& o : orders) Created(o, kT0);
+  Created("Q", kT0);
+  Advance(absl::Minutes(10));
+  Paid("Q", clock_.Now());      // paid before any reminder
+  Advance(absl::Minutes(21));   // 12:31: every H order's after-order reminder is decided
+  std::vector<std::string> sent, held;
+  for (const auto& o : orders) {
+    auto list = List(o);
+    ASSERT_EQ(list.reminders_size(), 1) << o;
+    (list.reminders(0).outcome() == v1::REMINDER_OUTCOME_SENT ? sent : held).push_back(o);
+  }
+  // The buckets are fixed by shop and order id: these six split both ways.
+  ASSERT_GE(sent.size(), 2u);
+  ASSERT_GE(held.size(), 1u);
+  EXPECT_EQ(List(held[0]).reminders(0).reason(), "holdout");
+  v1::Reminder r;
+  ASSERT_TRUE(Trigger("st1", sent[1], &r).ok());  // alice, by hand
+  Advance(absl::Minutes(9));                       // 12:40
+  Paid(sent[0], clock_.Now());
+  Paid(held[0], clock_.Now());
+
+  auto stats = [this](const std::string& day, v1::ReminderStats* s) {
+    v1::ReminderStatsRequest req;
+    req.set_day(day);
+    return server_->reminders()->Stats(TestServer::Context().get(), req, s);
+  };
+  v1::ReminderStats s;
+  ASSERT_TRUE(stats("2025-11-10", &s).ok());
+  EXPECT_EQ(s.orders_placed(), 7);
+  EXPECT_EQ(s.orders_paid_same_day(), 3);
+  EXPECT_NEAR(s.placed_to_paid_rate(), 3.0 / 7, 1e-9);
+  EXPECT_EQ(s.eligible_orders(), 6);
+  const v1::ReminderKindStats& after_order = s.kinds(0);
+  ASSERT_EQ(after_order.kind(), v1::REMINDER_KIND_AFTER_ORDER);
+  EXPECT_EQ(after_order.eligible(), 6);
+  EXPECT_EQ(after_order.sent(), static_cast<int64_t>(sent.size()));
+  EXPECT_EQ(after_order.sent_im(), static_cast<int64_t>(sent.size()));
+  EXPECT_EQ(after_order.held_out(), static_cast<int64_t>(held.size()));
+  EXPECT_EQ(after_order.paid_after(), 1);
+  EXPECT_EQ(after_order.recovered_fen(), 9900);
+  EXPECT_EQ(s.kinds(4).sent_sms(), 1) << "alice's reminder";
+  EXPECT_EQ(s.paid_after_reminder(), 1);
+  EXPECT_EQ(s.paid_within_1h(), 1);
+  EXPECT_EQ(s.held_out(), static_cast<int64_t>(held.size()));
+  EXPECT_EQ(s.held_out_paid(), 1);
+  EXPECT_EQ(s.held_out_recovered_fen(), 9900);
+  EXPECT_EQ(s.skipped().at("holdout"), static_cast<int64_t>(held.size()));
+  ASSERT_EQ(s.agents_size(), 1);
+  EXPECT_EQ(s.agents(0).agent_id(), "alice");
+  EXPECT_EQ(s.agents(0).sent(), 1);
+
+  v1::ReminderStats today;
+  ASSERT_TRUE(stats("", &today).ok());
+  EXPECT_EQ(today.day(), "2025-11-10");
+  EXPECT_EQ(today.SerializeAsString(), s.SerializeAsString());
+  v1::ReminderStats other;
+  ASSERT_TRUE(stats("2025-11-09", &other).ok());
+  EXPECT_EQ(other.orders_placed(), 0);
+  auto bad = stats("2025-13-01", &other);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(bad.error_message().rfind("day:", 0), 0u) << bad.error_message();
+}
+
 TEST_F(RemindersE2ETest, ShopsTemplatesAreCheckedPreviewedAndUsed) {
   auto stub = server_->reminders();
   v1::SetTemplateRequest set;

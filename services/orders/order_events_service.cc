@@ -49,6 +49,12 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
       first_due = absl::StrCat(absl::ToUnixMillis(*due));
     }
   }
+  // The stats of the event's day in the shop's zone.
+  absl::TimeZone zone = absl::UTCTimeZone();
+  if (reminders_ != nullptr) zone = reminders_->ShopZone(shop);
+  const absl::Time at = absl::FromUnixMillis(w.time);
+  const absl::CivilDay day = absl::ToCivilDay(at, zone);
+  const int partition = keys_.PartitionOf(shop, event.order_id());
   std::vector<std::string> args = {event.event_id(),
                                    w.mode,
                                    absl::StrCat(w.time),
@@ -58,14 +64,15 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
                                    absl::StrCat(absl::ToUnixMillis(absl::Now())),
                                    event.order_id(),
                                    absl::StrCat(shop, ":", event.order_id()),
-                                   first_due};
+                                   first_due,
+                                   absl::StrCat(absl::ToUnixMillis(absl::FromCivil(day, zone))),
+                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order))};
   for (auto& [f, v] : w.fields) {
     args.push_back(std::move(f));
     args.push_back(std::move(v));
   }
   std::vector<std::string> keys = {keys_.Order(shop, event.order_id()),
                                    keys_.History(shop, event.order_id())};
-  const int partition = keys_.PartitionOf(shop, event.order_id());
   for (auto& k : keys_.FlagIndexes(partition, shop)) keys.push_back(std::move(k));
   for (const char* queue : {scheduler::kReminderQueue, scheduler::kDeliveryQueue}) {
     auto q = keys_.Queue(partition, queue);
@@ -73,6 +80,7 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
     keys.push_back(std::move(q.in_flight));
     keys.push_back(std::move(q.attempts));
   }
+  keys.push_back(keys_.ReminderStats(partition, shop, absl::FormatTime("%Y%m%d", at, zone)));
   return redis::Command::Eval(apply_event_, std::move(keys), std::move(args));
 }
 

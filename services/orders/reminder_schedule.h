@@ -20,6 +20,8 @@ class ReminderSchedule {
                                              const v1::OrderEvent& created) = 0;
   // Recording an event put an order's reminder job on partition's queue, due at `due`.
   virtual void Scheduled(int partition, absl::Time due) = 0;
+  // The shop's time zone (its policy's), which decides what "a day" is for its stats.
+  virtual absl::TimeZone ShopZone(const std::string& shop) = 0;
   // The command that brings the buyer's side of reminders (unpaid orders, paid today) up to date
   // with the order's hash after an event was applied; nullopt when there is nothing to note.
   // Idempotent: it runs again when a retried event turns out a duplicate.

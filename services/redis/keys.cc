@@ -83,6 +83,11 @@ std::string KeyScheme::BuyerDay(std::string_view shop, std::string_view buyer,
   return absl::StrCat("ow:{u", Sv(shop), ":", Sv(buyer), "}:d:", Sv(day));
 }
 
+std::string KeyScheme::ReminderStats(int partition, std::string_view shop,
+                                     std::string_view day) const {
+  return absl::StrCat(PartitionPrefix(partition), "st:", Sv(shop), ":", Sv(day));
+}
+
 std::string KeyScheme::ReminderStream(std::string_view channel) {
   return absl::StrCat("ow:{x:", Sv(channel), "}:reminders");
 }

@@ -12,6 +12,8 @@
 //   ow:{p7}:i:<queue>                 zset   claimed jobs scored by their in-flight deadline (ms)
 //   ow:{p7}:a:<queue>                 hash   attempts of jobs that failed or came back
 //   ow:{p7}:d:<queue>                 hash   dead letters: job id -> "time|attempts|reason"
+//   ow:{p7}:st:<shop>:<yyyymmdd>      hash   the shop's reminder stats of a day (this partition's
+//                                            share; the Stats call adds up the partitions)
 //   ow:{p7}:lease                     string the partition's lease: "<holder>|<token>", with a TTL
 //   ow:{p7}:fence                     string the partition's last fencing token (never expires)
 //   ow:{s<shop>}:legend               hash   the shop's flag legend
@@ -56,6 +58,7 @@ class KeyScheme {
     std::string due, in_flight, attempts, dead;
   };
   QueueKeys Queue(int partition, std::string_view queue) const;
+  std::string ReminderStats(int partition, std::string_view shop, std::string_view day) const;
   std::string Lease(int partition) const;
   std::string Fence(int partition) const;
   std::string Legend(std::string_view shop) const;

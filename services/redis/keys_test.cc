@@ -53,6 +53,11 @@ TEST(KeySchemeTest, ShopKeysUseTheShopTag) {
   EXPECT_EQ(keys.ReminderPolicy("shop1"), "ow:{sshop1}:policy");
 }
 
+TEST(KeySchemeTest, StatsLiveInThePartition) {
+  KeyScheme keys(16);
+  EXPECT_EQ(keys.ReminderStats(7, "shop1", "20261111"), "ow:{p7}:st:shop1:20261111");
+}
+
 TEST(KeySchemeTest, BuyerKeysShareTheBuyerTag) {
   KeyScheme keys(256);
   EXPECT_EQ(keys.BuyerOpenOrders("shop1", "b7"), "ow:{ushop1:b7}:open");

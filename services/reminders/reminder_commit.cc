@@ -37,6 +37,7 @@ void ReminderCommitter::Run(const Commit& c, absl::Time deadline, Done<Committed
                                    out.due,
                                    keys_.Request(c.shop, c.order_id, c.request_id)};
   for (auto& k : keys_.FlagIndexes(partition, c.shop)) keys.push_back(std::move(k));
+  keys.push_back(keys_.ReminderStats(partition, c.shop, absl::FormatTime("%Y%m%d", c.now, c.zone)));
   std::vector<std::string> args = {c.lease ? c.lease->value() : "",
                                    ReminderJobId(c.shop, c.order_id),
                                    absl::StrCat(c.recorded),
@@ -58,7 +59,8 @@ void ReminderCommitter::Run(const Commit& c, absl::Time deadline, Done<Committed
                                    absl::StrCat(absl::ToInt64Milliseconds(retention_.request)),
                                    c.agent.empty() ? "reminder" : c.agent,
                                    absl::StrCat(static_cast<int>(v1::SOURCE_REMINDER)),
-                                   absl::StrJoin(c.merged_order_ids, ",")};
+                                   absl::StrJoin(c.merged_order_ids, ","),
+                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order))};
   redis_.Run(redis::Command::Eval(script_, std::move(keys), std::move(args)), deadline,
              [lease = c.lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());

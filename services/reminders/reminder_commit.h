@@ -22,6 +22,7 @@ struct Commit {
   std::optional<scheduler::Lease> lease;  // the claimed job's lease; none for an agent's Trigger
   int recorded = 0;                       // records seen when deciding (compare-and-set)
   absl::Time now;
+  absl::TimeZone zone;  // the shop's: which day's stats count the reminder
   bool sent = true;  // false: recorded as skipped with `reason`
   v1::ReminderKind kind = v1::REMINDER_KIND_UNSPECIFIED;
   v1::Channel channel = v1::CHANNEL_IM;

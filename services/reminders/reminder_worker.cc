@@ -86,18 +86,18 @@ void ReminderWorker::Scheduled(int partition, absl::Time due) {
   if (scheduler_ != nullptr) scheduler_->Wake(reminders_, partition, due);
 }
 
+absl::TimeZone ReminderWorker::ShopZone(const std::string& shop) {
+  bool fresh = false;
+  if (auto settings = settings_.Peek(shop, &fresh)) return settings->Zone();
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(DefaultPolicy().time_zone(), &zone)) zone = absl::UTCTimeZone();
+  return zone;
+}
+
 std::optional<redis::Command> ReminderWorker::BuyerNote(const std::string& shop,
                                                         const std::string& order_id,
                                                         const redis::Reply& order_hash) {
-  bool fresh = false;
-  auto settings = settings_.Peek(shop, &fresh);
-  absl::TimeZone zone;
-  if (settings) {
-    zone = settings->Zone();
-  } else if (!absl::LoadTimeZone(DefaultPolicy().time_zone(), &zone)) {
-    zone = absl::UTCTimeZone();
-  }
-  return book_.NoteCommand(shop, order_id, order_hash, zone);
+  return book_.NoteCommand(shop, order_id, order_hash, ShopZone(shop));
 }
 
 void ReminderWorker::DeliveryQueued(int partition, absl::Time due) {
@@ -145,6 +145,7 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
   c.kind = plan->kind;
   c.channel = policy.channel() == v1::CHANNEL_UNSPECIFIED ? v1::CHANNEL_IM : policy.channel();
   c.due = plan->due;
+  c.zone = settings.Zone();
   const std::string skip = SkipReason(policy, facts, shop, order);
   if (skip == "paid" || skip == "closed" || skip == "refunded") {
     return Reschedule(lease, job, std::nullopt, std::move(done));

@@ -40,6 +40,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
   std::optional<absl::Time> FirstDue(const std::string& shop,
                                      const v1::OrderEvent& created) override;
   void Scheduled(int partition, absl::Time due) override;
+  absl::TimeZone ShopZone(const std::string& shop) override;
   std::optional<redis::Command> BuyerNote(const std::string& shop, const std::string& order_id,
                                           const redis::Reply& order_hash) override;
   // A reminder was committed outside a job (Trigger): its delivery is due now.

@@ -36,6 +36,14 @@ grpc::ServerUnaryReactor* RemindersGrpc::RecordAnswer(grpc::CallbackServerContex
   });
 }
 
+grpc::ServerUnaryReactor* RemindersGrpc::Stats(grpc::CallbackServerContext* ctx,
+                                               const v1::ReminderStatsRequest* request,
+                                               v1::ReminderStats* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    stats_.Read(who, *request, d, std::move(done));
+  });
+}
+
 grpc::ServerUnaryReactor* RemindersGrpc::ListForOrder(grpc::CallbackServerContext* ctx,
                                                       const v1::ListRemindersRequest* request,
                                                       v1::ListRemindersResponse* response) {

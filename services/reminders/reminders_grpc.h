@@ -1,18 +1,20 @@
-// gRPC edge of RemindersService (and ReminderAnswers): each handler authenticates and hands the
+// gRPC edge of RemindersService (and ReminderAnswers, ReminderStatsReader): each handler authenticates and hands the
 // call over.
 #pragma once
 
 #include "orderwatch/v1/reminders.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/reminders/reminder_answers.h"
+#include "services/reminders/reminder_stats.h"
 #include "services/reminders/reminders_service.h"
 
 namespace orderwatch::reminders {
 
 class RemindersGrpc final : public v1::Reminders::CallbackService {
  public:
-  RemindersGrpc(RemindersService& service, ReminderAnswers& answers, const Authenticator& auth)
-      : service_(service), answers_(answers), auth_(auth) {}
+  RemindersGrpc(RemindersService& service, ReminderAnswers& answers, ReminderStatsReader& stats,
+                const Authenticator& auth)
+      : service_(service), answers_(answers), stats_(stats), auth_(auth) {}
 
   grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* ctx,
                                       const v1::GetReminderPolicyRequest* request,
@@ -29,6 +31,9 @@ class RemindersGrpc final : public v1::Reminders::CallbackService {
   grpc::ServerUnaryReactor* RecordAnswer(grpc::CallbackServerContext* ctx,
                                          const v1::RecordAnswerRequest* request,
                                          v1::Reminder* response) override;
+  grpc::ServerUnaryReactor* Stats(grpc::CallbackServerContext* ctx,
+                                  const v1::ReminderStatsRequest* request,
+                                  v1::ReminderStats* response) override;
   grpc::ServerUnaryReactor* ListTemplates(grpc::CallbackServerContext* ctx,
                                           const v1::ListTemplatesRequest* request,
                                           v1::ListTemplatesResponse* response) override;
@@ -42,6 +47,7 @@ class RemindersGrpc final : public v1::Reminders::CallbackService {
  private:
   RemindersService& service_;
   ReminderAnswers& answers_;
+  ReminderStatsReader& stats_;
   const Authenticator& auth_;
 };
 

@@ -129,6 +129,7 @@ void RemindersService::TriggerWith(const Principal& who, const v1::TriggerRemind
                                                             : v1::CHANNEL_IM;
   c.agent = who.agent;
   c.due = now;
+  c.zone = settings.Zone();
   c.reason = overriding ? absl::StrCat("override: ", request.override_reason()) : "";
   c.text = RenderTemplate(settings.TemplateFor(c.kind, c.channel, false),
                           settings.ValuesFor(who.shop, order_id, order));

@@ -78,6 +78,7 @@ struct ServerApp::Parts {
   std::unique_ptr<reminders::ReminderWorker> reminder_worker;
   std::unique_ptr<reminders::RemindersService> reminders;
   std::unique_ptr<reminders::ReminderAnswers> reminder_answers;
+  std::unique_ptr<reminders::ReminderStatsReader> reminder_stats;
   std::unique_ptr<reminders::RemindersGrpc> reminders_grpc;
   std::unique_ptr<orders::OrderEventsService> orders;
   std::unique_ptr<remarks::RemarksService> remarks;
@@ -152,8 +153,10 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
       *p->reminder_worker, *p->reminder_metrics);
   p->reminder_answers = std::make_unique<reminders::ReminderAnswers>(
       *p->redis, *p->keys, clock, config.retention, *p->reminder_worker);
-  p->reminders_grpc =
-      std::make_unique<reminders::RemindersGrpc>(*p->reminders, *p->reminder_answers, p->auth);
+  p->reminder_stats = std::make_unique<reminders::ReminderStatsReader>(
+      *p->redis, *p->keys, clock, *p->reminder_settings);
+  p->reminders_grpc = std::make_unique<reminders::RemindersGrpc>(
+      *p->reminders, *p->reminder_answers, *p->reminder_stats, p->auth);
   p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention,
                                                            p->reminder_worker.get());
   p->remarks =

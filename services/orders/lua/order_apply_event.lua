@@ -2,13 +2,16 @@
 -- KEYS[1] order hash, KEYS[2] remark history (expiry only),
 -- KEYS[3..7] the shop's flag index for flags 1-5 in this partition,
 -- KEYS[8..10] the reminder due-queue, its in-flight set and attempts,
--- KEYS[11..13] the same of the reminder delivery queue
+-- KEYS[11..13] the same of the reminder delivery queue,
+-- KEYS[14] the shop's reminder stats of the event's day in this partition
 -- The ids of applied events are fields "e:<id>" of the order hash itself: a separate set per
 -- order would cost more memory than the order's state.
 -- ARGV[1] event id, ARGV[2] mode, ARGV[3] the event's time (ms), ARGV[4] retention (ms),
 -- ARGV[5] time field, ARGV[6] count field, ARGV[7] now (ms), ARGV[8] order id,
 -- ARGV[9] reminder job id "<shop>:<order>", ARGV[10] when the first automatic reminder is due
--- (ms, '' = none by the shop's policy), ARGV[11..] field/value pairs that come with the event.
+-- (ms, '' = none by the shop's policy), ARGV[11] when the event's day began (ms, in the shop's
+-- time zone), ARGV[12] retention of the stats (ms), ARGV[13..] field/value pairs that come with
+-- the event.
 -- Modes: "first" keeps the earliest time in the time field (created, paid, closed, shipped,
 --        refunds); "last" keeps the latest and counts the events (modified, shipment urged).
 -- The pairs are written only by the event that wins the time comparison, and facts only
@@ -35,7 +38,7 @@ else
 end
 if wins then
   redis.call('HSET', order, time_field, ARGV[3])
-  for i = 11, #ARGV, 2 do
+  for i = 13, #ARGV, 2 do
     redis.call('HSET', order, ARGV[i], ARGV[i + 1])
   end
 end
@@ -48,6 +51,36 @@ local flag = tonumber(redis.call('HGET', order, 'f') or '0')
 if flag ~= 0 then
   redis.call('ZADD', KEYS[2 + flag], 'XX', now, order_id)
   redis.call('PEXPIRE', KEYS[2 + flag], retention)
+end
+
+-- Stats: orders placed, paid the same day, and paid after a reminder (by the last reminder's kind,
+-- how long after it, the amount) or after being held out. Counted once: on the first created or
+-- paid event of the order.
+if seen == 0 and (time_field == 'ct' or time_field == 'paid') then
+  local stats = KEYS[14]
+  if time_field == 'ct' then
+    redis.call('HINCRBY', stats, 'placed', 1)
+  else
+    local o = redis.call('HMGET', order, 'ct', 'rn', 'rk', 'rl', 'amt', 'ho')
+    local ct, amount = tonumber(o[1] or '0'), tonumber(o[5] or '0')
+    if ct > 0 and ct >= tonumber(ARGV[11]) and ct <= at then
+      redis.call('HINCRBY', stats, 'paid_same_day', 1)
+    end
+    if tonumber(o[2] or '0') > 0 and o[3] then
+      redis.call('HINCRBY', stats, 'paid_after:' .. o[3], 1)
+      redis.call('HINCRBY', stats, 'recovered_fen:' .. o[3], amount)
+      local waited = at - tonumber(o[4] or '0')
+      local within = 'later'
+      if waited <= 3600000 then within = '1h'
+      elseif waited <= 21600000 then within = '6h'
+      elseif waited <= 86400000 then within = '24h' end
+      redis.call('HINCRBY', stats, 'paid_within:' .. within, 1)
+    elseif o[6] then
+      redis.call('HINCRBY', stats, 'holdout_paid', 1)
+      redis.call('HINCRBY', stats, 'holdout_recovered_fen', amount)
+    end
+  end
+  redis.call('PEXPIRE', stats, ARGV[12])
 end
 
 local job, scheduled = ARGV[9], -1

@@ -4,7 +4,8 @@
 -- reminder is committed, so none goes out.
 -- KEYS[1] lease, KEYS[2] order, KEYS[3] remark history, KEYS[4] reminder records,
 -- KEYS[5] reminder due-queue, KEYS[6] its in-flight set, KEYS[7] its attempts,
--- KEYS[8] delivery due-queue, KEYS[9] request key, KEYS[10..14] flag index for flags 1-5
+-- KEYS[8] delivery due-queue, KEYS[9] request key, KEYS[10..14] flag index for flags 1-5,
+-- KEYS[15] the shop's reminder stats of today in this partition
 -- ARGV[1] lease value: '' for an agent's Trigger (not a queued job, not fenced)
 -- ARGV[2] job id "<shop>:<order>"   ARGV[3] reminders recorded so far, as read (compare-and-set)
 -- ARGV[4] now (ms)   ARGV[5] outcome: sent | skipped   ARGV[6] kind   ARGV[7] channel
@@ -13,6 +14,7 @@
 -- ARGV[14] history cap   ARGV[15] retention (ms)   ARGV[16] most remark bytes   ARGV[17] order id
 -- ARGV[18] request id ('' = none)   ARGV[19] request ttl (ms)   ARGV[20] remark actor
 -- ARGV[21] remark source   ARGV[22] the buyer's other orders the message covers, joined by ','
+-- ARGV[23] retention of the stats (ms)
 -- Records are numbered from 1 in the records hash: kind, channel, agent, due, time, outcome,
 -- reason, text, merged orders joined by \31. The delivery job of record n is "<shop>:<order>:<n>".
 -- Returns {'ok', number, sent so far, remark version (0 = unchanged)}, {'replay', number},
@@ -48,9 +50,29 @@ redis.call('PEXPIRE', records, retention)
 redis.call('HSET', order, 'ru', n)
 if ARGV[5] == 'sent' then
   sent = sent + 1
-  redis.call('HSET', order, 'rn', sent, 'rl', now)
+  redis.call('HSET', order, 'rn', sent, 'rl', now, 'rk', ARGV[6])
   redis.call('ZADD', KEYS[8], now, job .. ':' .. n)
 end
+
+-- Stats: an automatic reminder that was sent or deliberately held out found an eligible order
+-- (its first such reminder counts the order); agents' reminders count per agent.
+local stats, kind = KEYS[15], ARGV[6]
+if ARGV[5] == 'sent' then
+  redis.call('HINCRBY', stats, 'sent:' .. kind .. ':' .. ARGV[7], 1)
+  if ARGV[8] ~= '' then redis.call('HINCRBY', stats, 'agent:' .. ARGV[8], 1) end
+else
+  redis.call('HINCRBY', stats, 'skipped:' .. ARGV[10], 1)
+end
+local held_out = ARGV[5] ~= 'sent' and ARGV[10] == 'holdout'
+if ARGV[8] == '' and (ARGV[5] == 'sent' or held_out) then
+  redis.call('HINCRBY', stats, 'eligible:' .. kind, 1)
+  if redis.call('HSETNX', order, 'el', 1) == 1 then redis.call('HINCRBY', stats, 'eligible_orders', 1) end
+end
+if held_out then
+  redis.call('HINCRBY', stats, 'held_out:' .. kind, 1)
+  redis.call('HSET', order, 'ho', 1)
+end
+redis.call('PEXPIRE', stats, ARGV[23])
 
 local version = 0
 if ARGV[13] ~= '' then
