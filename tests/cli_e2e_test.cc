@@ -166,6 +166,16 @@ TEST_F(CliE2ETest, PolicyRemindListAndRefusals) {
   EXPECT_NE(first, std::string::npos) << r.out;
   EXPECT_LT(second, first) << r.out;  // newest first
   EXPECT_EQ(r.out.find("\n3 "), std::string::npos) << r.out;
+  // The shop's day: two manual reminders by alice, nothing eligible (automatic reminders are off).
+  r = Cli("stats");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("payment reminders on 20", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("\nmanual "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nagent alice: 2 sent\n"), std::string::npos) << r.out;
+  r = Cli("stats --day 2026-02-30");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--day"), std::string::npos) << r.out;
+
   r = Cli("reminders R1 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"idempotency_key\": \"shopC:R1:1\""), std::string::npos) << r.out;

@@ -190,7 +190,7 @@ ParseOutcome ParseCommandLine(const std::vector<std::string>& args, const EnvLoo
     if (help) return Help("");
     return Usage(
         "", Cat("unknown command \"", group,
-                    "\"; use remark, event, remind, answer, reminders or policy"));
+                    "\"; use remark, event, remind, answer, reminders, stats or policy"));
   }
   // A one-word command ("remind ORDER_ID") takes its arguments right after the word.
   const CommandSpec* command = FindCommand(group, "");

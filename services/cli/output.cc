@@ -323,6 +323,44 @@ std::string FormatReminders(const v1::ListRemindersResponse& response, std::stri
   return Table(rows);
 }
 
+std::string FormatReminderStats(const v1::ReminderStats& s) {
+  auto rate = [](int64_t part, int64_t whole) {
+    return whole == 0 ? std::string("-")
+                      : Cat(static_cast<int64_t>(100.0 * part / whole + 0.5), "%");
+  };
+  std::string out = Cat("payment reminders on ", s.day(), "\n");
+  Append(&out, "orders placed: ", s.orders_placed(), ", paid the same day: ",
+         s.orders_paid_same_day(), " (", rate(s.orders_paid_same_day(), s.orders_placed()),
+         ")\n");
+  const int64_t reminded = s.eligible_orders() - s.held_out();
+  Append(&out, "eligible orders: ", s.eligible_orders(), "; paid after a reminder: ",
+         s.paid_after_reminder(), " (", rate(s.paid_after_reminder(), reminded), " of ", reminded,
+         " reminded), recovered ", Amount(s.recovered_fen(), ""), "\n");
+  Append(&out, "held out: ", s.held_out(), "; paid without a reminder: ", s.held_out_paid(), " (",
+         rate(s.held_out_paid(), s.held_out()), "), ", Amount(s.held_out_recovered_fen(), ""),
+         "\n");
+  Append(&out, "paid after the last reminder: within 1 h ", s.paid_within_1h(), ", 6 h ",
+         s.paid_within_6h(), ", 24 h ", s.paid_within_24h(), ", later ", s.paid_later(), "\n");
+  std::vector<Row> rows = {
+      {"KIND", "ELIGIBLE", "SENT", "IM", "SMS", "PHONE", "HELD OUT", "PAID AFTER", "RECOVERED"}};
+  for (const auto& k : s.kinds()) {
+    rows.push_back({KindName(k.kind()), Cat(k.eligible()), Cat(k.sent()), Cat(k.sent_im()),
+                    Cat(k.sent_sms()), Cat(k.sent_phone()), Cat(k.held_out()),
+                    Cat(k.paid_after()), Amount(k.recovered_fen(), "")});
+  }
+  Append(&out, Table(rows));
+  if (!s.skipped().empty()) {
+    std::vector<std::pair<std::string, int64_t>> skipped(s.skipped().begin(), s.skipped().end());
+    std::sort(skipped.begin(), skipped.end());
+    std::string line = "skipped:";
+    for (const auto& [reason, n] : skipped) Append(&line, " ", OneLine(reason), " ", n, ";");
+    line.back() = '\n';
+    Append(&out, line);
+  }
+  for (const auto& a : s.agents()) Append(&out, "agent ", a.agent_id(), ": ", a.sent(), " sent\n");
+  return out;
+}
+
 std::string FormatPolicy(const v1::ReminderPolicy& p, absl::TimeZone tz) {
   auto boolean = [](bool b) { return std::string(b ? "true" : "false"); };
   auto minutes = [](int32_t m, std::string_view zero) {

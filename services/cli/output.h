@@ -53,6 +53,8 @@ std::string FormatReminders(const v1::ListRemindersResponse& response, std::stri
                             absl::TimeZone tz);
 
 // One "name: value" line per field, named as in reminders.proto ("peak.start_unix_ms").
+// Reminders.Stats: the day's totals, then a table by kind, skipped reasons and agents.
+std::string FormatReminderStats(const v1::ReminderStats& stats);
 std::string FormatPolicy(const v1::ReminderPolicy& policy, absl::TimeZone tz);
 
 }  // namespace orderwatch::cli

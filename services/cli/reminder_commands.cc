@@ -1,4 +1,4 @@
-// The payment reminder commands: remind, answer, reminders, policy get, policy set.
+// The payment reminder commands: remind, answer, reminders, stats, policy get, policy set.
 #include "services/cli/commands.h"
 #include "services/cli/exit_codes.h"
 #include "services/cli/output.h"
@@ -20,6 +20,7 @@ class ReminderCommand {
     if (group == "remind") return Remind();
     if (group == "reminders") return List();
     if (group == "answer") return Answer();
+    if (group == "stats") return Stats();
     if (group == "policy" && name == "get") return GetPolicy();
     if (group == "policy" && name == "set") return SetPolicy();
     return ReportUsageError(Cat("unknown command ", CommandName(*inv_.command)), "", err_);
@@ -70,6 +71,15 @@ class ReminderCommand {
         connection_.reminders().RecordAnswer(connection_.NewContext().get(), *request, &response);
     return Print(status, response, hints,
                  [&](const v1::Reminder& r) { return FormatReminder(r, tz_); });
+  }
+
+  int Stats() {
+    absl::StatusOr<v1::ReminderStatsRequest> request = BuildStatsRequest(inv_);
+    if (!request.ok()) return UsageError(request.status());
+    v1::ReminderStats response;
+    const grpc::Status status =
+        connection_.reminders().Stats(connection_.NewContext().get(), *request, &response);
+    return Print(status, response, ConflictHints(), FormatReminderStats);
   }
 
   int List() {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "absl/strings/ascii.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/cli/requests.h"
@@ -99,6 +100,18 @@ absl::StatusOr<v1::RecordAnswerRequest> BuildAnswerRequest(const Invocation& inv
   absl::StatusOr<std::string> id = RequestIdFor(inv);
   if (!id.ok()) return id.status();
   request.set_request_id(*id);
+  return request;
+}
+
+absl::StatusOr<v1::ReminderStatsRequest> BuildStatsRequest(const Invocation& inv) {
+  v1::ReminderStatsRequest request;
+  if (const std::string* day = inv.Find("day")) {
+    absl::CivilDay d;
+    if (!absl::ParseCivilTime(Absl(*day), &d)) {
+      return Usage(Cat("--day: \"", *day, "\" is not a date YYYY-MM-DD"));
+    }
+    request.set_day(*day);
+  }
   return request;
 }
 

@@ -34,6 +34,8 @@ absl::StatusOr<v1::RecordEventRequest> BuildRecordRequest(const Invocation& inv,
 absl::StatusOr<v1::TriggerReminderRequest> BuildTriggerRequest(const Invocation& inv);
 // reminders ORDER_ID.
 absl::StatusOr<v1::ListRemindersRequest> BuildListRemindersRequest(const Invocation& inv);
+// stats [--day YYYY-MM-DD]
+absl::StatusOr<v1::ReminderStatsRequest> BuildStatsRequest(const Invocation& inv);
 // answer ORDER_ID --reason R [--note T] [--promised TIME] [--reminder N] [--request-id ID];
 // `now` resolves "now+2h".
 absl::StatusOr<v1::RecordAnswerRequest> BuildAnswerRequest(const Invocation& inv, absl::Time now);

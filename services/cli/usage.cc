@@ -282,6 +282,24 @@ Example:
                1,
                {"reason", "note", "promised", "reminder", "request-id"},
                {}});
+  c.push_back({"stats",
+               "",
+               "[--day YYYY-MM-DD]",
+               "what payment reminders did for the shop on one day",
+               R"(The day's figures in the shop's time zone: orders placed and paid the same day,
+eligible orders, orders paid after a reminder (and how soon after it) with the amount
+recovered, and the held-out orders (holdout_percent) paid without a reminder to compare with;
+then per kind: eligible, sent by channel, held out, paid after and recovered; skipped reminders
+by reason; agents' reminders. Each figure counts on the day it happened (a payment on the day
+it was made).
+  --day YYYY-MM-DD      the day (default: today in the shop's time zone)
+Example:
+  orderwatch stats --day 2026-11-11
+)",
+               0,
+               0,
+               {"day"},
+               {}});
   c.push_back({"reminders",
                "",
                "ORDER_ID",
