@@ -523,6 +523,62 @@ TEST_F(RemindersE2ETest, StatsCountWhatRemindersRecoveredAgainstTheHoldout) {
   EXPECT_EQ(bad.error_message().rfind("day:", 0), 0u) << bad.error_message();
 }
 
+TEST_F(RemindersE2ETest, PeakModeForAllShopsAppliesWhereAShopHasNoneOfItsOwn) {
+  const Caller ops{"shop1", "oncall", "ops"};
+  v1::SetAllShopsPeakRequest set;
+  set.mutable_peak()->set_start_unix_ms(Ms(kT0 - absl::Hours(1)));
+  set.mutable_peak()->set_end_unix_ms(Ms(kT0 + absl::Hours(1)));
+  set.mutable_peak()->set_after_order_minutes(10);
+  v1::PeakMode out;
+  EXPECT_EQ(
+      server_->reminders()->SetAllShopsPeak(TestServer::Context(kSupervisor).get(), set, &out)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED)
+      << "a deployment-wide switch is ops' to make";
+  v1::SetAllShopsPeakRequest bad = set;
+  bad.mutable_peak()->set_end_unix_ms(0);
+  auto refused = server_->reminders()->SetAllShopsPeak(TestServer::Context(ops).get(), bad, &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message().rfind("peak.end_unix_ms", 0), 0u) << refused.error_message();
+  ASSERT_TRUE(server_->reminders()->SetAllShopsPeak(TestServer::Context(ops).get(), set, &out).ok());
+  v1::PeakMode read;
+  ASSERT_TRUE(server_->reminders()
+                  ->GetAllShopsPeak(TestServer::Context().get(), v1::GetAllShopsPeakRequest(), &read)
+                  .ok());
+  EXPECT_EQ(read.after_order_minutes(), 10);
+
+  // shop1 has no peak of its own: its orders get the peak timing and the peak template.
+  Created("K1", kT0);
+  Advance(absl::Minutes(11));
+  auto lines = AwaitDeliveries(1);
+  ASSERT_EQ(lines.size(), 1u) << "reminded after the peak's 10 minutes, not the normal 30";
+  v1::PreviewTemplateRequest preview;
+  preview.set_order_id("K1");
+  preview.set_kind(v1::REMINDER_KIND_AFTER_ORDER);
+  preview.set_channel(v1::CHANNEL_IM);
+  preview.set_peak(true);
+  v1::PreviewTemplateResponse peak_text;
+  ASSERT_TRUE(server_->reminders()
+                  ->PreviewTemplate(TestServer::Context().get(), preview, &peak_text)
+                  .ok());
+  EXPECT_EQ(List("K1").reminders(0).text(), peak_text.text());
+  // The shop's own policy still shows no peak window, so a read-modify-write keeps it that way.
+  v1::ReminderPolicy own;
+  ASSERT_TRUE(server_->reminders()
+                  ->GetPolicy(TestServer::Context().get(), v1::GetReminderPolicyRequest(), &own)
+                  .ok());
+  EXPECT_EQ(own.peak().start_unix_ms(), 0);
+
+  // Ended: back to the normal 30 minutes.
+  v1::SetAllShopsPeakRequest end;
+  ASSERT_TRUE(server_->reminders()->SetAllShopsPeak(TestServer::Context(ops).get(), end, &out).ok());
+  Created("K2", clock_.Now());
+  Advance(absl::Minutes(11));
+  EXPECT_EQ(Deliveries().size(), 1u);
+  Advance(absl::Minutes(20));
+  EXPECT_EQ(AwaitDeliveries(2).size(), 2u);
+}
+
 TEST_F(RemindersE2ETest, ShopsTemplatesAreCheckedPreviewedAndUsed) {
   auto stub = server_->reminders();
   v1::SetTemplateRequest set;

@@ -23,6 +23,7 @@
 //   ow:{u<shop>:<buyer>}:d:<yyyymmdd> hash   the buyer's day in the shop's time zone: "paid",
 //                                            messages per channel, merged orders, reservations
 //   ow:{x:<channel>}:reminders        stream reminders for external channel workers (stream sink)
+//   ow:{g}:peak                       string peak mode for all shops (protobuf PeakMode)
 //   ow:meta                           hash   deployment facts (partition count)
 #pragma once
 
@@ -68,6 +69,7 @@ class KeyScheme {
   std::string BuyerOpenOrders(std::string_view shop, std::string_view buyer) const;
   std::string BuyerDay(std::string_view shop, std::string_view buyer, std::string_view day) const;
   static std::string ReminderStream(std::string_view channel);
+  static std::string AllShopsPeak() { return "ow:{g}:peak"; }
   static std::string Meta() { return "ow:meta"; }
 
  private:

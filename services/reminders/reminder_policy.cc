@@ -187,6 +187,10 @@ std::optional<int> ParseHourMinute(std::string_view s) {
   return h * 60 + m;
 }
 
+absl::Status ValidatePeak(const v1::PeakMode& peak, std::string_view path) {
+  return CheckPeak(path, peak);
+}
+
 absl::Status ValidatePolicy(const v1::ReminderPolicy& p, std::string_view path) {
   if (auto s = CheckOptionalMinutes(path, "after_order_minutes", p.after_order_minutes(),
                                     kMinAfterOrderMinutes, kMaxAfterOrderMinutes);

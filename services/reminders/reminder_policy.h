@@ -38,6 +38,8 @@ v1::ReminderPolicy DefaultPolicy();
 // OK, or INVALID_ARGUMENT naming the first bad field prefixed with `path` (e.g.
 // "policy.window_start: ..."). `version` is output only and not checked.
 absl::Status ValidatePolicy(const v1::ReminderPolicy& p, std::string_view path = "policy.");
+// A peak window alone (the all-shops one): fields named "<path>peak.<field>".
+absl::Status ValidatePeak(const v1::PeakMode& peak, std::string_view path = "");
 
 // "HH:MM" (exactly two digits each, 00:00-23:59) as minutes after midnight, or nullopt.
 std::optional<int> ParseHourMinute(std::string_view hhmm);

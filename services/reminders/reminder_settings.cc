@@ -28,6 +28,12 @@ bool ReminderSettings::HasOwnTemplate(v1::ReminderKind kind, v1::Channel channel
   return templates.contains(TemplateField(kind, channel, peak));
 }
 
+v1::ReminderPolicy ReminderSettings::OwnPolicy() const {
+  v1::ReminderPolicy own = policy;
+  if (peak_from_all_shops) own.clear_peak();
+  return own;
+}
+
 std::string ReminderSettings::ShopName(const std::string& shop) const {
   return policy.shop_name().empty() ? shop : policy.shop_name();
 }
@@ -59,6 +65,41 @@ ReminderSettingsStore::ReminderSettingsStore(redis::Client& redis, const redis::
                                              absl::Duration fresh)
     : redis_(redis), keys_(keys), fresh_(fresh), set_policy_("policy_set", lua::kPolicySet) {}
 
+void ReminderSettingsStore::GetAllShopsPeak(absl::Time deadline, Done<v1::PeakMode> done) {
+  redis_.Run(redis::Command::Of({"GET", redis::KeyScheme::AllShopsPeak()}), deadline,
+             [done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               v1::PeakMode peak;
+               if (!r->is_nil() && !peak.ParseFromString(r->str)) {
+                 return done(absl::DataLossError("all-shops peak: stored bytes do not parse"));
+               }
+               done(std::move(peak));
+             });
+}
+
+void ReminderSettingsStore::SetAllShopsPeak(const v1::PeakMode& peak, absl::Time deadline,
+                                            Done<v1::PeakMode> done) {
+  const bool ends = peak.start_unix_ms() == 0;
+  redis::Command command =
+      ends ? redis::Command::Of({"DEL", redis::KeyScheme::AllShopsPeak()})
+           : redis::Command::Of({"SET", redis::KeyScheme::AllShopsPeak(), peak.SerializeAsString()});
+  redis_.Run(std::move(command), deadline,
+             [this, peak, ends, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               {
+                 absl::MutexLock lock(&mu_);
+                 for (auto it = cache_.begin(); it != cache_.end();) {
+                   if (it->second.loading) {
+                     ++it;
+                   } else {
+                     cache_.erase(it++);
+                   }
+                 }
+               }
+               done(ends ? v1::PeakMode() : peak);
+             });
+}
+
 void ReminderSettingsStore::Forget(const std::string& shop) {
   absl::MutexLock lock(&mu_);
   auto it = cache_.find(shop);
@@ -67,12 +108,23 @@ void ReminderSettingsStore::Forget(const std::string& shop) {
 
 void ReminderSettingsStore::Load(const std::string& shop, absl::Time deadline,
                                  Done<SharedSettings> done) {
-  redis_.Run(redis::Command::Of({"HGETALL", keys_.ReminderPolicy(shop)}), deadline,
-             [this, shop, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               if (!r.ok()) {
+  std::vector<redis::Command> reads;
+  reads.push_back(redis::Command::Of({"HGETALL", keys_.ReminderPolicy(shop)}));
+  reads.push_back(redis::Command::Of({"GET", redis::KeyScheme::AllShopsPeak()}));
+  redis_.RunAll(std::move(reads), deadline,
+             [this, shop, done = std::move(done)](
+                 std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+               const absl::StatusOr<redis::Reply>& r = replies[0];
+               v1::PeakMode all_shops;
+               absl::Status failed = !r.ok() ? r.status() : replies[1].status();
+               if (failed.ok() && !replies[1]->is_nil() &&
+                   !all_shops.ParseFromString(replies[1]->str)) {
+                 failed = absl::DataLossError("all-shops peak: stored bytes do not parse");
+               }
+               if (!failed.ok()) {
                  absl::MutexLock lock(&mu_);
                  cache_[shop].loading = false;
-                 return done(r.status());
+                 return done(failed);
                }
                ReminderSettings s;
                s.policy = DefaultPolicy();
@@ -94,6 +146,10 @@ void ReminderSettingsStore::Load(const std::string& shop, absl::Time deadline,
                  }
                }
                s.policy.set_version(version);
+               if (s.policy.peak().start_unix_ms() == 0 && all_shops.start_unix_ms() != 0) {
+                 *s.policy.mutable_peak() = all_shops;
+                 s.peak_from_all_shops = true;
+               }
                auto shared = std::make_shared<const ReminderSettings>(std::move(s));
                {
                  absl::MutexLock lock(&mu_);

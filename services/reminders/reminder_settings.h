@@ -23,9 +23,14 @@
 namespace orderwatch::reminders {
 
 struct ReminderSettings {
+  // The shop's policy as planning uses it: with the all-shops peak window when the shop has no
+  // peak window of its own.
   v1::ReminderPolicy policy;
+  bool peak_from_all_shops = false;
   absl::flat_hash_map<std::string, std::string> templates;  // by TemplateField()
 
+  // The policy as the shop set it (what GetPolicy shows and SetPolicy compares).
+  v1::ReminderPolicy OwnPolicy() const;
   // The shop's template, or the built-in one.
   std::string TemplateFor(v1::ReminderKind kind, v1::Channel channel, bool peak) const;
   bool HasOwnTemplate(v1::ReminderKind kind, v1::Channel channel, bool peak) const;
@@ -59,6 +64,10 @@ class ReminderSettingsStore {
   void SetPolicy(const std::string& shop, v1::ReminderPolicy policy,
                  std::optional<int64_t> expected_version, absl::Time deadline,
                  Done<v1::ReminderPolicy> done);
+  // Peak mode for all shops: an empty PeakMode when none is set. Setting it (validated by the
+  // caller; start and end 0 ends it) drops this instance's cache so it applies at once here.
+  void GetAllShopsPeak(absl::Time deadline, Done<v1::PeakMode> done);
+  void SetAllShopsPeak(const v1::PeakMode& peak, absl::Time deadline, Done<v1::PeakMode> done);
   // Validated by the caller; empty text removes the shop's own template.
   void SetTemplate(const std::string& shop, const v1::Template& t, absl::Time deadline,
                    Done<v1::Template> done);

@@ -36,6 +36,22 @@ grpc::ServerUnaryReactor* RemindersGrpc::RecordAnswer(grpc::CallbackServerContex
   });
 }
 
+grpc::ServerUnaryReactor* RemindersGrpc::GetAllShopsPeak(grpc::CallbackServerContext* ctx,
+                                                         const v1::GetAllShopsPeakRequest* request,
+                                                         v1::PeakMode* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.GetAllShopsPeak(who, *request, d, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* RemindersGrpc::SetAllShopsPeak(grpc::CallbackServerContext* ctx,
+                                                         const v1::SetAllShopsPeakRequest* request,
+                                                         v1::PeakMode* response) {
+  return ServeUnary(ctx, auth_, response, [&](const Principal& who, absl::Time d, auto done) {
+    service_.SetAllShopsPeak(who, *request, d, std::move(done));
+  });
+}
+
 grpc::ServerUnaryReactor* RemindersGrpc::Stats(grpc::CallbackServerContext* ctx,
                                                const v1::ReminderStatsRequest* request,
                                                v1::ReminderStats* response) {

@@ -31,6 +31,12 @@ class RemindersGrpc final : public v1::Reminders::CallbackService {
   grpc::ServerUnaryReactor* RecordAnswer(grpc::CallbackServerContext* ctx,
                                          const v1::RecordAnswerRequest* request,
                                          v1::Reminder* response) override;
+  grpc::ServerUnaryReactor* GetAllShopsPeak(grpc::CallbackServerContext* ctx,
+                                            const v1::GetAllShopsPeakRequest* request,
+                                            v1::PeakMode* response) override;
+  grpc::ServerUnaryReactor* SetAllShopsPeak(grpc::CallbackServerContext* ctx,
+                                            const v1::SetAllShopsPeakRequest* request,
+                                            v1::PeakMode* response) override;
   grpc::ServerUnaryReactor* Stats(grpc::CallbackServerContext* ctx,
                                   const v1::ReminderStatsRequest* request,
                                   v1::ReminderStats* response) override;

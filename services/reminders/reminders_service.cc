@@ -44,8 +44,23 @@ void RemindersService::GetPolicy(const Principal& who, const v1::GetReminderPoli
   settings_.Get(who.shop, deadline,
                 [done = std::move(done)](absl::StatusOr<SharedSettings> s) mutable {
                   if (!s.ok()) return done(s.status());
-                  done((*s)->policy);
+                  done((*s)->OwnPolicy());
                 });
+}
+
+void RemindersService::GetAllShopsPeak(const Principal&, const v1::GetAllShopsPeakRequest&,
+                                       absl::Time deadline, Done<v1::PeakMode> done) {
+  settings_.GetAllShopsPeak(deadline, std::move(done));
+}
+
+void RemindersService::SetAllShopsPeak(const Principal& who,
+                                       const v1::SetAllShopsPeakRequest& request,
+                                       absl::Time deadline, Done<v1::PeakMode> done) {
+  if (auto s = RequireRole(who, {Role::kOps}, "set peak mode for all shops"); !s.ok()) {
+    return done(s);
+  }
+  if (auto s = ValidatePeak(request.peak()); !s.ok()) return done(s);
+  settings_.SetAllShopsPeak(request.peak(), deadline, std::move(done));
 }
 
 void RemindersService::SetPolicy(const Principal& who, const v1::SetReminderPolicyRequest& request,

@@ -25,6 +25,10 @@ class RemindersService {
 
   void GetPolicy(const Principal& who, const v1::GetReminderPolicyRequest& request,
                  absl::Time deadline, Done<v1::ReminderPolicy> done);
+  void GetAllShopsPeak(const Principal& who, const v1::GetAllShopsPeakRequest& request,
+                       absl::Time deadline, Done<v1::PeakMode> done);
+  void SetAllShopsPeak(const Principal& who, const v1::SetAllShopsPeakRequest& request,
+                       absl::Time deadline, Done<v1::PeakMode> done);
   void SetPolicy(const Principal& who, const v1::SetReminderPolicyRequest& request,
                  absl::Time deadline, Done<v1::ReminderPolicy> done);
   void Trigger(const Principal& who, const v1::TriggerReminderRequest& request, absl::Time deadline,
