@@ -5,11 +5,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/json_text.h"
 #include "services/reminders/reminder_records.h"
 #include "services/reminders/stream_sink.h"
+#include "services/reminders/webhook_sink.h"
 
 namespace orderwatch::reminders {
 namespace {
@@ -89,7 +91,38 @@ void LogSink::Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::St
 
 absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec,
                                                        redis::Client& redis,
-                                                       const redis::KeyScheme& keys) {
+                                                       const redis::KeyScheme& keys,
+                                                       const WebhookSettings& webhook) {
+  if (absl::StartsWith(spec, "webhook:")) {
+    WebhookOptions options;
+    if (auto s = ParseWebhookUrl(spec.substr(8), &options); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("reminder-sink: ", s.message()));
+    }
+    if (auto s = ParseRateLimits(webhook.rate_limits, &options); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("reminder-rate-limits: ", s.message()));
+    }
+    if (webhook.secret_file.empty()) {
+      return absl::InvalidArgumentError(
+          "reminder-sink: a webhook needs --reminder-webhook-secret-file (the signing secret)");
+    }
+    std::FILE* f = std::fopen(webhook.secret_file.c_str(), "r");
+    if (f == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("reminder-webhook-secret-file: cannot open ",
+                                                     webhook.secret_file, ": ",
+                                                     std::strerror(errno)));
+    }
+    char buffer[4096];
+    const size_t n = std::fread(buffer, 1, sizeof(buffer), f);
+    std::fclose(f);
+    options.secret = std::string(absl::StripTrailingAsciiWhitespace(absl::string_view(buffer, n)));
+    if (options.secret.size() < 16) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "reminder-webhook-secret-file: ", webhook.secret_file, " holds fewer than 16 bytes"));
+    }
+    auto sink = WebhookSink::Open(std::move(options));
+    if (!sink.ok()) return sink.status();
+    return std::unique_ptr<DeliverySink>(std::move(*sink));
+  }
   if (absl::StartsWith(spec, "log:") && spec.size() > 4) {
     auto sink = LogSink::Open(spec.substr(4));
     if (!sink.ok()) return sink.status();
@@ -99,7 +132,8 @@ absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec,
     return std::unique_ptr<DeliverySink>(std::make_unique<StreamSink>(redis, keys, *length));
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "reminder-sink: \"", spec, "\" is not log:<path>, log:-, stream or stream:<max length>"));
+      "reminder-sink: \"", spec,
+      "\" is not log:<path>, log:-, stream, stream:<max length> or webhook:http://..."));
 }
 
 std::optional<int64_t> ParseStreamSpec(absl::string_view spec) {

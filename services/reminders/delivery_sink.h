@@ -70,10 +70,18 @@ class LogSink final : public DeliverySink {
 // "stream" → the default length; "stream:<n>" with 1000 ≤ n ≤ 100 000 000 → n; else nullopt.
 std::optional<int64_t> ParseStreamSpec(absl::string_view spec);
 
-// The sink a --reminder-sink value names: "log:<path>" (or "log:-"), or "stream" /
-// "stream:<max length>" (a stream per channel in the server's Redis; see stream_sink.h).
+// What the webhook sink needs beside its URL.
+struct WebhookSettings {
+  std::string secret_file;  // holds the HMAC signing secret (trailing whitespace ignored)
+  std::string rate_limits;  // "sms=50,im=200" per second per instance; empty: none
+};
+
+// The sink a --reminder-sink value names: "log:<path>" (or "log:-"), "stream" /
+// "stream:<max length>" (a stream per channel in the server's Redis; see stream_sink.h), or
+// "webhook:http://host:port/path" (see webhook_sink.h).
 absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec,
                                                        redis::Client& redis,
-                                                       const redis::KeyScheme& keys);
+                                                       const redis::KeyScheme& keys,
+                                                       const WebhookSettings& webhook = {});
 
 }  // namespace orderwatch::reminders

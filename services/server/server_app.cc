@@ -127,7 +127,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   redis_options.connections = config.redis_connections;
   p->keys = std::make_unique<redis::KeyScheme>(config.partitions);
   p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());
-  auto sink = reminders::OpenSink(config.reminder_sink, *p->redis, *p->keys);
+  auto sink = reminders::OpenSink(
+      config.reminder_sink, *p->redis, *p->keys,
+      {config.reminder_webhook_secret_file, config.reminder_rate_limits});
   if (!sink.ok()) return sink.status();
   p->sink = *std::move(sink);
   p->reminder_metrics = std::make_unique<reminders::ReminderMetrics>(*p->registry, p->sink->name());

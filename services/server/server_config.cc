@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/reminders/delivery_sink.h"
+#include "services/reminders/webhook_sink.h"
 
 namespace orderwatch::server {
 namespace {
@@ -109,13 +110,37 @@ const std::vector<Setting>& Settings() {
       {"reminder-sink", "ORDERWATCH_REMINDER_SINK",
        "where sent payment reminders go: log:<file> appends JSON lines (log:- = stdout); "
        "stream adds them to a Redis stream per channel, ow:{x:<channel>}:reminders, for external "
-       "channel workers (stream:<n> keeps about n entries each; default 1000000) (default log:-)",
+       "channel workers (stream:<n> keeps about n entries each; default 1000000); "
+       "webhook:http://host:port/path POSTs each, signed, with an Idempotency-Key header "
+       "(needs --reminder-webhook-secret-file) (default log:-)",
        [](ServerConfig& c, const std::string& v) {
          const bool log = v.rfind("log:", 0) == 0 && v.size() > 4;
-         if (!log && !reminders::ParseStreamSpec(v)) {
-           return Bad("reminder-sink", v, "log:<file>, stream or stream:<max length>");
+         reminders::WebhookOptions url;
+         const bool webhook =
+             v.rfind("webhook:", 0) == 0 && reminders::ParseWebhookUrl(v.substr(8), &url).ok();
+         if (!log && !webhook && !reminders::ParseStreamSpec(v)) {
+           return Bad("reminder-sink", v,
+                      "log:<file>, stream, stream:<max length> or webhook:http://host:port/path");
          }
          c.reminder_sink = v;
+         return absl::OkStatus();
+       }},
+      {"reminder-webhook-secret-file", "ORDERWATCH_REMINDER_WEBHOOK_SECRET_FILE",
+       "file holding the webhook sink's signing secret (at least 16 bytes): each POST carries "
+       "X-Orderwatch-Signature: sha256=<hex HMAC-SHA256 of \"<X-Orderwatch-Timestamp>.<body>\">",
+       [](ServerConfig& c, const std::string& v) {
+         c.reminder_webhook_secret_file = v;
+         return absl::OkStatus();
+       }},
+      {"reminder-rate-limits", "ORDERWATCH_REMINDER_RATE_LIMITS",
+       "the webhook sink's limits per channel and instance, e.g. sms=50,im=200,phone=5 "
+       "(per second; default: none)",
+       [](ServerConfig& c, const std::string& v) {
+         reminders::WebhookOptions o;
+         if (!reminders::ParseRateLimits(v, &o).ok()) {
+           return Bad("reminder-rate-limits", v, "<channel>=<per second>,... (im, sms, phone)");
+         }
+         c.reminder_rate_limits = v;
          return absl::OkStatus();
        }},
       {"lease-seconds", "ORDERWATCH_LEASE_SECONDS",

@@ -26,6 +26,8 @@ struct ServerConfig {
   absl::Duration drain = absl::Seconds(10);
   // Where sent reminders are delivered (see reminders::OpenSink).
   std::string reminder_sink = "log:-";
+  std::string reminder_webhook_secret_file;  // the webhook sink's signing secret
+  std::string reminder_rate_limits;          // the webhook sink's per-channel limits
   // Scheduling decisions read this clock; null means the system clock (tests set a manual one).
   const Clock* clock = nullptr;
   scheduler::SchedulerOptions scheduler;
