@@ -74,13 +74,22 @@ std::string KeyScheme::ReminderPolicy(std::string_view shop) const {
   return absl::StrCat("ow:{s", Sv(shop), "}:policy");
 }
 
+int KeyScheme::BuyerBucket(std::string_view buyer) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a
+  for (unsigned char c : buyer) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return static_cast<int>(h % kBuyerBuckets);
+}
+
 std::string KeyScheme::BuyerOpenOrders(std::string_view shop, std::string_view buyer) const {
-  return absl::StrCat("ow:{u", Sv(shop), ":", Sv(buyer), "}:open");
+  return absl::StrCat("ow:{u", Sv(shop), ":", BuyerBucket(buyer), "}:open");
 }
 
 std::string KeyScheme::BuyerDay(std::string_view shop, std::string_view buyer,
                                 std::string_view day) const {
-  return absl::StrCat("ow:{u", Sv(shop), ":", Sv(buyer), "}:d:", Sv(day));
+  return absl::StrCat("ow:{u", Sv(shop), ":", BuyerBucket(buyer), "}:d:", Sv(day));
 }
 
 std::string KeyScheme::ReminderStats(int partition, std::string_view shop,

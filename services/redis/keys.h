@@ -19,9 +19,11 @@
 //   ow:{s<shop>}:legend               hash   the shop's flag legend
 //   ow:{s<shop>}:policy               string the shop's reminder policy (protobuf)
 //   ow:{s<shop>}:r:<req>              hash   first result of a shop-level request (idempotency)
-//   ow:{u<shop>:<buyer>}:open         zset   the buyer's unpaid orders in the shop, by creation
-//   ow:{u<shop>:<buyer>}:d:<yyyymmdd> hash   the buyer's day in the shop's time zone: "paid",
-//                                            messages per channel, merged orders, reservations
+//   ow:{u<shop>:<b>}:open             hash   unpaid orders of the shop's buyers in bucket b:
+//                                            "<buyer>\x1f<order>" -> when noted (ms)
+//   ow:{u<shop>:<b>}:d:<yyyymmdd>     hash   those buyers' day in the shop's time zone:
+//                                            "<buyer>\x1f<fact>" (paid, messages per channel,
+//                                            merged orders, reservations)
 //   ow:{x:<channel>}:reminders        stream reminders for external channel workers (stream sink)
 //   ow:{g}:peak                       string peak mode for all shops (protobuf PeakMode)
 //   ow:meta                           hash   deployment facts (partition count)
@@ -65,7 +67,11 @@ class KeyScheme {
   std::string Legend(std::string_view shop) const;
   std::string ReminderPolicy(std::string_view shop) const;
   std::string ShopRequest(std::string_view shop, std::string_view request_id) const;
-  // A buyer's keys carry their own tag: a buyer's orders spread over all partitions.
+  // A buyer's keys carry the tag of the buyer's bucket in the shop (a buyer's orders spread over
+  // all partitions). Buckets keep many buyers in one small hash, which Redis stores compactly;
+  // kBuyerBuckets of them per shop keep a bucket small up to millions of buyers.
+  static constexpr int kBuyerBuckets = 16384;
+  static int BuyerBucket(std::string_view buyer);
   std::string BuyerOpenOrders(std::string_view shop, std::string_view buyer) const;
   std::string BuyerDay(std::string_view shop, std::string_view buyer, std::string_view day) const;
   static std::string ReminderStream(std::string_view channel);

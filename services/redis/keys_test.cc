@@ -58,14 +58,19 @@ TEST(KeySchemeTest, StatsLiveInThePartition) {
   EXPECT_EQ(keys.ReminderStats(7, "shop1", "20261111"), "ow:{p7}:st:shop1:20261111");
 }
 
-TEST(KeySchemeTest, BuyerKeysShareTheBuyerTag) {
+TEST(KeySchemeTest, BuyerKeysShareTheirBucketsTag) {
   KeyScheme keys(256);
-  EXPECT_EQ(keys.BuyerOpenOrders("shop1", "b7"), "ow:{ushop1:b7}:open");
-  EXPECT_EQ(keys.BuyerDay("shop1", "b7", "20261111"), "ow:{ushop1:b7}:d:20261111");
+  const std::string bucket = std::to_string(KeyScheme::BuyerBucket("b7"));
+  EXPECT_EQ(keys.BuyerOpenOrders("shop1", "b7"), "ow:{ushop1:" + bucket + "}:open");
+  EXPECT_EQ(keys.BuyerDay("shop1", "b7", "20261111"), "ow:{ushop1:" + bucket + "}:d:20261111");
   EXPECT_EQ(HashTag(keys.BuyerDay("shop1", "b7", "20261111")),
             HashTag(keys.BuyerOpenOrders("shop1", "b7")));
   EXPECT_NE(HashTag(keys.BuyerOpenOrders("shop1", "b7")),
-            HashTag(keys.BuyerOpenOrders("shop1", "b8")));
+            HashTag(keys.BuyerOpenOrders("shop2", "b7")));
+  // Buyers spread over the buckets.
+  std::set<int> buckets;
+  for (int i = 0; i < 1000; ++i) buckets.insert(KeyScheme::BuyerBucket("buyer" + std::to_string(i)));
+  EXPECT_GT(buckets.size(), 900u);  // about 970 for a uniform hash into 16384
 }
 
 }  // namespace

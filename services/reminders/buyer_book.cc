@@ -57,9 +57,8 @@ std::optional<redis::Command> BuyerBook::NoteCommand(const std::string& shop,
       note_,
       {keys_.BuyerOpenOrders(shop, facts.buyer_id),
        keys_.BuyerDay(shop, facts.buyer_id, Day(paid ? facts.paid : facts.created, zone))},
-      {order_id, state,
-       absl::StrCat(facts.created == absl::InfinitePast() ? 0 : absl::ToUnixMillis(facts.created)),
-       Ms(retention_.order), Ms(kDayRetention), absl::StrCat(kMostOpenOrders)});
+      {order_id, state, facts.buyer_id, absl::StrCat(absl::ToUnixMillis(absl::Now())),
+       Ms(retention_.order), Ms(kDayRetention)});
 }
 
 void BuyerBook::Reserve(const Reservation& r, absl::Time deadline, Done<BuyerVerdict> done) {
@@ -74,7 +73,9 @@ void BuyerBook::Reserve(const Reservation& r, absl::Time deadline, Done<BuyerVer
                             keys_.BuyerOpenOrders(r.shop, r.buyer_id)},
                            {r.id, r.order_id, counter, absl::StrCat(cap), skip_paid ? "1" : "0",
                             r.skip_if_merged ? "1" : "0", Ms(kDayRetention),
-                            absl::StrCat(kMostOpenOrders)}),
+                            absl::StrCat(kMostMergedOrders), r.buyer_id,
+                            absl::StrCat(absl::ToUnixMillis(absl::Now())),
+                            Ms(retention_.order)}),
       deadline,
       [channel = r.channel, done = std::move(done)](absl::StatusOr<redis::Reply> reply) mutable {
         if (!reply.ok()) return done(reply.status());

@@ -2,8 +2,9 @@
 // one message covers all the buyer's unpaid orders (the others' reminders that day are skipped as
 // "merged"), daily caps per channel (SMS counted per phone), and "skip buyers who paid today".
 //
-// A buyer's orders live in every partition, so the book has its own keys under the buyer's hash
-// tag (redis::KeyScheme::BuyerOpenOrders, BuyerDay). Order ingestion keeps it in step
+// A buyer's orders live in every partition, so the book has its own keys, shared by the buyers of
+// one bucket under the bucket's hash tag (redis::KeyScheme::BuyerOpenOrders, BuyerDay): small
+// hashes that Redis stores compactly, rather than a key per buyer. Order ingestion keeps it in step
 // (NoteCommand after each applied event); a reminder reserves its message here (Reserve) before it
 // is committed on its order. Days are calendar days in the shop's time zone.
 #pragma once
@@ -22,8 +23,8 @@
 
 namespace orderwatch::reminders {
 
-// The most unpaid orders one buyer's book keeps (the newest), and one message names.
-inline constexpr int kMostOpenOrders = 20;
+// The most of a buyer's other unpaid orders one message names (the first noted).
+inline constexpr int kMostMergedOrders = 20;
 
 struct BuyerVerdict {
   // "ok", or why the message may not go out: "buyer_paid_today", "merged", "buyer_cap:<channel>".

@@ -1,23 +1,22 @@
 -- Keeps a buyer's book in step with one of the buyer's orders, after its event was applied:
 -- the unpaid orders (for merged reminders) and the day the buyer paid (for "skip buyers who paid
--- today"). Idempotent: a retried event writes the same again.
--- KEYS[1] the buyer's open orders (zset), KEYS[2] the buyer's day of the payment ('' unused)
--- ARGV[1] order id, ARGV[2] state: open | settled | paid, ARGV[3] created (ms),
--- ARGV[4] retention of the open orders (ms), ARGV[5] retention of a day (ms),
--- ARGV[6] most open orders kept (the newest)
--- Returns the number of open orders.
+-- today"). Books live in buckets shared by many buyers; each field starts "<buyer>\31". Constant
+-- time: entries of orders that expired unsettled are dropped by buyer_reserve.lua, which reads
+-- the bucket anyway. Idempotent: a retried event writes the same again.
+-- KEYS[1] the bucket's open orders (hash "<buyer>\31<order>" -> when noted, ms), KEYS[2] the
+-- bucket's day of the payment (hash)
+-- ARGV[1] order id, ARGV[2] state: open | settled | paid, ARGV[3] buyer id, ARGV[4] now (ms),
+-- ARGV[5] retention of an open order (ms), ARGV[6] retention of a day (ms)
 local open, day = KEYS[1], KEYS[2]
+local field = ARGV[3] .. '\31' .. ARGV[1]
 if ARGV[2] == 'open' then
-  redis.call('ZADD', open, ARGV[3], ARGV[1])
-  local most = tonumber(ARGV[6])
-  local n = redis.call('ZCARD', open)
-  if n > most then redis.call('ZREMRANGEBYRANK', open, 0, n - most - 1) end
-  redis.call('PEXPIRE', open, ARGV[4])
-else
-  redis.call('ZREM', open, ARGV[1])
-  if ARGV[2] == 'paid' then
-    redis.call('HSET', day, 'paid', ARGV[1])
-    redis.call('PEXPIRE', day, ARGV[5])
-  end
+  redis.call('HSET', open, field, ARGV[4])
+  redis.call('PEXPIRE', open, ARGV[5])
+  return 1
 end
-return redis.call('ZCARD', open)
+redis.call('HDEL', open, field)
+if ARGV[2] == 'paid' then
+  redis.call('HSET', day, ARGV[3] .. '\31paid', ARGV[1])
+  redis.call('PEXPIRE', day, ARGV[6])
+end
+return 0
