@@ -439,9 +439,9 @@ TEST_F(RemindersE2ETest, BuyersAnswersAreRecordedAndTheirPromisesKept) {
   EXPECT_EQ(list.reminders(1).answer().reason(), v1::UNPAID_REASON_PRICE);
 
   Paid("W1", clock_.Now());
-  EXPECT_EQ(answer("a2", "W1", v1::UNPAID_REASON_FORGOT, clock_.Now() + absl::Hours(1), &r)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION)
+  EXPECT_EQ(
+      answer("a2", "W1", v1::UNPAID_REASON_FORGOT, clock_.Now() + absl::Hours(1), &r).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION)
       << "no promise to keep on a paid order";
   ASSERT_TRUE(answer("a3", "W1", v1::UNPAID_REASON_FORGOT, absl::InfinitePast(), &r).ok());
   EXPECT_EQ(r.number(), 2);
@@ -463,8 +463,8 @@ TEST_F(RemindersE2ETest, StatsCountWhatRemindersRecoveredAgainstTheHoldout) {
   for (const auto& o : orders) Created(o, kT0);
   Created("Q", kT0);
   Advance(absl::Minutes(10));
-  Paid("Q", clock_.Now());      // paid before any reminder
-  Advance(absl::Minutes(21));   // 12:31: every H order's after-order reminder is decided
+  Paid("Q", clock_.Now());     // paid before any reminder
+  Advance(absl::Minutes(21));  // 12:31: every H order's after-order reminder is decided
   std::vector<std::string> sent, held;
   for (const auto& o : orders) {
     auto list = List(o);
@@ -477,7 +477,7 @@ TEST_F(RemindersE2ETest, StatsCountWhatRemindersRecoveredAgainstTheHoldout) {
   EXPECT_EQ(List(held[0]).reminders(0).reason(), "holdout");
   v1::Reminder r;
   ASSERT_TRUE(Trigger("st1", sent[1], &r).ok());  // alice, by hand
-  Advance(absl::Minutes(9));                       // 12:40
+  Advance(absl::Minutes(9));                      // 12:40
   Paid(sent[0], clock_.Now());
   Paid(held[0], clock_.Now());
 
@@ -530,21 +530,23 @@ TEST_F(RemindersE2ETest, PeakModeForAllShopsAppliesWhereAShopHasNoneOfItsOwn) {
   set.mutable_peak()->set_end_unix_ms(Ms(kT0 + absl::Hours(1)));
   set.mutable_peak()->set_after_order_minutes(10);
   v1::PeakMode out;
-  EXPECT_EQ(
-      server_->reminders()->SetAllShopsPeak(TestServer::Context(kSupervisor).get(), set, &out)
-          .error_code(),
-      grpc::StatusCode::PERMISSION_DENIED)
+  EXPECT_EQ(server_->reminders()
+                ->SetAllShopsPeak(TestServer::Context(kSupervisor).get(), set, &out)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
       << "a deployment-wide switch is ops' to make";
   v1::SetAllShopsPeakRequest bad = set;
   bad.mutable_peak()->set_end_unix_ms(0);
   auto refused = server_->reminders()->SetAllShopsPeak(TestServer::Context(ops).get(), bad, &out);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(refused.error_message().rfind("peak.end_unix_ms", 0), 0u) << refused.error_message();
-  ASSERT_TRUE(server_->reminders()->SetAllShopsPeak(TestServer::Context(ops).get(), set, &out).ok());
+  ASSERT_TRUE(
+      server_->reminders()->SetAllShopsPeak(TestServer::Context(ops).get(), set, &out).ok());
   v1::PeakMode read;
-  ASSERT_TRUE(server_->reminders()
-                  ->GetAllShopsPeak(TestServer::Context().get(), v1::GetAllShopsPeakRequest(), &read)
-                  .ok());
+  ASSERT_TRUE(
+      server_->reminders()
+          ->GetAllShopsPeak(TestServer::Context().get(), v1::GetAllShopsPeakRequest(), &read)
+          .ok());
   EXPECT_EQ(read.after_order_minutes(), 10);
 
   // shop1 has no peak of its own: its orders get the peak timing and the peak template.
@@ -558,9 +560,8 @@ TEST_F(RemindersE2ETest, PeakModeForAllShopsAppliesWhereAShopHasNoneOfItsOwn) {
   preview.set_channel(v1::CHANNEL_IM);
   preview.set_peak(true);
   v1::PreviewTemplateResponse peak_text;
-  ASSERT_TRUE(server_->reminders()
-                  ->PreviewTemplate(TestServer::Context().get(), preview, &peak_text)
-                  .ok());
+  ASSERT_TRUE(
+      server_->reminders()->PreviewTemplate(TestServer::Context().get(), preview, &peak_text).ok());
   EXPECT_EQ(List("K1").reminders(0).text(), peak_text.text());
   // The shop's own policy still shows no peak window, so a read-modify-write keeps it that way.
   v1::ReminderPolicy own;
@@ -571,7 +572,8 @@ TEST_F(RemindersE2ETest, PeakModeForAllShopsAppliesWhereAShopHasNoneOfItsOwn) {
 
   // Ended: back to the normal 30 minutes.
   v1::SetAllShopsPeakRequest end;
-  ASSERT_TRUE(server_->reminders()->SetAllShopsPeak(TestServer::Context(ops).get(), end, &out).ok());
+  ASSERT_TRUE(
+      server_->reminders()->SetAllShopsPeak(TestServer::Context(ops).get(), end, &out).ok());
   Created("K2", clock_.Now());
   Advance(absl::Minutes(11));
   EXPECT_EQ(Deliveries().size(), 1u);

@@ -106,8 +106,8 @@ std::string Hmac(const std::string& message) {
   unsigned int length = 0;
   HMAC(EVP_sha256(), kSecret, sizeof(kSecret) - 1,
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
-  return "sha256=" + absl::BytesToHexString(
-                         absl::string_view(reinterpret_cast<const char*>(mac), length));
+  return "sha256=" +
+         absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 class WebhookSinkTest : public ::testing::Test {
@@ -183,10 +183,14 @@ TEST_F(WebhookSinkTest, SignedPostsAreRetriedUnderOneIdempotencyKey) {
   absl::SleepFor(absl::Milliseconds(300));
   EXPECT_EQ(endpoint.posts().size(), 2u) << "acknowledged once answered 200";
   const std::string metrics = HttpGet(server_->metrics_port(), "/metrics");
-  EXPECT_NE(metrics.find(R"(orderwatch_reminder_deliveries_total{channel="sms",result="failed",sink="webhook"} 1)"),
-            std::string::npos);
-  EXPECT_NE(metrics.find(R"(orderwatch_reminder_deliveries_total{channel="sms",result="delivered",sink="webhook"} 1)"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics.find(
+          R"(orderwatch_reminder_deliveries_total{channel="sms",result="failed",sink="webhook"} 1)"),
+      std::string::npos);
+  EXPECT_NE(
+      metrics.find(
+          R"(orderwatch_reminder_deliveries_total{channel="sms",result="delivered",sink="webhook"} 1)"),
+      std::string::npos);
 }
 
 TEST_F(WebhookSinkTest, TheChannelsRateLimitSpreadsABurst) {

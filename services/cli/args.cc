@@ -188,9 +188,8 @@ ParseOutcome ParseCommandLine(const std::vector<std::string>& args, const EnvLoo
   const std::string& group = words[0];
   if (!IsGroup(group)) {
     if (help) return Help("");
-    return Usage(
-        "", Cat("unknown command \"", group,
-                    "\"; use remark, event, remind, answer, reminders, stats or policy"));
+    return Usage("", Cat("unknown command \"", group,
+                         "\"; use remark, event, remind, answer, reminders, stats or policy"));
   }
   // A one-word command ("remind ORDER_ID") takes its arguments right after the word.
   const CommandSpec* command = FindCommand(group, "");

@@ -329,13 +329,14 @@ std::string FormatReminderStats(const v1::ReminderStats& s) {
                       : Cat(static_cast<int64_t>(100.0 * part / whole + 0.5), "%");
   };
   std::string out = Cat("payment reminders on ", s.day(), "\n");
-  Append(&out, "orders placed: ", s.orders_placed(), ", paid the same day: ",
-         s.orders_paid_same_day(), " (", rate(s.orders_paid_same_day(), s.orders_placed()),
-         ")\n");
+  Append(&out, "orders placed: ", s.orders_placed(),
+         ", paid the same day: ", s.orders_paid_same_day(), " (",
+         rate(s.orders_paid_same_day(), s.orders_placed()), ")\n");
   const int64_t reminded = s.eligible_orders() - s.held_out();
-  Append(&out, "eligible orders: ", s.eligible_orders(), "; paid after a reminder: ",
-         s.paid_after_reminder(), " (", rate(s.paid_after_reminder(), reminded), " of ", reminded,
-         " reminded), recovered ", Amount(s.recovered_fen(), ""), "\n");
+  Append(&out, "eligible orders: ", s.eligible_orders(),
+         "; paid after a reminder: ", s.paid_after_reminder(), " (",
+         rate(s.paid_after_reminder(), reminded), " of ", reminded, " reminded), recovered ",
+         Amount(s.recovered_fen(), ""), "\n");
   Append(&out, "held out: ", s.held_out(), "; paid without a reminder: ", s.held_out_paid(), " (",
          rate(s.held_out_paid(), s.held_out()), "), ", Amount(s.held_out_recovered_fen(), ""),
          "\n");
@@ -345,8 +346,8 @@ std::string FormatReminderStats(const v1::ReminderStats& s) {
       {"KIND", "ELIGIBLE", "SENT", "IM", "SMS", "PHONE", "HELD OUT", "PAID AFTER", "RECOVERED"}};
   for (const auto& k : s.kinds()) {
     rows.push_back({KindName(k.kind()), Cat(k.eligible()), Cat(k.sent()), Cat(k.sent_im()),
-                    Cat(k.sent_sms()), Cat(k.sent_phone()), Cat(k.held_out()),
-                    Cat(k.paid_after()), Amount(k.recovered_fen(), "")});
+                    Cat(k.sent_sms()), Cat(k.sent_phone()), Cat(k.held_out()), Cat(k.paid_after()),
+                    Amount(k.recovered_fen(), "")});
   }
   Append(&out, Table(rows));
   if (!s.skipped().empty()) {

@@ -349,16 +349,14 @@ TEST(BuildAnswerRequest, ReasonNotePromiseAndErrors) {
   EXPECT_NE(ErrorOf(BuildAnswerRequest(Inv({"answer", "A1", "--reason", "unspecified"}), kNow))
                 .find("--reason"),
             std::string::npos);
-  EXPECT_NE(
-      ErrorOf(BuildAnswerRequest(Inv({"answer", "A1", "--reason", "price", "--promised", "soon"}),
-                                 kNow))
-          .find("--promised"),
-      std::string::npos);
-  EXPECT_NE(
-      ErrorOf(BuildAnswerRequest(Inv({"answer", "A1", "--reason", "price", "--reminder", "0"}),
-                                 kNow))
-          .find("--reminder"),
-      std::string::npos);
+  EXPECT_NE(ErrorOf(BuildAnswerRequest(
+                        Inv({"answer", "A1", "--reason", "price", "--promised", "soon"}), kNow))
+                .find("--promised"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(BuildAnswerRequest(
+                        Inv({"answer", "A1", "--reason", "price", "--reminder", "0"}), kNow))
+                .find("--reminder"),
+            std::string::npos);
 }
 
 TEST(BuildTriggerRequest, Errors) {

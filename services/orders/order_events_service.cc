@@ -46,7 +46,7 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
   std::string first_due;
   if (reminders_ != nullptr && event.has_created()) {
     if (auto due = reminders_->FirstDue(shop, event)) {
-      first_due = absl::StrCat(absl::ToUnixMillis(*due));
+      first_due = redis::MsArg(*due);
     }
   }
   // The stats of the event's day in the shop's zone.
@@ -58,15 +58,15 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
   std::vector<std::string> args = {event.event_id(),
                                    w.mode,
                                    absl::StrCat(w.time),
-                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order)),
+                                   redis::MsArg(retention_.order),
                                    w.time_field,
                                    w.count_field,
-                                   absl::StrCat(absl::ToUnixMillis(absl::Now())),
+                                   redis::MsArg(absl::Now()),
                                    event.order_id(),
                                    absl::StrCat(shop, ":", event.order_id()),
                                    first_due,
-                                   absl::StrCat(absl::ToUnixMillis(absl::FromCivil(day, zone))),
-                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order))};
+                                   redis::MsArg(absl::FromCivil(day, zone)),
+                                   redis::MsArg(retention_.order)};
   for (auto& [f, v] : w.fields) {
     args.push_back(std::move(f));
     args.push_back(std::move(v));
@@ -108,26 +108,26 @@ void OrderEventsService::Record(const Principal& who, const v1::RecordEventReque
   if (auto s = MayRecordEvents(who); !s.ok()) return done(s);
   if (!request.has_event()) return done(InvalidField("event", "is required"));
   if (auto s = ValidateEvent(request.event(), "event."); !s.ok()) return done(s);
-  redis_.Run(
-      ApplyCommand(who.shop, request.event()), deadline,
-      [this, shop = who.shop, event = request.event(), deadline,
-       done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-        NoteScheduled(shop, event.order_id(), r);
-        auto applied = ParseApplied(event.order_id(), r);
-        if (!applied.ok()) return done(applied.status());
-        v1::RecordEventResponse response;
-        response.set_duplicate(applied->first);
-        *response.mutable_order() = std::move(applied->second);
-        auto note = BuyerNote(shop, event, r);
-        if (!note) return done(std::move(response));
-        // A failed note fails the call: the storefront's retry is a duplicate, which notes again.
-        redis_.Run(*std::move(note), deadline,
-                   [response = std::move(response),
-                    done = std::move(done)](absl::StatusOr<redis::Reply> n) mutable {
-                     if (!n.ok()) return done(n.status());
-                     done(std::move(response));
-                   });
-      });
+  redis_.Run(ApplyCommand(who.shop, request.event()), deadline,
+             [this, shop = who.shop, event = request.event(), deadline,
+              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               NoteScheduled(shop, event.order_id(), r);
+               auto applied = ParseApplied(event.order_id(), r);
+               if (!applied.ok()) return done(applied.status());
+               v1::RecordEventResponse response;
+               response.set_duplicate(applied->first);
+               *response.mutable_order() = std::move(applied->second);
+               auto note = BuyerNote(shop, event, r);
+               if (!note) return done(std::move(response));
+               // A failed note fails the call: the storefront's retry is a duplicate, which notes
+               // again.
+               redis_.Run(*std::move(note), deadline,
+                          [response = std::move(response),
+                           done = std::move(done)](absl::StatusOr<redis::Reply> n) mutable {
+                            if (!n.ok()) return done(n.status());
+                            done(std::move(response));
+                          });
+             });
 }
 
 void OrderEventsService::RecordBatch(const Principal& who,
@@ -171,19 +171,19 @@ void OrderEventsService::RecordBatch(const Principal& who,
           }
         }
         if (notes.empty()) return done(std::move(response));
-        redis_.RunAll(std::move(notes), deadline,
-                      [response = std::move(response), noted = std::move(noted),
-                       done = std::move(done)](
-                          std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
-                        // A failed note fails its event: a retry is a duplicate and notes again.
-                        for (size_t j = 0; j < replies.size(); ++j) {
-                          if (replies[j].ok()) continue;
-                          auto* result = response.mutable_results(noted[j]);
-                          result->set_code(static_cast<int>(replies[j].status().code()));
-                          result->set_message(std::string(replies[j].status().message()));
-                        }
-                        done(std::move(response));
-                      });
+        redis_.RunAll(
+            std::move(notes), deadline,
+            [response = std::move(response), noted = std::move(noted),
+             done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+              // A failed note fails its event: a retry is a duplicate and notes again.
+              for (size_t j = 0; j < replies.size(); ++j) {
+                if (replies[j].ok()) continue;
+                auto* result = response.mutable_results(noted[j]);
+                result->set_code(static_cast<int>(replies[j].status().code()));
+                result->set_message(std::string(replies[j].status().message()));
+              }
+              done(std::move(response));
+            });
       });
 }
 

@@ -5,18 +5,8 @@
 namespace orderwatch::orders {
 namespace {
 
-redis::Reply Hash(std::initializer_list<std::pair<std::string, std::string>> fields) {
-  redis::Reply r;
-  r.type = redis::Reply::Type::kArray;
-  for (const auto& [k, v] : fields) {
-    redis::Reply key, value;
-    key.type = value.type = redis::Reply::Type::kString;
-    key.str = k;
-    value.str = v;
-    r.elements.push_back(key);
-    r.elements.push_back(value);
-  }
-  return r;
+redis::Reply Hash(const std::vector<std::pair<std::string, std::string>>& fields) {
+  return redis::Reply::HashOf(fields);
 }
 
 TEST(OrderFieldsTest, StateComesFromTheStrongestFact) {

@@ -69,7 +69,8 @@ TEST(KeySchemeTest, BuyerKeysShareTheirBucketsTag) {
             HashTag(keys.BuyerOpenOrders("shop2", "b7")));
   // Buyers spread over the buckets.
   std::set<int> buckets;
-  for (int i = 0; i < 1000; ++i) buckets.insert(KeyScheme::BuyerBucket("buyer" + std::to_string(i)));
+  for (int i = 0; i < 1000; ++i)
+    buckets.insert(KeyScheme::BuyerBucket("buyer" + std::to_string(i)));
   EXPECT_GT(buckets.size(), 900u);  // about 970 for a uniform hash into 16384
 }
 

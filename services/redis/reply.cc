@@ -4,6 +4,20 @@
 
 namespace orderwatch::redis {
 
+Reply Reply::HashOf(const std::vector<std::pair<std::string, std::string>>& fields) {
+  Reply r;
+  r.type = Type::kArray;
+  for (const auto& [field, value] : fields) {
+    for (const std::string* s : {&field, &value}) {
+      Reply e;
+      e.type = Type::kString;
+      e.str = *s;
+      r.elements.push_back(std::move(e));
+    }
+  }
+  return r;
+}
+
 Reply Reply::From(const redisReply& r) {
   Reply out;
   switch (r.type) {

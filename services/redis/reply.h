@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct redisReply;
@@ -20,6 +21,8 @@ struct Reply {
   bool is_nil() const { return type == Type::kNil; }
 
   static Reply From(const redisReply& r);
+  // A reply as HGETALL gives it: field, value, field, value ... as strings.
+  static Reply HashOf(const std::vector<std::pair<std::string, std::string>>& fields);
 };
 
 }  // namespace orderwatch::redis

@@ -4,7 +4,13 @@
 #include <string>
 #include <string_view>
 
+#include "absl/time/time.h"
+
 namespace orderwatch::redis {
+
+// Times and durations as scripts take them: decimal milliseconds (since the Unix epoch).
+inline std::string MsArg(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
+inline std::string MsArg(absl::Duration d) { return std::to_string(absl::ToInt64Milliseconds(d)); }
 
 class Script {
  public:

@@ -16,8 +16,6 @@ namespace {
 // A day's key outlives the day in every time zone, and then some for a late retry.
 constexpr absl::Duration kDayRetention = absl::Hours(48);
 
-std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
-
 }  // namespace
 
 BuyerBook::BuyerBook(redis::Client& redis, const redis::KeyScheme& keys, Retention retention)
@@ -26,6 +24,21 @@ BuyerBook::BuyerBook(redis::Client& redis, const redis::KeyScheme& keys, Retenti
       retention_(retention),
       note_("buyer_note", lua::kBuyerNote),
       reserve_("buyer_reserve", lua::kBuyerReserve) {}
+
+Reservation ReservationFor(const Commit& c, const OrderFacts& facts, std::string id,
+                           const v1::ReminderPolicy& policy) {
+  Reservation r;
+  r.shop = c.shop;
+  r.order_id = c.order_id;
+  r.buyer_id = facts.buyer_id;
+  r.phone_hash = facts.buyer_phone_hash;
+  r.id = std::move(id);
+  r.channel = c.channel;
+  r.policy = &policy;
+  r.now = c.now;
+  r.zone = c.zone;
+  return r;
+}
 
 std::string BuyerBook::Day(absl::Time t, absl::TimeZone zone) {
   return absl::FormatTime("%Y%m%d", t, zone);
@@ -57,25 +70,25 @@ std::optional<redis::Command> BuyerBook::NoteCommand(const std::string& shop,
       note_,
       {keys_.BuyerOpenOrders(shop, facts.buyer_id),
        keys_.BuyerDay(shop, facts.buyer_id, Day(paid ? facts.paid : facts.created, zone))},
-      {order_id, state, facts.buyer_id, absl::StrCat(absl::ToUnixMillis(absl::Now())),
-       Ms(retention_.order), Ms(kDayRetention)});
+      {order_id, state, facts.buyer_id, redis::MsArg(absl::Now()), redis::MsArg(retention_.order),
+       redis::MsArg(kDayRetention)});
 }
 
 void BuyerBook::Reserve(const Reservation& r, absl::Time deadline, Done<BuyerVerdict> done) {
   const std::string day = Day(r.now, r.zone);
   std::string counter = absl::StrCat("c:", ChannelName(r.channel));
-  if (r.channel == v1::CHANNEL_SMS && !r.phone_hash.empty()) absl::StrAppend(&counter, ":", r.phone_hash);
+  if (r.channel == v1::CHANNEL_SMS && !r.phone_hash.empty())
+    absl::StrAppend(&counter, ":", r.phone_hash);
   const int cap = r.enforce_caps ? DailyCap(*r.policy, r.channel) : 0;
   const bool skip_paid = r.enforce_caps && r.policy->skip_buyers_paid_today();
   redis_.Run(
-      redis::Command::Eval(reserve_,
-                           {keys_.BuyerDay(r.shop, r.buyer_id, day),
-                            keys_.BuyerOpenOrders(r.shop, r.buyer_id)},
-                           {r.id, r.order_id, counter, absl::StrCat(cap), skip_paid ? "1" : "0",
-                            r.skip_if_merged ? "1" : "0", Ms(kDayRetention),
-                            absl::StrCat(kMostMergedOrders), r.buyer_id,
-                            absl::StrCat(absl::ToUnixMillis(absl::Now())),
-                            Ms(retention_.order)}),
+      redis::Command::Eval(
+          reserve_,
+          {keys_.BuyerDay(r.shop, r.buyer_id, day), keys_.BuyerOpenOrders(r.shop, r.buyer_id)},
+          {r.id, r.order_id, counter, absl::StrCat(cap), skip_paid ? "1" : "0",
+           r.skip_if_merged ? "1" : "0", redis::MsArg(kDayRetention),
+           absl::StrCat(kMostMergedOrders), r.buyer_id, redis::MsArg(absl::Now()),
+           redis::MsArg(retention_.order)}),
       deadline,
       [channel = r.channel, done = std::move(done)](absl::StatusOr<redis::Reply> reply) mutable {
         if (!reply.ok()) return done(reply.status());

@@ -20,6 +20,8 @@
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
 #include "services/redis/script.h"
+#include "services/reminders/reminder_commit.h"
+#include "services/reminders/reminder_policy.h"
 
 namespace orderwatch::reminders {
 
@@ -38,11 +40,16 @@ struct Reservation {
   std::string id;  // the same on every retry of one reminder
   v1::Channel channel = v1::CHANNEL_IM;
   const v1::ReminderPolicy* policy = nullptr;
-  bool enforce_caps = true;       // false: a supervisor's override (still counted and merged)
-  bool skip_if_merged = true;     // automatic reminders; an agent's Trigger is asked for
+  bool enforce_caps = true;    // false: a supervisor's override (still counted and merged)
+  bool skip_if_merged = true;  // automatic reminders; an agent's Trigger is asked for
   absl::Time now;
   absl::TimeZone zone;
 };
+
+// The reservation of a reminder about to be committed (its shop, order, channel, time and zone),
+// under `id`; caps and "merged" apply unless the caller relaxes them.
+Reservation ReservationFor(const Commit& c, const OrderFacts& facts, std::string id,
+                           const v1::ReminderPolicy& policy);
 
 class BuyerBook {
  public:

@@ -13,8 +13,6 @@ extern const std::string_view kReminderAnswer;
 
 namespace {
 
-std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
-
 absl::Status Validate(const v1::RecordAnswerRequest& r, absl::Time now) {
   if (auto s = ValidateId("request_id", r.request_id()); !s.ok()) return s;
   if (auto s = ValidateId("order_id", r.order_id()); !s.ok()) return s;
@@ -67,10 +65,9 @@ void ReminderAnswers::Record(const Principal& who, const v1::RecordAnswerRequest
           {keys_.Order(who.shop, order_id), keys_.Reminders(who.shop, order_id), queue.due,
            queue.in_flight, keys_.Request(who.shop, order_id, request.request_id())},
           {absl::StrCat(request.reminder_number()), AnswerValue(answer),
-           request.promised_pay_unix_ms() != 0 ? absl::StrCat(request.promised_pay_unix_ms())
-                                               : "",
-           ReminderJobId(who.shop, order_id), Ms(retention_.order), request.request_id(),
-           Ms(retention_.request)}),
+           request.promised_pay_unix_ms() != 0 ? absl::StrCat(request.promised_pay_unix_ms()) : "",
+           ReminderJobId(who.shop, order_id), redis::MsArg(retention_.order), request.request_id(),
+           redis::MsArg(retention_.request)}),
       deadline,
       [this, shop = who.shop, order_id, partition, deadline,
        done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
@@ -88,13 +85,14 @@ void ReminderAnswers::Record(const Principal& who, const v1::RecordAnswerRequest
                   : absl::StrCat("order ", order_id, " was never reminded")));
         }
         if (what == "settled") {
-          return done(absl::FailedPreconditionError(absl::StrCat(
-              "order ", order_id, " is settled (", e.size() > 1 ? e[1].str : "", "): no promise to keep")));
+          return done(absl::FailedPreconditionError(
+              absl::StrCat("order ", order_id, " is settled (", e.size() > 1 ? e[1].str : "",
+                           "): no promise to keep")));
         }
         if (what == "after_close") {
-          return done(absl::InvalidArgumentError(absl::StrCat(
-              "promised_pay_unix_ms: the order closes unpaid at ", e.size() > 1 ? e[1].integer : 0,
-              " (ms), before the promised time")));
+          return done(absl::InvalidArgumentError(
+              absl::StrCat("promised_pay_unix_ms: the order closes unpaid at ",
+                           e.size() > 1 ? e[1].integer : 0, " (ms), before the promised time")));
         }
         if ((what != "ok" && what != "replay") || e.size() < 2) {
           return done(absl::InternalError("reminder_answer: unexpected reply"));

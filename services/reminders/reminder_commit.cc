@@ -12,7 +12,6 @@ extern const std::string_view kReminderCommit;
 }
 
 namespace {
-std::string Ms(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t)); }
 constexpr int kMaxRemarkBytes = 1000;
 }  // namespace
 
@@ -41,26 +40,26 @@ void ReminderCommitter::Run(const Commit& c, absl::Time deadline, Done<Committed
   std::vector<std::string> args = {c.lease ? c.lease->value() : "",
                                    ReminderJobId(c.shop, c.order_id),
                                    absl::StrCat(c.recorded),
-                                   Ms(c.now),
+                                   redis::MsArg(c.now),
                                    c.sent ? "sent" : "skipped",
                                    absl::StrCat(static_cast<int>(c.kind)),
                                    absl::StrCat(static_cast<int>(c.channel)),
                                    c.agent,
-                                   Ms(c.due),
+                                   redis::MsArg(c.due),
                                    c.reason,
                                    c.text,
-                                   c.next_due ? Ms(*c.next_due) : "",
+                                   c.next_due ? redis::MsArg(*c.next_due) : "",
                                    c.remark_line,
                                    absl::StrCat(retention_.history_entries),
-                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order)),
+                                   redis::MsArg(retention_.order),
                                    absl::StrCat(kMaxRemarkBytes),
                                    c.order_id,
                                    c.request_id,
-                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.request)),
+                                   redis::MsArg(retention_.request),
                                    c.agent.empty() ? "reminder" : c.agent,
                                    absl::StrCat(static_cast<int>(v1::SOURCE_REMINDER)),
                                    absl::StrJoin(c.merged_order_ids, ","),
-                                   absl::StrCat(absl::ToInt64Milliseconds(retention_.order))};
+                                   redis::MsArg(retention_.order)};
   redis_.Run(redis::Command::Eval(script_, std::move(keys), std::move(args)), deadline,
              [lease = c.lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());

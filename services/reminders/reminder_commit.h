@@ -23,7 +23,7 @@ struct Commit {
   int recorded = 0;                       // records seen when deciding (compare-and-set)
   absl::Time now;
   absl::TimeZone zone;  // the shop's: which day's stats count the reminder
-  bool sent = true;  // false: recorded as skipped with `reason`
+  bool sent = true;     // false: recorded as skipped with `reason`
   v1::ReminderKind kind = v1::REMINDER_KIND_UNSPECIFIED;
   v1::Channel channel = v1::CHANNEL_IM;
   std::string agent;  // empty for automatic reminders

@@ -243,9 +243,9 @@ absl::Status ValidatePolicy(const v1::ReminderPolicy& p, std::string_view path) 
       !s.ok()) {
     return s;
   }
-  for (const auto& [name, value] : {std::pair<const char*, int>{"im_per_buyer_per_day",
-                                                                p.im_per_buyer_per_day()},
-                                    {"phone_per_buyer_per_day", p.phone_per_buyer_per_day()}}) {
+  for (const auto& [name, value] :
+       {std::pair<const char*, int>{"im_per_buyer_per_day", p.im_per_buyer_per_day()},
+        {"phone_per_buyer_per_day", p.phone_per_buyer_per_day()}}) {
     if (auto s = CheckRange(path, name, value, 0, kMaxPerBuyerPerDay); !s.ok()) return s;
   }
   if (auto s = CheckRange(path, "holdout_percent", p.holdout_percent(), 0, kMaxHoldoutPercent);

@@ -139,8 +139,9 @@ absl::StatusOr<v1::Reminder> ParseRecord(std::string_view shop, std::string_view
   std::vector<std::string> f = absl::StrSplit(value, '\x1f');
   int kind = 0, channel = 0;
   // Records written before merged orders were kept have 8 fields.
-  if ((f.size() != 8 && f.size() != 9) || !absl::SimpleAtoi(f[0], &kind) || !absl::SimpleAtoi(f[1], &channel) ||
-      !v1::ReminderKind_IsValid(kind) || !v1::Channel_IsValid(channel)) {
+  if ((f.size() != 8 && f.size() != 9) || !absl::SimpleAtoi(f[0], &kind) ||
+      !absl::SimpleAtoi(f[1], &channel) || !v1::ReminderKind_IsValid(kind) ||
+      !v1::Channel_IsValid(channel)) {
     return absl::InternalError(absl::StrCat("reminder ", number, " of order ",
                                             std::string(order_id), ": malformed record"));
   }
@@ -163,10 +164,10 @@ absl::StatusOr<v1::Reminder> ParseRecord(std::string_view shop, std::string_view
 }
 
 std::string AnswerValue(const v1::BuyerAnswer& a) {
-  return absl::StrJoin({absl::StrCat(static_cast<int>(a.reason())), a.note(),
-                        absl::StrCat(a.promised_pay_unix_ms()), a.agent_id(),
-                        absl::StrCat(a.recorded_unix_ms())},
-                       "\x1f");
+  return absl::StrJoin(
+      {absl::StrCat(static_cast<int>(a.reason())), a.note(), absl::StrCat(a.promised_pay_unix_ms()),
+       a.agent_id(), absl::StrCat(a.recorded_unix_ms())},
+      "\x1f");
 }
 
 absl::StatusOr<v1::BuyerAnswer> ParseAnswer(const std::string& value) {

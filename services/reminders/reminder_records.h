@@ -19,9 +19,9 @@ namespace orderwatch::reminders {
 
 // Order hash fields the reminders add (beside those of services/orders/order_fields.h).
 namespace field {
-inline constexpr char kRecorded[] = "ru";  // reminder records (sent or skipped) so far
-inline constexpr char kSent[] = "rn";      // reminders sent so far
-inline constexpr char kLastSent[] = "rl";  // when the last one was sent (ms)
+inline constexpr char kRecorded[] = "ru";     // reminder records (sent or skipped) so far
+inline constexpr char kSent[] = "rn";         // reminders sent so far
+inline constexpr char kLastSent[] = "rl";     // when the last one was sent (ms)
 inline constexpr char kPromisedPay[] = "pp";  // when the buyer promised to pay (ms)
 }  // namespace field
 

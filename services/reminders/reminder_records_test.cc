@@ -5,18 +5,8 @@
 namespace orderwatch::reminders {
 namespace {
 
-redis::Reply Hash(std::initializer_list<std::pair<const char*, const char*>> fields) {
-  redis::Reply r;
-  r.type = redis::Reply::Type::kArray;
-  for (const auto& [k, v] : fields) {
-    redis::Reply key, value;
-    key.type = value.type = redis::Reply::Type::kString;
-    key.str = k;
-    value.str = v;
-    r.elements.push_back(key);
-    r.elements.push_back(value);
-  }
-  return r;
+redis::Reply Hash(const std::vector<std::pair<std::string, std::string>>& fields) {
+  return redis::Reply::HashOf(fields);
 }
 
 TEST(ReminderRecordsTest, FactsComeFromTheOrderHash) {
@@ -89,7 +79,10 @@ TEST(ReminderRecordsTest, RecordsParseBackAndRejectDamage) {
   EXPECT_EQ(r->text(), "亲");
   EXPECT_EQ(r->idempotency_key(), "shop1:A:3");
   EXPECT_TRUE(r->merged_order_ids().empty());
-  auto merged = ParseRecord("shop1", "A", 3, value + "\x1f" "B,C");
+  auto merged = ParseRecord("shop1", "A", 3,
+                            value +
+                                "\x1f"
+                                "B,C");
   ASSERT_TRUE(merged.ok()) << merged.status();
   EXPECT_EQ(merged->text(), "亲");
   ASSERT_EQ(merged->merged_order_ids_size(), 2);
@@ -125,17 +118,15 @@ TEST(ReminderRecordsTest, AnswersRoundTripAndJoinTheirReminders) {
   EXPECT_FALSE(ParseAnswer("99\x1f\x1f0\x1f\x1f0").ok());
   EXPECT_FALSE(ParseAnswer("2").ok());
 
-  const std::string record = "1\x1f" "1\x1f\x1f" "100\x1f" "200\x1f" "sent\x1f\x1f" "亲";
-  redis::Reply hash;
-  hash.type = redis::Reply::Type::kArray;
-  for (const std::string& s : {std::string("1"), record, std::string("a:2"), AnswerValue(a),
-                               std::string("2"), record}) {
-    redis::Reply e;
-    e.type = redis::Reply::Type::kString;
-    e.str = s;
-    hash.elements.push_back(e);
-  }
-  auto list = RemindersFromHash("shop1", "A", hash);
+  const std::string record =
+      "1\x1f"
+      "1\x1f\x1f"
+      "100\x1f"
+      "200\x1f"
+      "sent\x1f\x1f"
+      "亲";
+  auto list = RemindersFromHash("shop1", "A",
+                                Hash({{"1", record}, {"a:2", AnswerValue(a)}, {"2", record}}));
   ASSERT_TRUE(list.ok()) << list.status();
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].number(), 2);  // newest first

@@ -38,12 +38,6 @@ std::string ReminderSettings::ShopName(const std::string& shop) const {
   return policy.shop_name().empty() ? shop : policy.shop_name();
 }
 
-absl::TimeZone ReminderSettings::Zone() const {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(policy.time_zone(), &zone)) zone = absl::UTCTimeZone();
-  return zone;
-}
-
 TemplateValues ReminderSettings::ValuesFor(const std::string& shop, const std::string& order_id,
                                            const redis::Reply& order_hash) const {
   const OrderFacts facts = FactsFromHash(order_hash);
@@ -81,8 +75,9 @@ void ReminderSettingsStore::SetAllShopsPeak(const v1::PeakMode& peak, absl::Time
                                             Done<v1::PeakMode> done) {
   const bool ends = peak.start_unix_ms() == 0;
   redis::Command command =
-      ends ? redis::Command::Of({"DEL", redis::KeyScheme::AllShopsPeak()})
-           : redis::Command::Of({"SET", redis::KeyScheme::AllShopsPeak(), peak.SerializeAsString()});
+      ends
+          ? redis::Command::Of({"DEL", redis::KeyScheme::AllShopsPeak()})
+          : redis::Command::Of({"SET", redis::KeyScheme::AllShopsPeak(), peak.SerializeAsString()});
   redis_.Run(std::move(command), deadline,
              [this, peak, ends, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());
@@ -111,55 +106,56 @@ void ReminderSettingsStore::Load(const std::string& shop, absl::Time deadline,
   std::vector<redis::Command> reads;
   reads.push_back(redis::Command::Of({"HGETALL", keys_.ReminderPolicy(shop)}));
   reads.push_back(redis::Command::Of({"GET", redis::KeyScheme::AllShopsPeak()}));
-  redis_.RunAll(std::move(reads), deadline,
-             [this, shop, done = std::move(done)](
-                 std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
-               const absl::StatusOr<redis::Reply>& r = replies[0];
-               v1::PeakMode all_shops;
-               absl::Status failed = !r.ok() ? r.status() : replies[1].status();
-               if (failed.ok() && !replies[1]->is_nil() &&
-                   !all_shops.ParseFromString(replies[1]->str)) {
-                 failed = absl::DataLossError("all-shops peak: stored bytes do not parse");
-               }
-               if (!failed.ok()) {
-                 absl::MutexLock lock(&mu_);
-                 cache_[shop].loading = false;
-                 return done(failed);
-               }
-               ReminderSettings s;
-               s.policy = DefaultPolicy();
-               int64_t version = 0;
-               for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-                 const std::string& k = r->elements[i].str;
-                 const std::string& v = r->elements[i + 1].str;
-                 if (k == "v") {
-                   absl::SimpleAtoi(v, &version);
-                 } else if (k == "p") {
-                   if (!s.policy.ParseFromString(v)) {
-                     absl::MutexLock lock(&mu_);
-                     cache_[shop].loading = false;
-                     return done(absl::DataLossError(absl::StrCat("reminder policy of shop ", shop,
-                                                                  ": stored bytes do not parse")));
-                   }
-                 } else if (absl::StartsWith(k, "t:")) {
-                   s.templates[k] = v;
-                 }
-               }
-               s.policy.set_version(version);
-               if (s.policy.peak().start_unix_ms() == 0 && all_shops.start_unix_ms() != 0) {
-                 *s.policy.mutable_peak() = all_shops;
-                 s.peak_from_all_shops = true;
-               }
-               auto shared = std::make_shared<const ReminderSettings>(std::move(s));
-               {
-                 absl::MutexLock lock(&mu_);
-                 Entry& e = cache_[shop];
-                 e.settings = shared;
-                 e.read = absl::Now();
-                 e.loading = false;
-               }
-               done(std::move(shared));
-             });
+  redis_.RunAll(
+      std::move(reads), deadline,
+      [this, shop,
+       done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+        const absl::StatusOr<redis::Reply>& r = replies[0];
+        v1::PeakMode all_shops;
+        absl::Status failed = !r.ok() ? r.status() : replies[1].status();
+        if (failed.ok() && !replies[1]->is_nil() && !all_shops.ParseFromString(replies[1]->str)) {
+          failed = absl::DataLossError("all-shops peak: stored bytes do not parse");
+        }
+        if (!failed.ok()) {
+          absl::MutexLock lock(&mu_);
+          cache_[shop].loading = false;
+          return done(failed);
+        }
+        ReminderSettings s;
+        s.policy = DefaultPolicy();
+        int64_t version = 0;
+        for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+          const std::string& k = r->elements[i].str;
+          const std::string& v = r->elements[i + 1].str;
+          if (k == "v") {
+            absl::SimpleAtoi(v, &version);
+          } else if (k == "p") {
+            if (!s.policy.ParseFromString(v)) {
+              absl::MutexLock lock(&mu_);
+              cache_[shop].loading = false;
+              return done(absl::DataLossError(
+                  absl::StrCat("reminder policy of shop ", shop, ": stored bytes do not parse")));
+            }
+          } else if (absl::StartsWith(k, "t:")) {
+            s.templates[k] = v;
+          }
+        }
+        s.policy.set_version(version);
+        if (!absl::LoadTimeZone(s.policy.time_zone(), &s.zone)) s.zone = absl::UTCTimeZone();
+        if (s.policy.peak().start_unix_ms() == 0 && all_shops.start_unix_ms() != 0) {
+          *s.policy.mutable_peak() = all_shops;
+          s.peak_from_all_shops = true;
+        }
+        auto shared = std::make_shared<const ReminderSettings>(std::move(s));
+        {
+          absl::MutexLock lock(&mu_);
+          Entry& e = cache_[shop];
+          e.settings = shared;
+          e.read = absl::Now();
+          e.loading = false;
+        }
+        done(std::move(shared));
+      });
 }
 
 void ReminderSettingsStore::Get(const std::string& shop, absl::Time deadline,

@@ -36,8 +36,10 @@ struct ReminderSettings {
   bool HasOwnTemplate(v1::ReminderKind kind, v1::Channel channel, bool peak) const;
   // {shop_name}: the policy's shop name, else the shop id.
   std::string ShopName(const std::string& shop) const;
-  // The policy's time zone (UTC if it does not load, which validation prevents).
-  absl::TimeZone Zone() const;
+  // The policy's time zone (UTC if it does not load, which validation prevents), loaded once
+  // with the settings: every created order and reminder asks for it.
+  absl::TimeZone Zone() const { return zone; }
+  absl::TimeZone zone = absl::UTCTimeZone();
   // What a template is filled in with for an order (from its HGETALL).
   TemplateValues ValuesFor(const std::string& shop, const std::string& order_id,
                            const redis::Reply& order_hash) const;

@@ -92,16 +92,16 @@ void ReminderStatsReader::Read(const Principal& who, const v1::ReminderStatsRequ
                 });
 }
 
-void ReminderStatsReader::ReadDay(const std::string& shop, absl::CivilDay day,
-                                  absl::Time deadline, Done<v1::ReminderStats> done) {
+void ReminderStatsReader::ReadDay(const std::string& shop, absl::CivilDay day, absl::Time deadline,
+                                  Done<v1::ReminderStats> done) {
   const std::string key_day = absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day());
   std::vector<redis::Command> reads;
   for (int p = 0; p < keys_.partitions(); ++p) {
     reads.push_back(redis::Command::Of({"HGETALL", keys_.ReminderStats(p, shop, key_day)}));
   }
   redis_.RunAll(std::move(reads), deadline,
-                [day = absl::FormatCivilTime(day),
-                 done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+                [day = absl::FormatCivilTime(day), done = std::move(done)](
+                    std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
                   std::map<std::string, int64_t> counters;
                   for (const auto& r : replies) {
                     if (!r.ok()) return done(r.status());

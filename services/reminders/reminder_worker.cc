@@ -89,9 +89,12 @@ void ReminderWorker::Scheduled(int partition, absl::Time due) {
 absl::TimeZone ReminderWorker::ShopZone(const std::string& shop) {
   bool fresh = false;
   if (auto settings = settings_.Peek(shop, &fresh)) return settings->Zone();
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(DefaultPolicy().time_zone(), &zone)) zone = absl::UTCTimeZone();
-  return zone;
+  static const absl::TimeZone kDefaultZone = [] {
+    absl::TimeZone zone;
+    if (!absl::LoadTimeZone(DefaultPolicy().time_zone(), &zone)) zone = absl::UTCTimeZone();
+    return zone;
+  }();
+  return kDefaultZone;
 }
 
 std::optional<redis::Command> ReminderWorker::BuyerNote(const std::string& shop,
@@ -175,30 +178,21 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
   }
   if (!c.sent || facts.buyer_id.empty()) return CommitReminder(std::move(c), std::move(done));
   // The buyer's other orders may have had their message today, or the buyer may have paid one.
-  Reservation r;
-  r.shop = shop;
-  r.order_id = order;
-  r.buyer_id = facts.buyer_id;
-  r.phone_hash = facts.buyer_phone_hash;
-  r.id = absl::StrCat(order, ":", c.recorded + 1);
-  r.channel = c.channel;
-  r.policy = &policy;
-  r.now = now;
-  r.zone = settings.Zone();
-  book_.Reserve(r, Deadline(),
-                [this, c = std::move(c),
-                 done = std::move(done)](absl::StatusOr<BuyerVerdict> v) mutable {
-                  if (!v.ok()) return done(v.status());
-                  if (v->ok()) {
-                    c.merged_order_ids = std::move(v->merged_order_ids);
-                  } else {
-                    c.sent = false;
-                    c.reason = v->verdict;
-                    c.text.clear();
-                    c.remark_line.clear();
-                  }
-                  CommitReminder(std::move(c), std::move(done));
-                });
+  const Reservation r = ReservationFor(c, facts, absl::StrCat(order, ":", c.recorded + 1), policy);
+  book_.Reserve(
+      r, Deadline(),
+      [this, c = std::move(c), done = std::move(done)](absl::StatusOr<BuyerVerdict> v) mutable {
+        if (!v.ok()) return done(v.status());
+        if (v->ok()) {
+          c.merged_order_ids = std::move(v->merged_order_ids);
+        } else {
+          c.sent = false;
+          c.reason = v->verdict;
+          c.text.clear();
+          c.remark_line.clear();
+        }
+        CommitReminder(std::move(c), std::move(done));
+      });
 }
 
 void ReminderWorker::CommitReminder(Commit c, JobDone done) {
@@ -226,9 +220,9 @@ void ReminderWorker::CommitReminder(Commit c, JobDone done) {
 void ReminderWorker::Reschedule(const scheduler::Lease& lease, const std::string& job,
                                 std::optional<absl::Time> due, JobDone done) {
   auto k = reminders_.Keys(lease.partition);
-  redis_.Run(redis::Command::Eval(
-                 reschedule_, {keys_.Lease(lease.partition), k.due, k.in_flight, k.attempts},
-                 {lease.value(), job, due ? absl::StrCat(absl::ToUnixMillis(*due)) : ""}),
+  redis_.Run(redis::Command::Eval(reschedule_,
+                                  {keys_.Lease(lease.partition), k.due, k.in_flight, k.attempts},
+                                  {lease.value(), job, due ? redis::MsArg(*due) : ""}),
              Deadline(), [lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());
                if (!r->elements.empty() && r->elements[0].str == "fenced") {

@@ -31,8 +31,8 @@ class ReminderWorker final : public orders::ReminderSchedule {
  public:
   ReminderWorker(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
                  ReminderSettingsStore& settings, ReminderCommitter& committer, BuyerBook& book,
-                 DeliverySink& sink, ReminderMetrics& metrics, scheduler::QueueOptions reminder_queue,
-                 scheduler::QueueOptions delivery_queue);
+                 DeliverySink& sink, ReminderMetrics& metrics,
+                 scheduler::QueueOptions reminder_queue, scheduler::QueueOptions delivery_queue);
 
   // Registers both queues with the scheduler (reminders first) and keeps it for Wake.
   void Attach(scheduler::Scheduler& scheduler);

@@ -1,5 +1,5 @@
-// gRPC edge of RemindersService (and ReminderAnswers, ReminderStatsReader): each handler authenticates and hands the
-// call over.
+// gRPC edge of RemindersService (and ReminderAnswers, ReminderStatsReader): each handler
+// authenticates and hands the call over.
 #pragma once
 
 #include "orderwatch/v1/reminders.grpc.pb.h"

@@ -153,26 +153,17 @@ void RemindersService::TriggerWith(const Principal& who, const v1::TriggerRemind
   if (facts.buyer_id.empty()) return CommitTriggered(std::move(c), deadline, std::move(done));
   // The buyer's daily caps and "paid today" hold for agents too, unless overridden; the message
   // names the buyer's other unpaid orders either way.
-  Reservation r;
-  r.shop = who.shop;
-  r.order_id = order_id;
-  r.buyer_id = facts.buyer_id;
-  r.phone_hash = facts.buyer_phone_hash;
-  r.id = absl::StrCat("t:", request.request_id());
-  r.channel = c.channel;
-  r.policy = &policy;
+  Reservation r = ReservationFor(c, facts, absl::StrCat("t:", request.request_id()), policy);
   r.enforce_caps = !overriding;
   r.skip_if_merged = false;
-  r.now = now;
-  r.zone = settings.Zone();
   book_.Reserve(r, deadline,
                 [this, c = std::move(c), deadline,
                  done = std::move(done)](absl::StatusOr<BuyerVerdict> v) mutable {
                   if (!v.ok()) return done(v.status());
                   if (!v->ok()) {
-                    return done(absl::FailedPreconditionError(absl::StrCat(
-                        "order ", c.order_id, " is not reminded: ", v->verdict,
-                        " (a supervisor may override with a reason)")));
+                    return done(absl::FailedPreconditionError(
+                        absl::StrCat("order ", c.order_id, " is not reminded: ", v->verdict,
+                                     " (a supervisor may override with a reason)")));
                   }
                   c.merged_order_ids = std::move(v->merged_order_ids);
                   CommitTriggered(std::move(c), deadline, std::move(done));
@@ -211,17 +202,17 @@ void RemindersService::CommitTriggered(Commit c, absl::Time deadline, Done<v1::R
 void RemindersService::ListForOrder(const Principal& who, const v1::ListRemindersRequest& request,
                                     absl::Time deadline, Done<v1::ListRemindersResponse> done) {
   if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
-  redis_.Run(
-      redis::Command::Of({"HGETALL", keys_.Reminders(who.shop, request.order_id())}), deadline,
-      [shop = who.shop, order_id = request.order_id(),
-       done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-        if (!r.ok()) return done(r.status());
-        auto reminders = RemindersFromHash(shop, order_id, *r);
-        if (!reminders.ok()) return done(reminders.status());
-        v1::ListRemindersResponse response;
-        for (auto& reminder : *reminders) *response.add_reminders() = std::move(reminder);
-        done(std::move(response));
-      });
+  redis_.Run(redis::Command::Of({"HGETALL", keys_.Reminders(who.shop, request.order_id())}),
+             deadline,
+             [shop = who.shop, order_id = request.order_id(),
+              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               auto reminders = RemindersFromHash(shop, order_id, *r);
+               if (!reminders.ok()) return done(reminders.status());
+               v1::ListRemindersResponse response;
+               for (auto& reminder : *reminders) *response.add_reminders() = std::move(reminder);
+               done(std::move(response));
+             });
 }
 
 void RemindersService::ListTemplates(const Principal& who, const v1::ListTemplatesRequest&,

@@ -20,8 +20,8 @@ namespace orderwatch::reminders {
 class RemindersService {
  public:
   RemindersService(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
-                   ReminderSettingsStore& settings, ReminderCommitter& committer,
-                   BuyerBook& book, ReminderWorker& worker, ReminderMetrics& metrics);
+                   ReminderSettingsStore& settings, ReminderCommitter& committer, BuyerBook& book,
+                   ReminderWorker& worker, ReminderMetrics& metrics);
 
   void GetPolicy(const Principal& who, const v1::GetReminderPolicyRequest& request,
                  absl::Time deadline, Done<v1::ReminderPolicy> done);

@@ -37,8 +37,7 @@ absl::Status ParseWebhookUrl(std::string_view url, WebhookOptions* o) {
   o->host = std::string(hostport.substr(0, colon));
   o->port = 80;
   if (colon != absl::string_view::npos &&
-      (!absl::SimpleAtoi(hostport.substr(colon + 1), &o->port) || o->port < 1 ||
-       o->port > 65535)) {
+      (!absl::SimpleAtoi(hostport.substr(colon + 1), &o->port) || o->port < 1 || o->port > 65535)) {
     return absl::InvalidArgumentError(
         absl::StrCat("webhook url \"", std::string(url), "\": bad port"));
   }
@@ -77,8 +76,7 @@ std::string WebhookSignature(const std::string& secret, const std::string& times
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(mac), length));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 // Everything but `incoming` and `stopping` (under `mu`) is touched only by the loop thread.
@@ -189,9 +187,9 @@ struct WebhookSink::Loop {
       }
       // Over the channel's rate for longer than a delivery should wait: fail, retried later.
       while (!b.waiting.empty() && now - b.waiting.front()->queued > options.most_wait) {
-        b.waiting.front()->done(absl::ResourceExhaustedError(absl::StrCat(
-            "webhook: over the ", ChannelName(static_cast<v1::Channel>(channel)),
-            " rate limit of ", b.per_second, "/s")));
+        b.waiting.front()->done(absl::ResourceExhaustedError(
+            absl::StrCat("webhook: over the ", ChannelName(static_cast<v1::Channel>(channel)),
+                         " rate limit of ", b.per_second, "/s")));
         b.waiting.pop_front();
       }
     }

@@ -24,8 +24,8 @@ struct WebhookOptions {
   std::string host;
   int port = 80;
   std::string path = "/";
-  std::string secret;                          // the HMAC key; required
-  std::map<v1::Channel, double> per_second;    // channels without an entry are not limited
+  std::string secret;                        // the HMAC key; required
+  std::map<v1::Channel, double> per_second;  // channels without an entry are not limited
   absl::Duration timeout = absl::Seconds(5);
   absl::Duration most_wait = absl::Seconds(10);
   int connections = 4;

@@ -14,9 +14,6 @@ extern const std::string_view kQueueStats;
 
 namespace {
 
-std::string Ms(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t)); }
-std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
-
 // Marks a LeaseLost() status, whatever its message says or whoever passes it on.
 constexpr absl::string_view kLeaseLostPayload = "type.orderwatch/scheduler.LeaseLost";
 
@@ -56,7 +53,7 @@ DueQueue::DueQueue(redis::Client& redis, const redis::KeyScheme& keys, std::stri
 
 void DueQueue::Schedule(int partition, const std::string& id, absl::Time due, absl::Time deadline,
                         Done<bool> done) {
-  redis_.Run(redis::Command::Of({"ZADD", Keys(partition).due, Ms(due), id}), deadline,
+  redis_.Run(redis::Command::Of({"ZADD", Keys(partition).due, redis::MsArg(due), id}), deadline,
              [done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());
                done(r->integer == 1);
@@ -76,7 +73,7 @@ redis::Command DueQueue::ClaimCommand(const Lease& lease, absl::Time now, int li
   auto k = Keys(lease.partition);
   return redis::Command::Eval(
       claim_, {keys_.Lease(lease.partition), k.due, k.in_flight, k.attempts, k.dead},
-      {lease.value(), Ms(now), absl::StrCat(limit), Ms(options_.in_flight),
+      {lease.value(), redis::MsArg(now), absl::StrCat(limit), redis::MsArg(options_.in_flight),
        absl::StrCat(options_.max_attempts)});
 }
 
@@ -123,22 +120,23 @@ void DueQueue::Ack(const Lease& lease, const std::string& id, absl::Time deadlin
 void DueQueue::Retry(const Lease& lease, const std::string& id, absl::Time now,
                      const std::string& reason, absl::Time deadline, Done<RetryResult> done) {
   auto k = Keys(lease.partition);
-  redis_.Run(redis::Command::Eval(
-                 retry_, {keys_.Lease(lease.partition), k.due, k.in_flight, k.attempts, k.dead},
-                 {lease.value(), id, Ms(now), Ms(options_.first_backoff),
-                  Ms(options_.longest_backoff), absl::StrCat(options_.max_attempts), reason}),
-             deadline, [lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               if (!r.ok()) return done(r.status());
-               if (IsFenced(*r)) return done(LeaseLost(lease));
-               if (r->type != redis::Reply::Type::kArray || r->elements.empty()) {
-                 return done(Unexpected("job_retry"));
-               }
-               const std::string& what = r->elements[0].str;
-               if (what == "retry") return done(RetryResult::kRetried);
-               if (what == "dead") return done(RetryResult::kDead);
-               if (what == "gone") return done(RetryResult::kGone);
-               done(Unexpected("job_retry"));
-             });
+  redis_.Run(
+      redis::Command::Eval(
+          retry_, {keys_.Lease(lease.partition), k.due, k.in_flight, k.attempts, k.dead},
+          {lease.value(), id, redis::MsArg(now), redis::MsArg(options_.first_backoff),
+           redis::MsArg(options_.longest_backoff), absl::StrCat(options_.max_attempts), reason}),
+      deadline, [lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+        if (!r.ok()) return done(r.status());
+        if (IsFenced(*r)) return done(LeaseLost(lease));
+        if (r->type != redis::Reply::Type::kArray || r->elements.empty()) {
+          return done(Unexpected("job_retry"));
+        }
+        const std::string& what = r->elements[0].str;
+        if (what == "retry") return done(RetryResult::kRetried);
+        if (what == "dead") return done(RetryResult::kDead);
+        if (what == "gone") return done(RetryResult::kGone);
+        done(Unexpected("job_retry"));
+      });
 }
 
 redis::Command DueQueue::StatsCommand(int partition) const {

@@ -25,7 +25,7 @@ PartitionLeases::PartitionLeases(redis::Client& redis, const redis::KeyScheme& k
 
 redis::Command PartitionLeases::AcquireCommand(int partition) const {
   return redis::Command::Eval(acquire_, {keys_.Lease(partition), keys_.Fence(partition)},
-                              {holder_, absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
+                              {holder_, redis::MsArg(ttl_)});
 }
 
 absl::StatusOr<std::optional<Lease>> PartitionLeases::ParseAcquire(

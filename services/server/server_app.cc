@@ -127,9 +127,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   redis_options.connections = config.redis_connections;
   p->keys = std::make_unique<redis::KeyScheme>(config.partitions);
   p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());
-  auto sink = reminders::OpenSink(
-      config.reminder_sink, *p->redis, *p->keys,
-      {config.reminder_webhook_secret_file, config.reminder_rate_limits});
+  auto sink =
+      reminders::OpenSink(config.reminder_sink, *p->redis, *p->keys,
+                          {config.reminder_webhook_secret_file, config.reminder_rate_limits});
   if (!sink.ok()) return sink.status();
   p->sink = *std::move(sink);
   p->reminder_metrics = std::make_unique<reminders::ReminderMetrics>(*p->registry, p->sink->name());
@@ -155,8 +155,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
       *p->reminder_worker, *p->reminder_metrics);
   p->reminder_answers = std::make_unique<reminders::ReminderAnswers>(
       *p->redis, *p->keys, clock, config.retention, *p->reminder_worker);
-  p->reminder_stats = std::make_unique<reminders::ReminderStatsReader>(
-      *p->redis, *p->keys, clock, *p->reminder_settings);
+  p->reminder_stats = std::make_unique<reminders::ReminderStatsReader>(*p->redis, *p->keys, clock,
+                                                                       *p->reminder_settings);
   p->reminders_grpc = std::make_unique<reminders::RemindersGrpc>(
       *p->reminders, *p->reminder_answers, *p->reminder_stats, p->auth);
   p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention,

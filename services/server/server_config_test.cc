@@ -41,10 +41,10 @@ TEST(ServerConfigTest, BadValuesNameTheSetting) {
       ParseServerConfig({}, {"--auth=dev", "--reminder-sink=webhook:https://x/y"}, &help).ok());
   EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--reminder-rate-limits=sms=0"}, &help).ok());
   EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--reminder-rate-limits=fax=1"}, &help).ok());
-  auto hook = ParseServerConfig(
-      {}, {"--auth=dev", "--reminder-sink=webhook:http://10.0.0.7:8080/sms",
-           "--reminder-rate-limits=sms=50,im=200"},
-      &help);
+  auto hook = ParseServerConfig({},
+                                {"--auth=dev", "--reminder-sink=webhook:http://10.0.0.7:8080/sms",
+                                 "--reminder-rate-limits=sms=50,im=200"},
+                                &help);
   ASSERT_TRUE(hook.ok()) << hook.status();
   EXPECT_EQ(hook->reminder_rate_limits, "sms=50,im=200");
   auto stream = ParseServerConfig({}, {"--auth=dev", "--reminder-sink=stream:5000"}, &help);
