@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -170,6 +171,31 @@ long long RedisInt(redisContext* c, const std::string& command, const std::strin
   return out;
 }
 
+struct QueueFootprint {
+  long long jobs = 0, bytes = 0;
+};
+
+// What the reminder due-queue holds and its bytes (MEMORY USAGE of each partition's index, its
+// bucket state and its buckets), partition by partition until `jobs` are found.
+QueueFootprint ReminderQueueFootprint(redisContext* c, long long jobs) {
+  QueueFootprint f;
+  for (int p = 0; p < 16384 && f.jobs < jobs; ++p) {
+    const std::string queue = absl::StrCat("ow:{p", p, "}:j:rem");
+    auto* r = static_cast<redisReply*>(redisCommand(c, "ZRANGE %s 0 -1", queue.c_str()));
+    if (r == nullptr) break;
+    std::vector<std::string> keys = {queue, queue + ":n"};
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; ++i) {
+      keys.push_back(absl::StrCat(queue, ":", r->element[i]->str));
+    }
+    freeReplyObject(r);
+    for (const std::string& key : keys) {
+      if (key != queue && key != queue + ":n") f.jobs += RedisInt(c, "ZCARD " + key);
+      f.bytes += std::max(0LL, RedisInt(c, "MEMORY USAGE " + key + " SAMPLES 0"));
+    }
+  }
+  return f;
+}
+
 size_t Lines(const std::string& path) {
   std::ifstream in(path);
   size_t n = 0;
@@ -231,18 +257,7 @@ int main(int argc, char** argv) {
                                       [&](int i, auto* e) { created_event(i, created, e); });
   if (schedule_s < 0) return 1;
   const long long mem1 = RedisInt(redis, "INFO memory", "used_memory");
-  long long queue_bytes = 0, queued = 0;
-  for (int p = 0;; ++p) {
-    const std::string key = absl::StrCat("ow:{p", p, "}:q:rem");
-    const long long exists = RedisInt(redis, "EXISTS " + key);
-    if (exists != 1) {
-      if (p >= 16384) break;
-      continue;
-    }
-    queued += RedisInt(redis, "ZCARD " + key);
-    queue_bytes += RedisInt(redis, "MEMORY USAGE " + key + " SAMPLES 0");
-    if (queued >= o.pending) break;
-  }
+  const QueueFootprint queue = ReminderQueueFootprint(redis, o.pending);
 
   std::fprintf(stderr, "cancel: %d paid events\n", o.cancel);
   const double cancel_s = RecordAll(channel, o.cancel, o.threads, "cancel", [&](int i, auto* e) {
@@ -274,7 +289,8 @@ int main(int argc, char** argv) {
   const double fire_rate = fired / fire_s;
 
   const double bytes = static_cast<double>(mem1 - mem0) / o.pending;
-  const double queue_share = queued > 0 ? static_cast<double>(queue_bytes) / queued : 0;
+  const double queue_share =
+      queue.jobs > 0 ? static_cast<double>(queue.bytes) / queue.jobs : 0;
   if (o.json) {
     std::printf(
         "{\"pending\":%d,\"schedule_per_s\":%.0f,\"bytes_per_pending\":%.1f,"

@@ -9,6 +9,8 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/clock.h"
 #include "services/scheduler/due_queue.h"
@@ -230,6 +232,80 @@ TEST_F(SchedulerTest, CancelFindsAJobDueOrInFlight) {
       [&](auto d) { q.Retry(lease, "running", t0_, "x", Deadline(), std::move(d)); });
   EXPECT_EQ(*retry, RetryResult::kGone);
   EXPECT_EQ(Claim(q, lease, t0_ + absl::Hours(2)).jobs.size(), 0u);
+}
+
+// Thousands of jobs in one partition: the queue grows into many small buckets that Redis keeps
+// compact, shrinks back as jobs leave, and no job is lost or handed out twice on the way.
+TEST_F(SchedulerTest, ThousandsOfJobsLiveInSmallCompactBuckets) {
+  PartitionLeases leases(*client_, keys_, "w", absl::Seconds(10));
+  DueQueue q(*client_, keys_, "rem", Options());
+  const Lease lease = Take(leases, 2);
+  const auto k = q.Keys(2);
+  constexpr int kJobs = 3000;
+  std::set<std::string> due_now, later;
+  for (int i = 0; i < kJobs; ++i) {
+    const std::string id = absl::StrCat("shop:order", i);
+    // Due times interleave across buckets; every third job is due in an hour.
+    const bool is_later = i % 3 == 0;
+    Schedule(q, 2, id, is_later ? t0_ + absl::Hours(1) : t0_ - absl::Milliseconds((i * 7919) % 5000));
+    (is_later ? later : due_now).insert(id);
+  }
+  auto stats = [&] {
+    auto r = Wait<redis::Reply>(
+        [&](auto d) { client_->Run(q.StatsCommand(2), Deadline(), std::move(d)); });
+    auto s = DueQueue::ParseStats(r);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? *s : QueueStats{};
+  };
+  EXPECT_EQ(stats().due, kJobs);
+  auto buckets = absl::StrSplit(server_.Flat("ZRANGE " + k.due + " 0 -1"), '\n');
+  const std::vector<std::string> names(buckets.begin(), buckets.end());
+  EXPECT_GE(names.size(), static_cast<size_t>(kJobs / 80));
+  int held = 0;
+  for (const std::string& b : names) {
+    const std::string key = k.due + ":" + b;
+    EXPECT_EQ(server_.Command("OBJECT ENCODING " + key), "listpack") << key;
+    const int n = std::stoi(server_.Command("ZCARD " + key));
+    EXPECT_LE(n, 128) << key;
+    held += n;
+  }
+  EXPECT_EQ(held, kJobs);
+
+  // Moving a queued job keeps one entry; cancelling finds it wherever its bucket went.
+  for (int i = 1; i < 300; i += 3) {
+    Schedule(q, 2, absl::StrCat("shop:order", i), t0_ - absl::Milliseconds(1));
+  }
+  EXPECT_EQ(stats().due, kJobs);
+  for (int i = 2; i < kJobs; i += 3) {
+    const std::string id = absl::StrCat("shop:order", i);
+    auto c = Wait<bool>([&](auto d) { q.Cancel(2, id, Deadline(), std::move(d)); });
+    ASSERT_TRUE(c.ok());
+    EXPECT_TRUE(*c) << id;
+    due_now.erase(id);
+  }
+  EXPECT_EQ(stats().due, kJobs - kJobs / 3);
+
+  std::set<std::string> claimed;
+  for (int round = 0; round < 100; ++round) {
+    Claimed c = Claim(q, lease, t0_, 97);
+    if (c.jobs.empty()) break;
+    for (const Job& job : c.jobs) {
+      EXPECT_LE(job.due, t0_) << job.id;
+      EXPECT_TRUE(claimed.insert(job.id).second) << job.id << " claimed twice";
+    }
+  }
+  EXPECT_EQ(claimed, due_now);
+  EXPECT_EQ(stats().due, static_cast<int64_t>(later.size()));
+  EXPECT_EQ(stats().earliest, t0_ + absl::Hours(1));
+
+  for (const std::string& id : later) {
+    auto c = Wait<bool>([&](auto d) { q.Cancel(2, id, Deadline(), std::move(d)); });
+    ASSERT_TRUE(c.ok());
+    EXPECT_TRUE(*c) << id;
+  }
+  EXPECT_EQ(stats().due, 0);
+  EXPECT_EQ(server_.Command("EXISTS " + k.due), "0");
+  EXPECT_EQ(server_.Flat("HMGET " + k.due + ":n L p n"), "0\n0\n0") << "merged back to one bucket";
 }
 
 // The worker runtime: every job handled once, by whichever instance holds its partition; when

@@ -56,7 +56,7 @@ std::vector<std::string> KeyScheme::FlagIndexes(int partition, std::string_view 
 
 KeyScheme::QueueKeys KeyScheme::Queue(int partition, std::string_view queue) const {
   const std::string prefix = PartitionPrefix(partition);
-  return {absl::StrCat(prefix, "q:", Sv(queue)), absl::StrCat(prefix, "i:", Sv(queue)),
+  return {absl::StrCat(prefix, "j:", Sv(queue)), absl::StrCat(prefix, "i:", Sv(queue)),
           absl::StrCat(prefix, "a:", Sv(queue)), absl::StrCat(prefix, "d:", Sv(queue))};
 }
 std::string KeyScheme::Lease(int partition) const {

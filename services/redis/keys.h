@@ -8,7 +8,9 @@
 //   ow:{p7}:m:<shop>:<order>          hash   the order's reminders: number -> record
 //   ow:{p7}:f:<shop>:<flag>           zset   the shop's orders in this partition carrying a flag,
 //                                            scored by the time of the last change
-//   ow:{p7}:q:<queue>                 zset   due-queue: job ids scored by due time (ms)
+//   ow:{p7}:j:<queue>                 zset   due-queue index: bucket number -> earliest due (ms)
+//   ow:{p7}:j:<queue>:<bucket>        zset   due-queue bucket: job ids scored by due time (ms)
+//   ow:{p7}:j:<queue>:n               hash   due-queue bucket count and jobs (see jobs.lua)
 //   ow:{p7}:i:<queue>                 zset   claimed jobs scored by their in-flight deadline (ms)
 //   ow:{p7}:a:<queue>                 hash   attempts of jobs that failed or came back
 //   ow:{p7}:d:<queue>                 hash   dead letters: job id -> "time|attempts|reason"

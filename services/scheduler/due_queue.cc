@@ -9,6 +9,7 @@ extern const std::string_view kJobClaim;
 extern const std::string_view kJobAck;
 extern const std::string_view kJobRetry;
 extern const std::string_view kJobCancel;
+extern const std::string_view kJobSchedule;
 extern const std::string_view kQueueStats;
 }  // namespace lua
 
@@ -49,11 +50,13 @@ DueQueue::DueQueue(redis::Client& redis, const redis::KeyScheme& keys, std::stri
       ack_("job_ack", lua::kJobAck),
       retry_("job_retry", lua::kJobRetry),
       cancel_("job_cancel", lua::kJobCancel),
+      schedule_("job_schedule", lua::kJobSchedule),
       stats_("queue_stats", lua::kQueueStats) {}
 
 void DueQueue::Schedule(int partition, const std::string& id, absl::Time due, absl::Time deadline,
                         Done<bool> done) {
-  redis_.Run(redis::Command::Of({"ZADD", Keys(partition).due, redis::MsArg(due), id}), deadline,
+  redis_.Run(redis::Command::Eval(schedule_, {Keys(partition).due}, {id, redis::MsArg(due)}),
+             deadline,
              [done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());
                done(r->integer == 1);

@@ -1,10 +1,12 @@
 // A due-queue: one kind of time-based work (reminders, shipment sweeps, dispatch ...) spread over
-// the partitions, each partition a sorted set of job ids scored by due time. Workers claim due
+// the partitions. A partition's waiting jobs (ids scored by due time) sit in small sorted sets
+// that Redis stores compactly, found by a hash of the id and indexed by their earliest due time
+// (services/scheduler/lua/lib/jobs.lua has the layout and its figures). Workers claim due
 // jobs under their partition's lease; a claimed job sits in flight with a deadline until it is
 // acknowledged, retried after a backoff, or, once its worker died, taken back by the next claim.
 // A job that keeps failing ends in the dead letters with its reason. A job id names its work
-// (e.g. "<shop>:<order>"): scheduling an id that is queued moves it, and cancel finds it in
-// O(log n). Domain scripts schedule and acknowledge jobs themselves, atomically with the state
+// (e.g. "<shop>:<order>"): scheduling an id that is queued moves it, and cancel finds it in one
+// small set whatever the queue's length. Domain scripts schedule and acknowledge jobs themselves, atomically with the state
 // they change, through Keys().
 #pragma once
 
@@ -92,7 +94,7 @@ class DueQueue {
   const redis::KeyScheme& keys_;
   std::string name_;
   QueueOptions options_;
-  redis::Script claim_, ack_, retry_, cancel_, stats_;
+  redis::Script claim_, ack_, retry_, cancel_, schedule_, stats_;
 };
 
 // The FAILED_PRECONDITION every fenced script's {'fenced'} reply turns into.

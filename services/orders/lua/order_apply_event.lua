@@ -89,6 +89,6 @@ if st[2] or st[3] or st[4] or st[5] then
   job_cancel(KEYS[8], KEYS[9], KEYS[10], job)
   if st[6] then job_cancel(KEYS[11], KEYS[12], KEYS[13], job .. ':' .. st[6]) end
 elseif st[1] and ARGV[10] ~= '' and not redis.call('ZSCORE', KEYS[9], job) then
-  if redis.call('ZADD', KEYS[8], 'NX', ARGV[10], job) == 1 then scheduled = tonumber(ARGV[10]) end
+  if job_schedule(KEYS[8], job, ARGV[10], true) == 1 then scheduled = tonumber(ARGV[10]) end
 end
 return {0, redis.call('HGETALL', order), scheduled}

@@ -31,9 +31,9 @@ if promised ~= '' then
   redis.call('HSET', order, 'pp', promised)
   local job = ARGV[4]
   if not redis.call('ZSCORE', KEYS[4], job) then
-    local due = redis.call('ZSCORE', KEYS[3], job)
-    if not due or tonumber(promised) < tonumber(due) then
-      redis.call('ZADD', KEYS[3], promised, job)
+    local due = job_due(KEYS[3], job)
+    if not due or tonumber(promised) < due then
+      job_schedule(KEYS[3], job, promised)
       scheduled = tonumber(promised)
     end
   end

@@ -51,7 +51,7 @@ redis.call('HSET', order, 'ru', n)
 if ARGV[5] == 'sent' then
   sent = sent + 1
   redis.call('HSET', order, 'rn', sent, 'rl', now, 'rk', ARGV[6])
-  redis.call('ZADD', KEYS[8], now, job .. ':' .. n)
+  job_schedule(KEYS[8], job .. ':' .. n, now)
 end
 
 -- Stats: an automatic reminder that was sent or deliberately held out found an eligible order
@@ -96,7 +96,7 @@ end
 
 if queued then
   job_done(KEYS[6], KEYS[7], job)
-  if ARGV[12] ~= '' then redis.call('ZADD', KEYS[5], ARGV[12], job) end
+  if ARGV[12] ~= '' then job_schedule(KEYS[5], job, ARGV[12]) end
 end
 if ARGV[18] ~= '' then redis.call('SET', KEYS[9], n, 'PX', ARGV[19]) end
 redis.call('PEXPIRE', order, retention)

@@ -5,5 +5,5 @@
 -- Returns {'ok'}, {'fenced'} or {'gone'} (cancelled since it was claimed).
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'fenced'} end
 if job_done(KEYS[3], KEYS[4], ARGV[2]) == 0 then return {'gone'} end
-if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) end
+if ARGV[3] ~= '' then job_schedule(KEYS[2], ARGV[2], ARGV[3]) end
 return {'ok'}

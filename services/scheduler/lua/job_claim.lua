@@ -19,30 +19,24 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0
     redis.call('HSET', KEYS[5], id, now .. '|' .. n .. '|in-flight deadline passed')
     dead = dead + 1
   else
-    redis.call('ZADD', KEYS[2], now, id)
+    job_schedule(KEYS[2], id, now)
     reaped = reaped + 1
   end
 end
 
 local out = {'ok', -1, reaped, dead}
 local until_ms = now + tonumber(ARGV[4])
-local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
+local due = job_take_due(KEYS[2], now, limit)
 for i = 1, #due, 2 do
   local id = due[i]
-  redis.call('ZREM', KEYS[2], id)
   redis.call('ZADD', KEYS[3], until_ms, id)
   out[#out + 1] = id
   out[#out + 1] = tonumber(due[i + 1])
   out[#out + 1] = tonumber(redis.call('HGET', KEYS[4], id) or '0')
 end
 
-local next_ms = -1
-for _, key in ipairs({KEYS[2], KEYS[3]}) do
-  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  if first[2] then
-    local t = tonumber(first[2])
-    if next_ms < 0 or t < next_ms then next_ms = t end
-  end
-end
-out[2] = next_ms
+local _, next_ms = job_waiting(KEYS[2])
+local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+if first[2] and (not next_ms or tonumber(first[2]) < next_ms) then next_ms = tonumber(first[2]) end
+out[2] = next_ms or -1
 return out

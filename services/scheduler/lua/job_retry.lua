@@ -18,5 +18,5 @@ if n >= tonumber(ARGV[6]) then
 end
 local backoff = math.min(tonumber(ARGV[5]), tonumber(ARGV[4]) * 2 ^ (n - 1))
 local due = now + math.floor(backoff)
-redis.call('ZADD', KEYS[2], due, id)
+job_schedule(KEYS[2], id, due)
 return {'retry', n, due}
