@@ -217,6 +217,24 @@ TEST_F(OrderEventsE2ETest, FieldsComeFromTheWinningEventWhateverTheArrivalOrder)
   ASSERT_TRUE(Record(again, &r).ok());
   EXPECT_EQ(r.order().amount_fen(), 12900);
   EXPECT_EQ(r.order().created_unix_ms(), kT0);
+
+  // An earlier "created" arriving last wins whole: its defaults (CNY, no flash sale, no ship-by)
+  // clear what the later one had set, though defaults are not stored.
+  auto later = Created("c3", "G2");
+  later.mutable_created()->set_created_unix_ms(kT0 + 5000);
+  later.mutable_created()->set_currency("USD");
+  auto earliest = Created("c4", "G2");
+  earliest.mutable_created()->set_flash_sale(false);
+  earliest.mutable_created()->clear_ship_by_unix_ms();
+  ASSERT_TRUE(Record(later, &r).ok());
+  EXPECT_EQ(r.order().currency(), "USD");
+  EXPECT_TRUE(r.order().flash_sale());
+  ASSERT_TRUE(Record(earliest, &r).ok());
+  EXPECT_EQ(r.order().created_unix_ms(), kT0);
+  EXPECT_EQ(r.order().currency(), "CNY");
+  EXPECT_FALSE(r.order().flash_sale());
+  EXPECT_EQ(r.order().ship_by_unix_ms(), 0);
+  EXPECT_EQ(redis_->Command("HEXISTS " + OrderKey("shop1", "G2") + " cur"), "0");
 }
 
 // Events keep a flagged order alive in the lists as long as they keep its keys alive.

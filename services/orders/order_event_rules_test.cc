@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "services/orders/order_fields.h"
 
 namespace orderwatch::orders {
@@ -50,9 +52,12 @@ TEST(OrderEventRulesTest, WritesPerKind) {
   EXPECT_EQ(created.mode, "first");
   EXPECT_EQ(created.time_field, field::kCreated);
   EXPECT_EQ(created.time, 1762790400000);  // no created_unix_ms given: the event's time
-  bool has_currency = false;
-  for (auto& [f, v] : created.fields) has_currency |= (f == field::kCurrency && v == "CNY");
-  EXPECT_TRUE(has_currency);
+  // Defaults are written as "" (the field is removed): CNY, not a flash sale, no ship-by time.
+  std::map<std::string, std::string> written(created.fields.begin(), created.fields.end());
+  EXPECT_EQ(written.at(field::kCurrency), "");
+  EXPECT_EQ(written.at(field::kFlashSale), "");
+  EXPECT_EQ(written.at(field::kShipBy), "");
+  EXPECT_EQ(written.at(field::kAmount), "9900");
 
   v1::OrderEvent paid;
   paid.mutable_paid();

@@ -61,6 +61,7 @@ absl::StatusOr<v1::Order> OrderFromHash(const std::string& order_id, const redis
     auto it = kSetters->find(hash.elements[i].str);
     if (it != kSetters->end()) it->second(o, hash.elements[i + 1].str);
   }
+  if (o.created_unix_ms() != 0 && o.currency().empty()) o.set_currency(kDefaultCurrency);
   o.set_state(DeriveState(o));
   return o;
 }

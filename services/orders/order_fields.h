@@ -37,6 +37,9 @@ inline constexpr char kUrgedCount[] = "urgn";
 inline constexpr char kEventsApplied[] = "n";
 }  // namespace field
 
+// The currency of an order whose hash names none.
+inline constexpr char kDefaultCurrency[] = "CNY";
+
 // Refunded > closed > shipped > paid > created: the strongest fact seen decides.
 v1::OrderState DeriveState(const v1::Order& order);
 

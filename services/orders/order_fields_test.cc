@@ -43,5 +43,11 @@ TEST(OrderFieldsTest, ReadsFieldsAndIgnoresRemarkFields) {
   EXPECT_EQ(o->events_applied(), 3);
 }
 
+TEST(OrderFieldsTest, ACreatedOrderWithoutCurrencyIsInYuan) {
+  EXPECT_EQ(OrderFromHash("1", Hash({{"ct", "9"}, {"amt", "100"}}))->currency(), "CNY");
+  EXPECT_EQ(OrderFromHash("1", Hash({{"ct", "9"}, {"cur", "USD"}}))->currency(), "USD");
+  EXPECT_EQ(OrderFromHash("1", Hash({{"urg", "5"}}))->currency(), "") << "nothing known yet";
+}
+
 }  // namespace
 }  // namespace orderwatch::orders

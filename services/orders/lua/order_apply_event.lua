@@ -11,7 +11,7 @@
 -- ARGV[9] reminder job id "<shop>:<order>", ARGV[10] when the first automatic reminder is due
 -- (ms, '' = none by the shop's policy), ARGV[11] when the event's day began (ms, in the shop's
 -- time zone), ARGV[12] retention of the stats (ms), ARGV[13..] field/value pairs that come with
--- the event.
+-- the event; an empty value removes the field (absent reads as empty, or as the default).
 -- Modes: "first" keeps the earliest time in the time field (created, paid, closed, shipped,
 --        refunds); "last" keeps the latest and counts the events (modified, shipment urged).
 -- The pairs are written only by the event that wins the time comparison, and facts only
@@ -39,7 +39,11 @@ end
 if wins then
   redis.call('HSET', order, time_field, ARGV[3])
   for i = 13, #ARGV, 2 do
-    redis.call('HSET', order, ARGV[i], ARGV[i + 1])
+    if ARGV[i + 1] == '' then
+      redis.call('HDEL', order, ARGV[i])
+    else
+      redis.call('HSET', order, ARGV[i], ARGV[i + 1])
+    end
   end
 end
 redis.call('HINCRBY', order, 'n', 1)
