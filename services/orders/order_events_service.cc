@@ -4,6 +4,7 @@
 #include "services/common/validate.h"
 #include "services/orders/order_event_rules.h"
 #include "services/orders/order_fields.h"
+#include "services/scheduler/order_job.h"
 #include "services/scheduler/queues.h"
 
 namespace orderwatch::orders {
@@ -63,7 +64,7 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
                                    w.count_field,
                                    redis::MsArg(absl::Now()),
                                    event.order_id(),
-                                   absl::StrCat(shop, ":", event.order_id()),
+                                   scheduler::OrderJobId(shop, event.order_id()),
                                    first_due,
                                    redis::MsArg(absl::FromCivil(day, zone)),
                                    redis::MsArg(retention_.order)};
@@ -81,6 +82,14 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
     keys.push_back(std::move(q.attempts));
   }
   keys.push_back(keys_.ReminderStats(partition, shop, absl::FormatTime("%Y%m%d", at, zone)));
+  auto sweep = keys_.Queue(partition, scheduler::kSweepQueue);
+  keys.push_back(std::move(sweep.due));
+  keys.push_back(std::move(sweep.in_flight));
+  keys.push_back(std::move(sweep.attempts));
+  for (int stage = 1; stage <= 3; ++stage) {
+    keys.push_back(keys_.ShipmentStages(partition, shop, stage));
+  }
+  keys.push_back(keys_.ShipmentSummary(partition, shop));
   return redis::Command::Eval(apply_event_, std::move(keys), std::move(args));
 }
 

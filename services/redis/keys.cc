@@ -73,6 +73,15 @@ std::string KeyScheme::Legend(std::string_view shop) const {
 std::string KeyScheme::ReminderPolicy(std::string_view shop) const {
   return absl::StrCat("ow:{s", Sv(shop), "}:policy");
 }
+std::string KeyScheme::ShipmentPolicy(std::string_view shop) const {
+  return absl::StrCat("ow:{s", Sv(shop), "}:shipping");
+}
+std::string KeyScheme::ShipmentStages(int partition, std::string_view shop, int stage) const {
+  return absl::StrCat(PartitionPrefix(partition), "sw:", Sv(shop), ":", stage);
+}
+std::string KeyScheme::ShipmentSummary(int partition, std::string_view shop) const {
+  return absl::StrCat(PartitionPrefix(partition), "ss:", Sv(shop));
+}
 
 int KeyScheme::BuyerBucket(std::string_view buyer) {
   uint64_t h = 14695981039346656037ull;  // FNV-1a

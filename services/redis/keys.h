@@ -16,10 +16,15 @@
 //   ow:{p7}:d:<queue>                 hash   dead letters: job id -> "time|attempts|reason"
 //   ow:{p7}:st:<shop>:<yyyymmdd>      hash   the shop's reminder stats of a day (this partition's
 //                                            share; the Stats call adds up the partitions)
+//   ow:{p7}:sw:<shop>:<stage>         zset   the shop's orders at a shipment stage in this partition,
+//                                            scored by ship-by deadline (ms)
+//   ow:{p7}:ss:<shop>                 hash   per stage: orders n:<stage> and compensation c:<stage>;
+//                                            incurred_n / incurred_fen (entered overdue, ever)
 //   ow:{p7}:lease                     string the partition's lease: "<holder>|<token>", with a TTL
 //   ow:{p7}:fence                     string the partition's last fencing token (never expires)
 //   ow:{s<shop>}:legend               hash   the shop's flag legend
-//   ow:{s<shop>}:policy               string the shop's reminder policy (protobuf)
+//   ow:{s<shop>}:policy               hash   the shop's reminder policy (v, p = protobuf) and templates
+//   ow:{s<shop>}:shipping             hash   the shop's shipment policy: v = version, p = protobuf
 //   ow:{s<shop>}:r:<req>              hash   first result of a shop-level request (idempotency)
 //   ow:{u<shop>:<b>}:open             hash   unpaid orders of the shop's buyers in bucket b:
 //                                            "<buyer>\x1f<order>" -> when noted (ms)
@@ -68,6 +73,9 @@ class KeyScheme {
   std::string Fence(int partition) const;
   std::string Legend(std::string_view shop) const;
   std::string ReminderPolicy(std::string_view shop) const;
+  std::string ShipmentPolicy(std::string_view shop) const;
+  std::string ShipmentStages(int partition, std::string_view shop, int stage) const;
+  std::string ShipmentSummary(int partition, std::string_view shop) const;
   std::string ShopRequest(std::string_view shop, std::string_view request_id) const;
   // A buyer's keys carry the tag of the buyer's bucket in the shop (a buyer's orders spread over
   // all partitions). Buckets keep many buyers in one small hash, which Redis stores compactly;

@@ -66,7 +66,7 @@ void ReminderAnswers::Record(const Principal& who, const v1::RecordAnswerRequest
            queue.in_flight, keys_.Request(who.shop, order_id, request.request_id())},
           {absl::StrCat(request.reminder_number()), AnswerValue(answer),
            request.promised_pay_unix_ms() != 0 ? absl::StrCat(request.promised_pay_unix_ms()) : "",
-           ReminderJobId(who.shop, order_id), redis::MsArg(retention_.order), request.request_id(),
+           scheduler::OrderJobId(who.shop, order_id), redis::MsArg(retention_.order), request.request_id(),
            redis::MsArg(retention_.request)}),
       deadline,
       [this, shop = who.shop, order_id, partition, deadline,

@@ -38,7 +38,7 @@ void ReminderCommitter::Run(const Commit& c, absl::Time deadline, Done<Committed
   for (auto& k : keys_.FlagIndexes(partition, c.shop)) keys.push_back(std::move(k));
   keys.push_back(keys_.ReminderStats(partition, c.shop, absl::FormatTime("%Y%m%d", c.now, c.zone)));
   std::vector<std::string> args = {c.lease ? c.lease->value() : "",
-                                   ReminderJobId(c.shop, c.order_id),
+                                   scheduler::OrderJobId(c.shop, c.order_id),
                                    absl::StrCat(c.recorded),
                                    redis::MsArg(c.now),
                                    c.sent ? "sent" : "skipped",

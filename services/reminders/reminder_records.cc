@@ -74,21 +74,8 @@ std::string BuyerOf(const redis::Reply& hash) {
   return "";
 }
 
-std::string ReminderJobId(std::string_view shop, std::string_view order) {
-  return absl::StrCat(absl::string_view(shop.data(), shop.size()), ":",
-                      absl::string_view(order.data(), order.size()));
-}
-
 std::string DeliveryJobId(std::string_view shop, std::string_view order, int number) {
-  return absl::StrCat(ReminderJobId(shop, order), ":", number);
-}
-
-absl::StatusOr<std::pair<std::string, std::string>> ParseReminderJobId(std::string_view id) {
-  const size_t colon = id.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == id.size()) {
-    return absl::InternalError(absl::StrCat("bad reminder job id: ", std::string(id)));
-  }
-  return std::make_pair(std::string(id.substr(0, colon)), std::string(id.substr(colon + 1)));
+  return absl::StrCat(scheduler::OrderJobId(shop, order), ":", number);
 }
 
 absl::StatusOr<DeliveryJob> ParseDeliveryJobId(std::string_view id) {
@@ -99,7 +86,7 @@ absl::StatusOr<DeliveryJob> ParseDeliveryJobId(std::string_view id) {
                         &job.number)) {
     return absl::InternalError(absl::StrCat("bad delivery job id: ", std::string(id)));
   }
-  auto ids = ParseReminderJobId(id.substr(0, last));
+  auto ids = scheduler::ParseOrderJobId(id.substr(0, last));
   if (!ids.ok()) return ids.status();
   job.shop = std::move(ids->first);
   job.order = std::move(ids->second);

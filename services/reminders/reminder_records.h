@@ -14,6 +14,7 @@
 #include "orderwatch/v1/reminders.pb.h"
 #include "services/redis/reply.h"
 #include "services/reminders/reminder_policy.h"
+#include "services/scheduler/order_job.h"
 
 namespace orderwatch::reminders {
 
@@ -32,10 +33,8 @@ OrderFacts FactsFromHash(const redis::Reply& hash);
 // The buyer of the order, from the same hash.
 std::string BuyerOf(const redis::Reply& hash);
 
-// "<shop>:<order>" (shop ids hold no ':') and "<shop>:<order>:<number>".
-std::string ReminderJobId(std::string_view shop, std::string_view order);
+// "<shop>:<order>:<number>": the delivery of reminder n (reminder jobs are OrderJobId's).
 std::string DeliveryJobId(std::string_view shop, std::string_view order, int number);
-absl::StatusOr<std::pair<std::string, std::string>> ParseReminderJobId(std::string_view id);
 struct DeliveryJob {
   std::string shop, order;
   int number = 0;

@@ -44,8 +44,8 @@ TEST(ReminderRecordsTest, TheRemindersOwnPurpleIsNoHumanFlag) {
 }
 
 TEST(ReminderRecordsTest, JobIdsRoundTrip) {
-  EXPECT_EQ(ReminderJobId("shop1", "A:1"), "shop1:A:1");
-  auto ids = ParseReminderJobId("shop1:A:1");
+  EXPECT_EQ(scheduler::OrderJobId("shop1", "A:1"), "shop1:A:1");
+  auto ids = scheduler::ParseOrderJobId("shop1:A:1");
   ASSERT_TRUE(ids.ok());
   EXPECT_EQ(ids->first, "shop1");
   EXPECT_EQ(ids->second, "A:1") << "order ids may hold ':'; shop ids may not";
@@ -55,7 +55,7 @@ TEST(ReminderRecordsTest, JobIdsRoundTrip) {
   EXPECT_EQ(d->order, "A:1");
   EXPECT_EQ(d->number, 12);
   EXPECT_FALSE(ParseDeliveryJobId("shop1:A:x").ok());
-  EXPECT_FALSE(ParseReminderJobId("nocolon").ok());
+  EXPECT_FALSE(scheduler::ParseOrderJobId("nocolon").ok());
 }
 
 TEST(ReminderRecordsTest, RecordsParseBackAndRejectDamage) {

@@ -109,7 +109,7 @@ void ReminderWorker::DeliveryQueued(int partition, absl::Time due) {
 
 void ReminderWorker::RunReminder(const scheduler::Lease& lease, const scheduler::Job& job,
                                  absl::Time now, JobDone done) {
-  auto ids = ParseReminderJobId(job.id);
+  auto ids = scheduler::ParseOrderJobId(job.id);
   if (!ids.ok()) return done(ids.status());
   auto [shop, order] = *std::move(ids);
   redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(shop, order)}), Deadline(),
@@ -130,7 +130,7 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
                             const std::string& order, const redis::Reply& hash,
                             const ReminderSettings& settings, absl::Time now, JobDone done) {
   const v1::ReminderPolicy& policy = settings.policy;
-  const std::string job = ReminderJobId(shop, order);
+  const std::string job = scheduler::OrderJobId(shop, order);
   const OrderFacts facts = FactsFromHash(hash);
   if (facts.created == absl::InfinitePast() || !policy.enabled()) {
     return Reschedule(lease, job, std::nullopt, std::move(done));

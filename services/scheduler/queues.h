@@ -9,7 +9,8 @@ namespace orderwatch::scheduler {
 
 inline constexpr char kReminderQueue[] = "rem";  // an unpaid order's next automatic reminder
 inline constexpr char kDeliveryQueue[] = "out";  // a committed reminder on its way to the sinks
+inline constexpr char kSweepQueue[] = "shp";     // a paid, unshipped order's next shipment stage
 
-inline std::vector<std::string> AllQueues() { return {kReminderQueue, kDeliveryQueue}; }
+inline std::vector<std::string> AllQueues() { return {kReminderQueue, kDeliveryQueue, kSweepQueue}; }
 
 }  // namespace orderwatch::scheduler

@@ -18,6 +18,8 @@
 #include "services/reminders/reminders_grpc.h"
 #include "services/scheduler/lease.h"
 #include "services/scheduler/queues.h"
+#include "services/shipments/shipments_grpc.h"
+#include "services/shipments/sweep_worker.h"
 #include "services/server/grpc_metrics.h"
 #include "services/server/process_metrics.h"
 #include "services/server/unparsable_request_status.h"
@@ -80,6 +82,10 @@ struct ServerApp::Parts {
   std::unique_ptr<reminders::ReminderAnswers> reminder_answers;
   std::unique_ptr<reminders::ReminderStatsReader> reminder_stats;
   std::unique_ptr<reminders::RemindersGrpc> reminders_grpc;
+  std::unique_ptr<shipments::ShipmentPolicyStore> shipment_policies;
+  std::unique_ptr<shipments::SweepWorker> sweep_worker;
+  std::unique_ptr<shipments::ShipmentsService> shipments;
+  std::unique_ptr<shipments::ShipmentsGrpc> shipments_grpc;
   std::unique_ptr<orders::OrderEventsService> orders;
   std::unique_ptr<remarks::RemarksService> remarks;
   std::unique_ptr<orders::OrderEventsGrpc> orders_grpc;
@@ -109,7 +115,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->grpc_metrics = std::make_unique<GrpcMetrics>(
       *p->registry, std::vector<std::string>{v1::OrderEvents::service_full_name(),
                                              v1::Remarks::service_full_name(),
-                                             v1::Reminders::service_full_name()});
+                                             v1::Reminders::service_full_name(),
+                                             v1::Shipments::service_full_name()});
   p->scheduler_metrics =
       std::make_unique<scheduler::SchedulerMetrics>(*p->registry, scheduler::AllQueues());
   try {
@@ -159,6 +166,18 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
                                                                        *p->reminder_settings);
   p->reminders_grpc = std::make_unique<reminders::RemindersGrpc>(
       *p->reminders, *p->reminder_answers, *p->reminder_stats, p->auth);
+  p->shipment_policies =
+      std::make_unique<shipments::ShipmentPolicyStore>(*p->redis, *p->keys, absl::Seconds(5));
+  p->sweep_worker = std::make_unique<shipments::SweepWorker>(
+      *p->redis, *p->keys, *p->shipment_policies, config.retention,
+      [worker = p->reminder_worker.get()](const std::string& shop) {
+        return worker->ShopZone(shop);
+      },
+      scheduler::QueueOptions{.in_flight = config.job_in_flight});
+  p->sweep_worker->Attach(*p->scheduler);  // after the reminders: pre-sale work goes first
+  p->shipments =
+      std::make_unique<shipments::ShipmentsService>(*p->redis, *p->keys, *p->shipment_policies);
+  p->shipments_grpc = std::make_unique<shipments::ShipmentsGrpc>(*p->shipments, p->auth);
   p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention,
                                                            p->reminder_worker.get());
   p->remarks =
@@ -173,6 +192,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   builder.RegisterService(p->orders_grpc.get());
   builder.RegisterService(p->remarks_grpc.get());
   builder.RegisterService(p->reminders_grpc.get());
+  builder.RegisterService(p->shipments_grpc.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   // In this order: the metrics see the status as corrected.
   creators.push_back(UnparsableRequestStatusFactory());

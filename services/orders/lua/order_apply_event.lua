@@ -3,13 +3,15 @@
 -- KEYS[3..7] the shop's flag index for flags 1-5 in this partition,
 -- KEYS[8..10] the reminder due-queue, its in-flight set and attempts,
 -- KEYS[11..13] the same of the reminder delivery queue,
--- KEYS[14] the shop's reminder stats of the event's day in this partition
+-- KEYS[14] the shop's reminder stats of the event's day in this partition,
+-- KEYS[15..17] the shipment sweep queue, its in-flight set and attempts,
+-- KEYS[18..20] the shop's shipment stage lists in this partition, KEYS[21] its stage summary
 -- The ids of applied events are fields "e:<id>" of the order hash itself: a separate set per
 -- order would cost more memory than the order's state.
 -- ARGV[1] event id, ARGV[2] mode, ARGV[3] the event's time (ms), ARGV[4] retention (ms),
 -- ARGV[5] time field, ARGV[6] count field, ARGV[7] now (ms), ARGV[8] order id,
--- ARGV[9] reminder job id "<shop>:<order>", ARGV[10] when the first automatic reminder is due
--- (ms, '' = none by the shop's policy), ARGV[11] when the event's day began (ms, in the shop's
+-- ARGV[9] the order's job id "<shop>:<order>" (reminder and sweep), ARGV[10] when the first
+-- automatic reminder is due (ms, '' = none by the shop's policy), ARGV[11] when the event's day began (ms, in the shop's
 -- time zone), ARGV[12] retention of the stats (ms), ARGV[13..] field/value pairs that come with
 -- the event; an empty value removes the field (absent reads as empty, or as the default).
 -- Modes: "first" keeps the earliest time in the time field (created, paid, closed, shipped,
@@ -94,5 +96,20 @@ if st[2] or st[3] or st[4] or st[5] then
   if st[6] then job_cancel(KEYS[11], KEYS[12], KEYS[13], job .. ':' .. st[6]) end
 elseif st[1] and ARGV[10] ~= '' and not redis.call('ZSCORE', KEYS[9], job) then
   if job_schedule(KEYS[8], job, ARGV[10], true) == 1 then scheduled = tonumber(ARGV[10]) end
+end
+
+-- Shipment sweeps: a paid order that has not shipped, closed or been refunded is watched; its
+-- payment, a change or the buyer urging has the sweep look at it now (the worker plans its
+-- stages). Shipped, closed or refunded, it leaves the sweep at once.
+if st[2] and not (st[3] or st[4] or st[5]) then
+  if time_field == 'paid' or time_field == 'mod' or time_field == 'urg' then
+    job_schedule(KEYS[15], job, now)
+  end
+elseif st[2] or st[5] then
+  job_cancel(KEYS[15], KEYS[16], KEYS[17], job)
+  local stage = tonumber(redis.call('HGET', order, 'ss') or '0')
+  if stage > 0 then
+    stage_move(order, order_id, {KEYS[18], KEYS[19], KEYS[20]}, KEYS[21], stage, 0, now, 0, 0)
+  end
 end
 return {0, redis.call('HGETALL', order), scheduled}

@@ -30,7 +30,7 @@ if ARGV[18] ~= '' then
 end
 if queued and not redis.call('ZSCORE', KEYS[6], job) then return {'gone'} end
 
-local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru', 'rn', 'f', 't', 'v')
+local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru', 'rn')
 if not st[1] then return {'unknown'} end
 for i, field in ipairs({'paid', 'cls', 'rfd', 'shp'}) do
   if st[i + 1] then
@@ -76,22 +76,10 @@ redis.call('PEXPIRE', stats, ARGV[23])
 
 local version = 0
 if ARGV[13] ~= '' then
-  -- The system remark: purple only over no flag or purple, so a human's flag is never
-  -- overwritten; the line is appended, dropping the oldest lines if the memo would overflow.
-  local f0, t0, v0 = tonumber(st[8] or '0'), st[9] or '', tonumber(st[10] or '0')
-  local f1 = f0
-  if f0 == 0 or f0 == 5 then f1 = 5 end
-  local t1 = ARGV[13]
-  if t0 ~= '' then t1 = t0 .. '\n' .. ARGV[13] end
-  local most = tonumber(ARGV[16])
-  while #t1 > most do
-    local cut = string.find(t1, '\n', 1, true)
-    if not cut then t1 = ARGV[13] break end
-    t1 = string.sub(t1, cut + 1)
-  end
-  version = remark_change(order, KEYS[3], {KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]},
-                          ARGV[17], f0, t0, v0, f1, t1, ARGV[20], ARGV[21], 'append', now,
-                          tonumber(ARGV[14]), retention)
+  -- The system remark: purple (5), never over a flag a person set.
+  version = remark_note(order, KEYS[3], {KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]},
+                        ARGV[17], 5, ARGV[13], tonumber(ARGV[16]), ARGV[20], ARGV[21], now,
+                        tonumber(ARGV[14]), retention)
 end
 
 if queued then

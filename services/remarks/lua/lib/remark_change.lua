@@ -23,3 +23,26 @@ local function remark_change(order, history, flag_keys, order_id, f0, t0, v0, f1
   redis.call('PEXPIRE', history, retention)
   return v1
 end
+
+-- Appends a system line to the order's remark (reminders, sweeps): flag `flag` only over no flag
+-- or the same flag, so a flag a person set is never overwritten; the oldest lines are dropped if
+-- the memo would pass `most` bytes. Reads the order's f, t, v itself. Returns the new version.
+local function remark_note(order, history, flag_keys, order_id, flag, line, most, actor, source,
+                           now, cap, retention)
+  local st = redis.call('HMGET', order, 'f', 't', 'v')
+  local f0, t0, v0 = tonumber(st[1] or '0'), st[2] or '', tonumber(st[3] or '0')
+  local f1 = f0
+  if f0 == 0 or f0 == flag then f1 = flag end
+  local t1 = line
+  if t0 ~= '' then t1 = t0 .. '\n' .. line end
+  while #t1 > most do
+    local cut = string.find(t1, '\n', 1, true)
+    if not cut then
+      t1 = line
+      break
+    end
+    t1 = string.sub(t1, cut + 1)
+  end
+  return remark_change(order, history, flag_keys, order_id, f0, t0, v0, f1, t1, actor, source,
+                       'append', now, cap, retention)
+end
