@@ -47,6 +47,10 @@ std::unique_ptr<v1::Reminders::Stub> TestServer::reminders() const {
   return v1::Reminders::NewStub(channel_);
 }
 
+std::unique_ptr<v1::Shipments::Stub> TestServer::shipments() const {
+  return v1::Shipments::NewStub(channel_);
+}
+
 std::unique_ptr<grpc::ClientContext> TestServer::Context(const Caller& who, int timeout_ms) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->AddMetadata("x-orderwatch-shop", who.shop);

@@ -11,6 +11,7 @@
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
 #include "orderwatch/v1/reminders.grpc.pb.h"
+#include "orderwatch/v1/shipments.grpc.pb.h"
 #include "services/redis/keys.h"
 #include "services/server/server_app.h"
 #include "tests/support/redis_server.h"
@@ -38,6 +39,7 @@ class TestServer {
   std::unique_ptr<v1::Remarks::Stub> remarks() const;
   std::unique_ptr<v1::OrderEvents::Stub> orders() const;
   std::unique_ptr<v1::Reminders::Stub> reminders() const;
+  std::unique_ptr<v1::Shipments::Stub> shipments() const;
 
   // A context carrying the caller's identity and a deadline.
   static std::unique_ptr<grpc::ClientContext> Context(const Caller& who = {},

@@ -99,11 +99,11 @@ elseif st[1] and ARGV[10] ~= '' and not redis.call('ZSCORE', KEYS[9], job) then
 end
 
 -- Shipment sweeps: a paid order that has not shipped, closed or been refunded is watched; its
--- payment, a change or the buyer urging has the sweep look at it now (the worker plans its
--- stages). Shipped, closed or refunded, it leaves the sweep at once.
+-- payment, a change or the buyer urging has the sweep look at it as of the event's time (the
+-- worker plans its stages). Shipped, closed or refunded, it leaves the sweep at once.
 if st[2] and not (st[3] or st[4] or st[5]) then
   if time_field == 'paid' or time_field == 'mod' or time_field == 'urg' then
-    job_schedule(KEYS[15], job, now)
+    job_schedule(KEYS[15], job, ARGV[3])
   end
 elseif st[2] or st[5] then
   job_cancel(KEYS[15], KEYS[16], KEYS[17], job)

@@ -1,0 +1,279 @@
+// Delayed-shipment sweeps through a real server and Redis, on a manual clock: a paid order's
+// stages on the policy's timings (warning, overdue, escalated) with their system remarks, the
+// storefront's ship-by time, a campaign's promise, the buyer urging, the review hold, leaving the
+// sweep when shipped, closed or refunded, the stage lists a page at a time, and the summary with
+// its compensation.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+#include <vector>
+
+#include "services/common/clock.h"
+#include "tests/support/test_server.h"
+
+namespace orderwatch::testing {
+namespace {
+
+// 2025-11-10 12:00 in Asia/Shanghai.
+const absl::Time kT0 = absl::FromUnixSeconds(1762747200);
+
+int64_t Ms(absl::Time t) { return absl::ToUnixMillis(t); }
+
+class ShipmentsE2ETest : public ::testing::Test {
+ protected:
+  ShipmentsE2ETest() : clock_(kT0) {
+    server::ServerConfig config = TestServer::DevConfig();
+    config.clock = &clock_;
+    config.scheduler.tick = absl::Milliseconds(5);
+    config.scheduler.idle_poll = absl::Milliseconds(50);
+    config.scheduler.lease_renew = absl::Milliseconds(100);
+    server_ = std::make_unique<TestServer>(redis_, config);
+  }
+
+  // Moves the clock to kT0 + `d` and lets the workers see it (they tick every 5 ms).
+  void At(absl::Duration d) {
+    clock_.Advance(kT0 + d - clock_.Now());
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+
+  void Record(const std::string& order, const std::string& id, absl::Time at,
+              const std::function<void(v1::OrderEvent*)>& fill) {
+    v1::RecordEventRequest req;
+    auto* e = req.mutable_event();
+    e->set_event_id(id);
+    e->set_order_id(order);
+    e->set_event_unix_ms(Ms(at));
+    fill(e);
+    v1::RecordEventResponse resp;
+    auto s = server_->orders()->Record(TestServer::Context(kStorefront).get(), req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  // Created and paid at `at`, ¥129 (compensation 5 %: ¥6.45).
+  void PaidOrder(const std::string& order, absl::Time at, absl::Time ship_by = absl::InfinitePast()) {
+    Record(order, "c", at, [&](v1::OrderEvent* e) {
+      auto* c = e->mutable_created();
+      c->set_amount_fen(12900);
+      c->set_buyer_id("buyer-" + order);
+      c->set_created_unix_ms(Ms(at));
+      if (ship_by != absl::InfinitePast()) c->set_ship_by_unix_ms(Ms(ship_by));
+    });
+    Record(order, "p", at, [](v1::OrderEvent* e) { e->mutable_paid(); });
+  }
+
+  v1::ListDelayedResponse List(v1::ShipmentStage stage = v1::SHIPMENT_STAGE_UNSPECIFIED,
+                               int page_size = 0, const std::string& token = "") {
+    v1::ListDelayedRequest req;
+    req.set_stage(stage);
+    req.set_page_size(page_size);
+    req.set_page_token(token);
+    v1::ListDelayedResponse resp;
+    auto s = server_->shipments()->ListDelayed(TestServer::Context().get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+  v1::ShipmentSummary Summary() {
+    v1::ShipmentSummary resp;
+    auto s = server_->shipments()->Summary(TestServer::Context().get(), {}, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+  v1::Remark Remark(const std::string& order) {
+    v1::GetRemarkRequest req;
+    req.set_order_id(order);
+    v1::Remark resp;
+    EXPECT_TRUE(server_->remarks()->Get(TestServer::Context().get(), req, &resp).ok());
+    return resp;
+  }
+  grpc::Status SetPolicy(const v1::ShipmentPolicy& p, const Caller& who = kSupervisor) {
+    v1::SetShipmentPolicyRequest req;
+    *req.mutable_policy() = p;
+    v1::ShipmentPolicy resp;
+    return server_->shipments()->SetPolicy(TestServer::Context(who).get(), req, &resp);
+  }
+  static v1::ShipmentPolicy Defaults() {
+    v1::ShipmentPolicy p;
+    p.set_promise_hours(24);
+    p.set_warning_before_minutes(240);
+    p.set_escalate_after_minutes(720);
+    p.set_flag(v1::FLAG_PURPLE);
+    p.set_compensation_percent(5);
+    p.set_compensation_min_fen(500);
+    p.set_compensation_max_fen(3000);
+    return p;
+  }
+
+  static inline const Caller kStorefront{"shop1", "web", "storefront"};
+  static inline const Caller kSupervisor{"shop1", "sam", "supervisor"};
+  RedisServer redis_;
+  ManualClock clock_;
+  std::unique_ptr<TestServer> server_;
+};
+
+TEST_F(ShipmentsE2ETest, APaidOrderGoesThroughTheStagesAndLeavesWhenShipped) {
+  PaidOrder("A1", kT0);  // 24 h promise: ship by kT0 + 24 h; warning 4 h before
+  At(absl::Hours(19));
+  EXPECT_EQ(List().orders_size(), 0) << "not at risk yet";
+
+  At(absl::Hours(20));
+  auto l = List();
+  ASSERT_EQ(l.orders_size(), 1);
+  EXPECT_EQ(l.orders(0).order_id(), "A1");
+  EXPECT_EQ(l.orders(0).stage(), v1::SHIPMENT_STAGE_WARNING);
+  EXPECT_EQ(l.orders(0).deadline_unix_ms(), Ms(kT0 + absl::Hours(24)));
+  EXPECT_EQ(l.orders(0).stage_since_unix_ms(), Ms(kT0 + absl::Hours(20)));
+  EXPECT_EQ(l.orders(0).compensation_fen(), 645);
+  v1::Remark r = Remark("A1");
+  EXPECT_EQ(r.flag(), v1::FLAG_PURPLE);
+  EXPECT_NE(r.text().find("发货预警 ship by 2025-11-11 12:00"), std::string::npos) << r.text();
+  auto s = Summary();
+  EXPECT_EQ(s.stages(0).orders(), 1);
+  EXPECT_EQ(s.at_risk_fen(), 645);
+  EXPECT_EQ(s.incurred_orders(), 0);
+
+  At(absl::Hours(24));
+  l = List(v1::SHIPMENT_STAGE_OVERDUE);
+  ASSERT_EQ(l.orders_size(), 1);
+  EXPECT_EQ(List(v1::SHIPMENT_STAGE_WARNING).orders_size(), 0);
+  s = Summary();
+  EXPECT_EQ(s.stages(0).orders(), 0);
+  EXPECT_EQ(s.stages(1).orders(), 1);
+  EXPECT_EQ(s.at_risk_fen(), 0);
+  EXPECT_EQ(s.incurred_fen(), 645);
+
+  At(absl::Hours(36));
+  ASSERT_EQ(List(v1::SHIPMENT_STAGE_ESCALATED).orders_size(), 1);
+  EXPECT_NE(Remark("A1").text().find("发货超时升级"), std::string::npos);
+
+  Record("A1", "s", kT0 + absl::Hours(37), [](v1::OrderEvent* e) { e->mutable_shipped(); });
+  EXPECT_EQ(List().orders_size(), 0);
+  s = Summary();
+  for (const auto& st : s.stages()) EXPECT_EQ(st.orders(), 0) << st.stage();
+  EXPECT_EQ(s.incurred_orders(), 1) << "shipped late: the compensation stays incurred";
+}
+
+TEST_F(ShipmentsE2ETest, TheStorefrontsShipByWinsAndAPersonsFlagIsKept) {
+  PaidOrder("B1", kT0, kT0 + absl::Hours(5));  // warning due at kT0 + 1 h
+  v1::SetRemarkRequest set;
+  set.set_request_id("r1");
+  set.set_order_id("B1");
+  set.set_expected_version(0);
+  set.set_flag(v1::FLAG_RED);
+  set.set_text("顺丰发货");
+  v1::Remark out;
+  ASSERT_TRUE(server_->remarks()->Set(TestServer::Context().get(), set, &out).ok());
+  At(absl::Hours(1));
+  auto l = List();
+  ASSERT_EQ(l.orders_size(), 1);
+  EXPECT_EQ(l.orders(0).deadline_unix_ms(), Ms(kT0 + absl::Hours(5)));
+  v1::Remark r = Remark("B1");
+  EXPECT_EQ(r.flag(), v1::FLAG_RED);
+  EXPECT_EQ(r.text().substr(0, 12), "顺丰发货");
+  EXPECT_NE(r.text().find("发货预警"), std::string::npos);
+}
+
+TEST_F(ShipmentsE2ETest, UnpaidOrdersAreNotWatchedAndRefundedOrClosedOnesLeave) {
+  Record("U1", "c", kT0, [](v1::OrderEvent* e) {
+    e->mutable_created()->set_amount_fen(100);
+    e->mutable_created()->set_buyer_id("buyer-U1");
+  });
+  PaidOrder("R1", kT0);
+  PaidOrder("C1", kT0);
+  At(absl::Hours(25));
+  auto l = List();
+  ASSERT_EQ(l.orders_size(), 2);
+  std::set<std::string> ids = {l.orders(0).order_id(), l.orders(1).order_id()};
+  EXPECT_EQ(ids, (std::set<std::string>{"R1", "C1"}));
+  Record("R1", "r", kT0 + absl::Hours(25), [](v1::OrderEvent* e) { e->mutable_refunded(); });
+  Record("C1", "x", kT0 + absl::Hours(25), [](v1::OrderEvent* e) { e->mutable_closed(); });
+  EXPECT_EQ(List().orders_size(), 0);
+  EXPECT_EQ(Summary().stages(1).orders(), 0);
+  // Their jobs are gone too: nothing comes back at the escalation time.
+  At(absl::Hours(40));
+  EXPECT_EQ(List().orders_size(), 0);
+}
+
+TEST_F(ShipmentsE2ETest, AnUrgedOrderIsAtRiskAtOnceAndAModifiedOneIsHeldForReview) {
+  auto p = Defaults();
+  p.set_review_hold_minutes(120);
+  ASSERT_TRUE(SetPolicy(p).ok());
+  PaidOrder("G1", kT0);
+  PaidOrder("M1", kT0);
+  At(absl::Hours(1));
+  Record("G1", "u", kT0 + absl::Hours(1), [](v1::OrderEvent* e) { e->mutable_shipment_urged(); });
+  At(absl::Hours(1) + absl::Seconds(1));
+  auto l = List();
+  ASSERT_EQ(l.orders_size(), 1);
+  EXPECT_EQ(l.orders(0).order_id(), "G1");
+  EXPECT_TRUE(l.orders(0).buyer_urged());
+
+  // M1 changed at 19:00: held for review until 21:00, though its warning was due at 20:00.
+  At(absl::Hours(19));
+  Record("M1", "m", kT0 + absl::Hours(19), [](v1::OrderEvent* e) {
+    e->mutable_modified()->set_what("address");
+  });
+  At(absl::Hours(20) + absl::Minutes(30));
+  EXPECT_EQ(List().orders_size(), 1) << "M1 is in review";
+  At(absl::Hours(21));
+  EXPECT_EQ(List().orders_size(), 2);
+}
+
+TEST_F(ShipmentsE2ETest, ACampaignsPromiseSetsTheDeadline) {
+  auto p = Defaults();
+  auto* c = p.add_campaigns();
+  c->set_start_unix_ms(Ms(kT0 - absl::Hours(1)));
+  c->set_end_unix_ms(Ms(kT0 + absl::Hours(1)));
+  c->set_promise_hours(72);
+  ASSERT_TRUE(SetPolicy(p).ok());
+  PaidOrder("D1", kT0);                       // inside: 72 h
+  PaidOrder("D2", kT0 + absl::Hours(2));      // after: 24 h
+  At(absl::Hours(30));
+  auto l = List();
+  ASSERT_EQ(l.orders_size(), 1);
+  EXPECT_EQ(l.orders(0).order_id(), "D2");
+  At(absl::Hours(68));
+  l = List(v1::SHIPMENT_STAGE_WARNING);
+  ASSERT_EQ(l.orders_size(), 1);
+  EXPECT_EQ(l.orders(0).deadline_unix_ms(), Ms(kT0 + absl::Hours(72)));
+}
+
+TEST_F(ShipmentsE2ETest, PagesComeInDeadlineOrderWithoutRepeats) {
+  for (int i = 0; i < 7; ++i) PaidOrder("P" + std::to_string(i), kT0 + absl::Minutes(7 - i));
+  At(absl::Hours(21));
+  std::vector<std::string> seen;
+  std::string token;
+  int64_t last = 0;
+  for (int page = 0; page < 5; ++page) {
+    auto l = List(v1::SHIPMENT_STAGE_WARNING, 3, token);
+    for (const auto& o : l.orders()) {
+      EXPECT_GE(o.deadline_unix_ms(), last);
+      last = o.deadline_unix_ms();
+      seen.push_back(o.order_id());
+    }
+    token = l.next_page_token();
+    if (token.empty()) break;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"P6", "P5", "P4", "P3", "P2", "P1", "P0"}));
+}
+
+TEST_F(ShipmentsE2ETest, PolicyIsValidatedAndOnlySupervisorsChangeIt) {
+  auto p = Defaults();
+  p.set_escalate_after_minutes(5);
+  auto s = SetPolicy(p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().substr(0, 30), "policy.escalate_after_minutes:");
+  EXPECT_EQ(SetPolicy(Defaults(), Caller{}).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::ShipmentPolicy got;
+  ASSERT_TRUE(server_->shipments()->GetPolicy(TestServer::Context().get(), {}, &got).ok());
+  EXPECT_EQ(got.promise_hours(), 24);
+  EXPECT_EQ(got.flag(), v1::FLAG_PURPLE);
+  v1::ListDelayedRequest bad;
+  bad.set_page_token("nonsense");
+  v1::ListDelayedResponse resp;
+  s = server_->shipments()->ListDelayed(TestServer::Context().get(), bad, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().substr(0, 11), "page_token:");
+}
+
+}  // namespace
+}  // namespace orderwatch::testing
