@@ -372,12 +372,12 @@ TEST_F(RemindersE2ETest, TheStreamSinkFeedsOneStreamPerChannel) {
     }
     return redis_.Command("XLEN " + stream);
   };
-  ASSERT_EQ(await_length("ow:{x:im}:reminders", "2"), "2");
-  ASSERT_EQ(await_length("ow:{x:sms}:reminders", "1"), "1");
-  const std::string sms = redis_.Flat("XRANGE ow:{x:sms}:reminders - +");
+  ASSERT_EQ(await_length("ow:{x:im}:out", "2"), "2");
+  ASSERT_EQ(await_length("ow:{x:sms}:out", "1"), "1");
+  const std::string sms = redis_.Flat("XRANGE ow:{x:sms}:out - +");
   EXPECT_NE(sms.find("shop1:S2:2"), std::string::npos) << sms;
   EXPECT_NE(sms.find("\"agent\":\"alice\""), std::string::npos) << sms;  // the JSON object
-  const std::string im = redis_.Flat("XRANGE ow:{x:im}:reminders - +");
+  const std::string im = redis_.Flat("XRANGE ow:{x:im}:out - +");
   EXPECT_NE(im.find("shop1:S1:1"), std::string::npos) << im;
   EXPECT_NE(im.find("shop1:S2:1"), std::string::npos) << im;
   EXPECT_TRUE(Deliveries().empty()) << "nothing goes to the log file";

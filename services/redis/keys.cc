@@ -106,8 +106,8 @@ std::string KeyScheme::ReminderStats(int partition, std::string_view shop,
   return absl::StrCat(PartitionPrefix(partition), "st:", Sv(shop), ":", Sv(day));
 }
 
-std::string KeyScheme::ReminderStream(std::string_view channel) {
-  return absl::StrCat("ow:{x:", Sv(channel), "}:reminders");
+std::string KeyScheme::DispatchStream(std::string_view channel) {
+  return absl::StrCat("ow:{x:", Sv(channel), "}:out");
 }
 
 std::string KeyScheme::ShopRequest(std::string_view shop, std::string_view request_id) const {

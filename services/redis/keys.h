@@ -31,7 +31,7 @@
 //   ow:{u<shop>:<b>}:d:<yyyymmdd>     hash   those buyers' day in the shop's time zone:
 //                                            "<buyer>\x1f<fact>" (paid, messages per channel,
 //                                            merged orders, reservations)
-//   ow:{x:<channel>}:reminders        stream reminders for external channel workers (stream sink)
+//   ow:{x:<channel>}:out              stream messages for external channel workers (stream sink)
 //   ow:{g}:peak                       string peak mode for all shops (protobuf PeakMode)
 //   ow:meta                           hash   deployment facts (partition count)
 #pragma once
@@ -84,7 +84,7 @@ class KeyScheme {
   static int BuyerBucket(std::string_view buyer);
   std::string BuyerOpenOrders(std::string_view shop, std::string_view buyer) const;
   std::string BuyerDay(std::string_view shop, std::string_view buyer, std::string_view day) const;
-  static std::string ReminderStream(std::string_view channel);
+  static std::string DispatchStream(std::string_view channel);
   static std::string AllShopsPeak() { return "ow:{g}:peak"; }
   static std::string Meta() { return "ow:meta"; }
 

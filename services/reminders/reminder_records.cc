@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/common/json_text.h"
 #include "services/orders/order_fields.h"
 
 namespace orderwatch::reminders {
@@ -72,6 +73,35 @@ std::string BuyerOf(const redis::Reply& hash) {
     if (hash.elements[i].str == orders::field::kBuyer) return hash.elements[i + 1].str;
   }
   return "";
+}
+
+namespace {
+
+std::string MergedIds(const v1::Reminder& r) {
+  std::string out;
+  for (const auto& id : r.merged_order_ids()) {
+    if (!out.empty()) out += ',';
+    out += JsonQuote(id);
+  }
+  return out;
+}
+
+}  // namespace
+
+dispatch::Delivery ReminderDelivery(const std::string& shop, const std::string& buyer_id,
+                                    const std::string& buyer_phone_hash, const v1::Reminder& r) {
+  dispatch::Delivery d;
+  d.idempotency_key = r.idempotency_key();
+  d.channel = std::string(ChannelName(r.channel()));
+  d.json = absl::StrCat(
+      "{\"idempotency_key\":", JsonQuote(r.idempotency_key()), ",\"shop\":", JsonQuote(shop),
+      ",\"order_id\":", JsonQuote(r.order_id()), ",\"number\":", r.number(),
+      ",\"kind\":", JsonQuote(KindName(r.kind())), ",\"channel\":", JsonQuote(d.channel),
+      ",\"agent\":", JsonQuote(r.agent_id()), ",\"buyer_id\":", JsonQuote(buyer_id),
+      ",\"buyer_phone_hash\":", JsonQuote(buyer_phone_hash),
+      ",\"due_unix_ms\":", r.due_unix_ms(), ",\"sent_unix_ms\":", r.sent_unix_ms(),
+      ",\"text\":", JsonQuote(r.text()), ",\"merged_order_ids\":[", MergedIds(r), "]}");
+  return d;
 }
 
 std::string DeliveryJobId(std::string_view shop, std::string_view order, int number) {

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "orderwatch/v1/reminders.pb.h"
 #include "services/redis/reply.h"
+#include "services/dispatch/delivery_sink.h"
 #include "services/reminders/reminder_policy.h"
 #include "services/scheduler/order_job.h"
 
@@ -32,6 +33,12 @@ inline constexpr char kPromisedPay[] = "pp";  // when the buyer promised to pay 
 OrderFacts FactsFromHash(const redis::Reply& hash);
 // The buyer of the order, from the same hash.
 std::string BuyerOf(const redis::Reply& hash);
+
+// What leaves through the sinks for a reminder: its idempotency key, its channel, and one JSON
+// object with the shop, order, kind, buyer, text and merged orders.
+dispatch::Delivery ReminderDelivery(const std::string& shop, const std::string& buyer_id,
+                                    const std::string& buyer_phone_hash,
+                                    const v1::Reminder& reminder);
 
 // "<shop>:<order>:<number>": the delivery of reminder n (reminder jobs are OrderJobId's).
 std::string DeliveryJobId(std::string_view shop, std::string_view order, int number);

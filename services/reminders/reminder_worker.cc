@@ -34,7 +34,7 @@ std::optional<absl::Time> DueAfter(const v1::ReminderPolicy& policy, OrderFacts 
 
 ReminderWorker::ReminderWorker(redis::Client& redis, const redis::KeyScheme& keys,
                                const Clock& clock, ReminderSettingsStore& settings,
-                               ReminderCommitter& committer, BuyerBook& book, DeliverySink& sink,
+                               ReminderCommitter& committer, BuyerBook& book, dispatch::DeliverySink& sink,
                                ReminderMetrics& metrics, scheduler::QueueOptions reminder_queue,
                                scheduler::QueueOptions delivery_queue)
     : redis_(redis),
@@ -263,13 +263,8 @@ void ReminderWorker::RunDelivery(const scheduler::Lease& lease, const scheduler:
                  metrics_.Delivered(reminder->channel(), "dropped");
                  return done(scheduler::JobResult::kAcknowledge);
                }
-               Delivery delivery;
-               delivery.shop = d.shop;
-               delivery.buyer_id = e[3].str;
-               delivery.buyer_phone_hash = e[4].str;
-               delivery.reminder = *std::move(reminder);
-               const v1::Channel channel = delivery.reminder.channel();
-               sink_.Deliver(delivery,
+               const v1::Channel channel = reminder->channel();
+               sink_.Deliver(ReminderDelivery(d.shop, e[3].str, e[4].str, *reminder),
                              [this, channel, done = std::move(done)](absl::Status s) mutable {
                                metrics_.Delivered(channel, s.ok() ? "delivered" : "failed");
                                if (!s.ok()) return done(std::move(s));

@@ -18,7 +18,7 @@
 #include "services/redis/keys.h"
 #include "services/redis/script.h"
 #include "services/reminders/buyer_book.h"
-#include "services/reminders/delivery_sink.h"
+#include "services/dispatch/delivery_sink.h"
 #include "services/reminders/reminder_commit.h"
 #include "services/reminders/reminder_metrics.h"
 #include "services/reminders/reminder_settings.h"
@@ -31,7 +31,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
  public:
   ReminderWorker(redis::Client& redis, const redis::KeyScheme& keys, const Clock& clock,
                  ReminderSettingsStore& settings, ReminderCommitter& committer, BuyerBook& book,
-                 DeliverySink& sink, ReminderMetrics& metrics,
+                 dispatch::DeliverySink& sink, ReminderMetrics& metrics,
                  scheduler::QueueOptions reminder_queue, scheduler::QueueOptions delivery_queue);
 
   // Registers both queues with the scheduler (reminders first) and keeps it for Wake.
@@ -67,7 +67,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
   ReminderSettingsStore& settings_;
   ReminderCommitter& committer_;
   BuyerBook& book_;
-  DeliverySink& sink_;
+  dispatch::DeliverySink& sink_;
   ReminderMetrics& metrics_;
   scheduler::DueQueue reminders_;
   scheduler::DueQueue deliveries_;

@@ -72,7 +72,7 @@ struct ServerApp::Parts {
   SystemClock system_clock;
   std::unique_ptr<scheduler::SchedulerMetrics> scheduler_metrics;
   std::unique_ptr<scheduler::Scheduler> scheduler;
-  std::unique_ptr<reminders::DeliverySink> sink;
+  std::unique_ptr<dispatch::DeliverySink> sink;
   std::unique_ptr<reminders::ReminderMetrics> reminder_metrics;
   std::unique_ptr<reminders::ReminderSettingsStore> reminder_settings;
   std::unique_ptr<reminders::ReminderCommitter> committer;
@@ -135,7 +135,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->keys = std::make_unique<redis::KeyScheme>(config.partitions);
   p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());
   auto sink =
-      reminders::OpenSink(config.reminder_sink, *p->redis, *p->keys,
+      dispatch::OpenSink(config.reminder_sink, *p->redis, *p->keys,
                           {config.reminder_webhook_secret_file, config.reminder_rate_limits});
   if (!sink.ok()) return sink.status();
   p->sink = *std::move(sink);

@@ -7,8 +7,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "services/reminders/delivery_sink.h"
-#include "services/reminders/webhook_sink.h"
+#include "services/dispatch/delivery_sink.h"
+#include "services/dispatch/webhook_sink.h"
 
 namespace orderwatch::server {
 namespace {
@@ -109,16 +109,16 @@ const std::vector<Setting>& Settings() {
              [](ServerConfig& c, int n) { c.redis_wait = absl::Seconds(n); })},
       {"reminder-sink", "ORDERWATCH_REMINDER_SINK",
        "where sent payment reminders go: log:<file> appends JSON lines (log:- = stdout); "
-       "stream adds them to a Redis stream per channel, ow:{x:<channel>}:reminders, for external "
+       "stream adds them to a Redis stream per channel, ow:{x:<channel>}:out, for external "
        "channel workers (stream:<n> keeps about n entries each; default 1000000); "
        "webhook:http://host:port/path POSTs each, signed, with an Idempotency-Key header "
        "(needs --reminder-webhook-secret-file) (default log:-)",
        [](ServerConfig& c, const std::string& v) {
          const bool log = v.rfind("log:", 0) == 0 && v.size() > 4;
-         reminders::WebhookOptions url;
+         dispatch::WebhookOptions url;
          const bool webhook =
-             v.rfind("webhook:", 0) == 0 && reminders::ParseWebhookUrl(v.substr(8), &url).ok();
-         if (!log && !webhook && !reminders::ParseStreamSpec(v)) {
+             v.rfind("webhook:", 0) == 0 && dispatch::ParseWebhookUrl(v.substr(8), &url).ok();
+         if (!log && !webhook && !dispatch::ParseStreamSpec(v)) {
            return Bad("reminder-sink", v,
                       "log:<file>, stream, stream:<max length> or webhook:http://host:port/path");
          }
@@ -136,8 +136,8 @@ const std::vector<Setting>& Settings() {
        "the webhook sink's limits per channel and instance, e.g. sms=50,im=200,phone=5 "
        "(per second; default: none)",
        [](ServerConfig& c, const std::string& v) {
-         reminders::WebhookOptions o;
-         if (!reminders::ParseRateLimits(v, &o).ok()) {
+         dispatch::WebhookOptions o;
+         if (!dispatch::ParseRateLimits(v, &o).ok()) {
            return Bad("reminder-rate-limits", v, "<channel>=<per second>,... (im, sms, phone)");
          }
          c.reminder_rate_limits = v;

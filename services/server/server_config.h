@@ -24,7 +24,7 @@ struct ServerConfig {
   std::string timezone = "Asia/Shanghai";
   Retention retention;
   absl::Duration drain = absl::Seconds(10);
-  // Where sent reminders are delivered (see reminders::OpenSink).
+  // Where sent reminders are delivered (see dispatch::OpenSink).
   std::string reminder_sink = "log:-";
   std::string reminder_webhook_secret_file;  // the webhook sink's signing secret
   std::string reminder_rate_limits;          // the webhook sink's per-channel limits

@@ -1,8 +1,10 @@
-// Where committed reminders leave orderwatch. Delivery is at least once: after a crash or a
-// failed acknowledgement a reminder may be handed over again, always with the same idempotency
-// key, so the channel (or the worker behind a stream) sends it to the buyer once.
+// Where messages leave orderwatch (reminders to buyers, shipment notices to buyers and
+// warehouses). Delivery is at least once: after a crash or a failed acknowledgement a message may
+// be handed over again, always with the same idempotency key, so the channel (or the worker
+// behind a stream) acts on it once.
 #pragma once
 
+#include <array>
 #include <cstdio>
 #include <deque>
 #include <memory>
@@ -15,31 +17,29 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "orderwatch/v1/reminders.pb.h"
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
 
-namespace orderwatch::reminders {
+namespace orderwatch::dispatch {
+
+// The channels messages leave by: the buyer's (reminders, shipment notices) and the warehouse's.
+inline constexpr std::array<absl::string_view, 4> kChannels = {"im", "sms", "phone", "warehouse"};
 
 struct Delivery {
-  std::string shop;
-  std::string buyer_id;
-  std::string buyer_phone_hash;
-  v1::Reminder reminder;  // its idempotency_key identifies the delivery
+  std::string idempotency_key;  // the same on every hand-over of this message
+  std::string channel;          // "im", "sms", "phone", "warehouse": rate limits and streams
+  std::string json;             // the message as one JSON object (no newline)
 };
 
 class DeliverySink {
  public:
   virtual ~DeliverySink() = default;
   virtual const std::string& name() const = 0;
-  // Hands the reminder over; done(OK) once the channel has it, an error to retry later.
+  // Hands the message over; done(OK) once the channel has it, an error to retry later.
   virtual void Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) = 0;
 };
 
-// The delivery as one JSON object (no newline): what the log and stream sinks hand over.
-std::string DeliveryJson(const Delivery& delivery);
-
-// One JSON object per line, flushed per reminder: the default for local runs, and a file other
+// One JSON object per line, flushed per message: the default for local runs, and a file other
 // tools can tail. "-" writes to standard output. Writes happen on the sink's own thread, so a
 // slow disk or a stalled pipe never holds up the Redis client's loop that calls Deliver.
 class LogSink final : public DeliverySink {
@@ -84,4 +84,4 @@ absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec,
                                                        const redis::KeyScheme& keys,
                                                        const WebhookSettings& webhook = {});
 
-}  // namespace orderwatch::reminders
+}  // namespace orderwatch::dispatch

@@ -1,4 +1,4 @@
-#include "services/reminders/webhook_sink.h"
+#include "services/dispatch/webhook_sink.h"
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <deque>
 #include <thread>
 #include <vector>
@@ -20,9 +21,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
-#include "services/reminders/reminder_records.h"
 
-namespace orderwatch::reminders {
+namespace orderwatch::dispatch {
 
 absl::Status ParseWebhookUrl(std::string_view url, WebhookOptions* o) {
   absl::string_view rest(url.data(), url.size());
@@ -54,17 +54,13 @@ absl::Status ParseRateLimits(std::string_view spec, WebhookOptions* o) {
   for (absl::string_view item : absl::StrSplit(absl::string_view(spec.data(), spec.size()), ',')) {
     std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, '=');
     double rate = 0;
-    v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
-    for (v1::Channel c : kChannels) {
-      if (kv.first == ChannelName(c)) channel = c;
-    }
-    if (channel == v1::CHANNEL_UNSPECIFIED || !absl::SimpleAtod(kv.second, &rate) || rate <= 0 ||
-        rate > 1e6) {
+    const bool known = std::find(kChannels.begin(), kChannels.end(), kv.first) != kChannels.end();
+    if (!known || !absl::SimpleAtod(kv.second, &rate) || rate <= 0 || rate > 1e6) {
       return absl::InvalidArgumentError(
           absl::StrCat("rate limit \"", std::string(item),
-                       "\" is not <channel>=<per second> with channel im, sms or phone"));
+                       "\" is not <channel>=<per second> with channel im, sms, phone or warehouse"));
     }
-    o->per_second[channel] = rate;
+    o->per_second[std::string(kv.first)] = rate;
   }
   return absl::OkStatus();
 }
@@ -82,8 +78,7 @@ std::string WebhookSignature(const std::string& secret, const std::string& times
 // Everything but `incoming` and `stopping` (under `mu`) is touched only by the loop thread.
 struct WebhookSink::Loop {
   struct Request {
-    v1::Channel channel = v1::CHANNEL_IM;
-    std::string key, timestamp, body;
+    std::string channel, key, timestamp, body;
     absl::Time queued;
     absl::AnyInvocable<void(absl::Status)> done;
     Loop* loop = nullptr;
@@ -101,7 +96,7 @@ struct WebhookSink::Loop {
   event* tick = nullptr;
   std::vector<evhttp_connection*> connections;
   size_t next = 0;
-  std::map<int, Bucket> buckets;
+  std::map<std::string, Bucket> buckets;  // made on a channel's first message
   int in_flight = 0;
   bool draining = false;  // stopping: nothing more is sent; end once in-flight calls are back
   absl::Mutex mu;
@@ -124,14 +119,17 @@ struct WebhookSink::Loop {
       evhttp_connection_set_retries(c, 0);
       connections.push_back(c);
     }
-    const absl::Time now = absl::Now();
-    for (v1::Channel c : kChannels) {
-      Bucket& b = buckets[c];
-      auto it = options.per_second.find(c);
-      b.per_second = it == options.per_second.end() ? 0 : it->second;
-      b.tokens = std::max(1.0, b.per_second);
-      b.refilled = now;
+  }
+
+  Bucket& BucketOf(const std::string& channel) {
+    auto [it, made] = buckets.try_emplace(channel);
+    if (made) {
+      auto rate = options.per_second.find(channel);
+      it->second.per_second = rate == options.per_second.end() ? 0 : rate->second;
+      it->second.tokens = std::max(1.0, it->second.per_second);
+      it->second.refilled = absl::Now();
     }
+    return it->second;
   }
 
   ~Loop() {
@@ -150,7 +148,7 @@ struct WebhookSink::Loop {
       batch.swap(loop->incoming);
       stop = loop->stopping;
     }
-    for (auto& r : batch) loop->buckets[r->channel].waiting.push_back(std::move(r));
+    for (auto& r : batch) loop->BucketOf(r->channel).waiting.push_back(std::move(r));
     if (stop) loop->Drain();
     loop->Pump();
   }
@@ -188,7 +186,7 @@ struct WebhookSink::Loop {
       // Over the channel's rate for longer than a delivery should wait: fail, retried later.
       while (!b.waiting.empty() && now - b.waiting.front()->queued > options.most_wait) {
         b.waiting.front()->done(absl::ResourceExhaustedError(
-            absl::StrCat("webhook: over the ", ChannelName(static_cast<v1::Channel>(channel)),
+            absl::StrCat("webhook: over the ", channel,
                          " rate limit of ", b.per_second, "/s")));
         b.waiting.pop_front();
       }
@@ -259,10 +257,10 @@ WebhookSink::~WebhookSink() {
 
 void WebhookSink::Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) {
   auto r = std::make_unique<Loop::Request>();
-  r->channel = delivery.reminder.channel();
-  r->key = delivery.reminder.idempotency_key();
+  r->channel = delivery.channel;
+  r->key = delivery.idempotency_key;
   r->timestamp = absl::StrCat(absl::ToUnixMillis(absl::Now()));
-  r->body = DeliveryJson(delivery);
+  r->body = delivery.json;
   r->queued = absl::Now();
   r->done = std::move(done);
   {
@@ -275,4 +273,4 @@ void WebhookSink::Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl
   event_active(loop_->wake, 0, 0);
 }
 
-}  // namespace orderwatch::reminders
+}  // namespace orderwatch::dispatch

@@ -1,6 +1,6 @@
-// Hands reminders to an HTTP endpoint (an SMS gateway, a chat platform's bridge): one POST per
+// Hands messages to an HTTP endpoint (an SMS gateway, a chat platform's bridge): one POST per
 // delivery of the JSON object the log sink writes, with headers
-//   Idempotency-Key: <shop>:<order>:<number>      the same on every retry of the reminder
+//   Idempotency-Key: <shop>:<order>:<number>      the same on every retry of the message
 //   X-Orderwatch-Timestamp: <unix ms>
 //   X-Orderwatch-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>
 // A 2xx answer delivers it; anything else (or no answer within the timeout) fails the delivery,
@@ -16,16 +16,16 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/reminders/delivery_sink.h"
+#include "services/dispatch/delivery_sink.h"
 
-namespace orderwatch::reminders {
+namespace orderwatch::dispatch {
 
 struct WebhookOptions {
   std::string host;
   int port = 80;
   std::string path = "/";
   std::string secret;                        // the HMAC key; required
-  std::map<v1::Channel, double> per_second;  // channels without an entry are not limited
+  std::map<std::string, double> per_second;  // channels without an entry are not limited
   absl::Duration timeout = absl::Seconds(5);
   absl::Duration most_wait = absl::Seconds(10);
   int connections = 4;
@@ -33,7 +33,7 @@ struct WebhookOptions {
 
 // "http://host[:port][/path]" into options (the rest left as they are).
 absl::Status ParseWebhookUrl(std::string_view url, WebhookOptions* options);
-// "sms=50,im=200,phone=5" (per second, > 0) into options.per_second.
+// "sms=50,im=200,phone=5,warehouse=20" (per second, > 0) into options.per_second.
 absl::Status ParseRateLimits(std::string_view spec, WebhookOptions* options);
 // hex HMAC-SHA256 of "<timestamp>.<body>".
 std::string WebhookSignature(const std::string& secret, const std::string& timestamp,
@@ -55,4 +55,4 @@ class WebhookSink final : public DeliverySink {
   std::unique_ptr<Loop> loop_;
 };
 
-}  // namespace orderwatch::reminders
+}  // namespace orderwatch::dispatch

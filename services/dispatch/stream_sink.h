@@ -1,7 +1,7 @@
 // A Redis stream per channel for external channel workers (an SMS gateway worker reads the sms
-// stream, a chat bot the im stream, ...): XADD of the idempotency key and the same JSON object
-// the log sink writes. Streams are capped (MAXLEN ~) so an absent worker cannot fill Redis; a
-// reminder handed over twice after a crash appears twice with the same idempotency key, which
+// stream, a chat bot the im stream, a warehouse system the warehouse stream): XADD of the
+// idempotency key and the same JSON object the log sink writes. Streams are capped (MAXLEN ~) so
+// an absent worker cannot fill Redis; a message handed over twice after a crash appears twice with the same idempotency key, which
 // the worker uses to send it once.
 #pragma once
 
@@ -10,9 +10,9 @@
 
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
-#include "services/reminders/delivery_sink.h"
+#include "services/dispatch/delivery_sink.h"
 
-namespace orderwatch::reminders {
+namespace orderwatch::dispatch {
 
 inline constexpr int64_t kDefaultStreamLength = 1000000;
 
@@ -30,4 +30,4 @@ class StreamSink final : public DeliverySink {
   std::string max_length_;
 };
 
-}  // namespace orderwatch::reminders
+}  // namespace orderwatch::dispatch

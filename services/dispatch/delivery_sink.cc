@@ -1,4 +1,4 @@
-#include "services/reminders/delivery_sink.h"
+#include "services/dispatch/delivery_sink.h"
 
 #include <cerrno>
 #include <cstring>
@@ -8,25 +8,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "services/common/json_text.h"
-#include "services/reminders/reminder_records.h"
-#include "services/reminders/stream_sink.h"
-#include "services/reminders/webhook_sink.h"
+#include "services/dispatch/stream_sink.h"
+#include "services/dispatch/webhook_sink.h"
 
-namespace orderwatch::reminders {
-namespace {
-
-std::string MergedIds(const v1::Reminder& r) {
-  std::string out;
-  for (const auto& id : r.merged_order_ids()) {
-    if (!out.empty()) out += ',';
-    out += JsonQuote(id);
-  }
-  return out;
-}
-
-}  // namespace
-
+namespace orderwatch::dispatch {
 absl::StatusOr<std::unique_ptr<LogSink>> LogSink::Open(const std::string& path) {
   if (path == "-") return std::unique_ptr<LogSink>(new LogSink(stdout, false));
   std::FILE* f = std::fopen(path.c_str(), "a");
@@ -70,21 +55,8 @@ void LogSink::Write() {
   }
 }
 
-std::string DeliveryJson(const Delivery& d) {
-  const v1::Reminder& r = d.reminder;
-  return absl::StrCat(
-      "{\"idempotency_key\":", JsonQuote(r.idempotency_key()), ",\"shop\":", JsonQuote(d.shop),
-      ",\"order_id\":", JsonQuote(r.order_id()), ",\"number\":", r.number(),
-      ",\"kind\":", JsonQuote(KindName(r.kind())),
-      ",\"channel\":", JsonQuote(ChannelName(r.channel())), ",\"agent\":", JsonQuote(r.agent_id()),
-      ",\"buyer_id\":", JsonQuote(d.buyer_id),
-      ",\"buyer_phone_hash\":", JsonQuote(d.buyer_phone_hash), ",\"due_unix_ms\":", r.due_unix_ms(),
-      ",\"sent_unix_ms\":", r.sent_unix_ms(), ",\"text\":", JsonQuote(r.text()),
-      ",\"merged_order_ids\":[", MergedIds(r), "]}");
-}
-
 void LogSink::Deliver(const Delivery& delivery, absl::AnyInvocable<void(absl::Status)> done) {
-  Pending p{DeliveryJson(delivery) + "\n", std::move(done)};
+  Pending p{delivery.json + "\n", std::move(done)};
   absl::MutexLock lock(&mu_);
   queue_.push_back(std::move(p));
 }
@@ -146,4 +118,4 @@ std::optional<int64_t> ParseStreamSpec(absl::string_view spec) {
   return std::nullopt;
 }
 
-}  // namespace orderwatch::reminders
+}  // namespace orderwatch::dispatch
