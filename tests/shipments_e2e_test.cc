@@ -5,10 +5,13 @@
 // its compensation.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <functional>
 #include <set>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
 #include "tests/support/test_server.h"
 
@@ -23,8 +26,12 @@ int64_t Ms(absl::Time t) { return absl::ToUnixMillis(t); }
 class ShipmentsE2ETest : public ::testing::Test {
  protected:
   ShipmentsE2ETest() : clock_(kT0) {
+    sink_path_ = ::testing::TempDir() + "shipments-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl";
+    std::remove(sink_path_.c_str());
     server::ServerConfig config = TestServer::DevConfig();
     config.clock = &clock_;
+    config.reminder_sink = "log:" + sink_path_;
     config.scheduler.tick = absl::Milliseconds(5);
     config.scheduler.idle_poll = absl::Milliseconds(50);
     config.scheduler.lease_renew = absl::Milliseconds(100);
@@ -59,6 +66,27 @@ class ShipmentsE2ETest : public ::testing::Test {
       if (ship_by != absl::InfinitePast()) c->set_ship_by_unix_ms(Ms(ship_by));
     });
     Record(order, "p", at, [](v1::OrderEvent* e) { e->mutable_paid(); });
+  }
+
+  // The notices in the sink so far, one JSON line each.
+  std::vector<std::string> Notices() const {
+    std::ifstream in(sink_path_);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+  // Those whose JSON holds `needle`, after waiting (up to 3 s) for at least `n` of them.
+  std::vector<std::string> AwaitNotices(const std::string& needle, size_t n) const {
+    std::vector<std::string> found;
+    for (int i = 0; i < 300; ++i) {
+      found.clear();
+      for (auto& l : Notices()) {
+        if (l.find(needle) != std::string::npos) found.push_back(l);
+      }
+      if (found.size() >= n) break;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return found;
   }
 
   v1::ListDelayedResponse List(v1::ShipmentStage stage = v1::SHIPMENT_STAGE_UNSPECIFIED,
@@ -105,6 +133,7 @@ class ShipmentsE2ETest : public ::testing::Test {
 
   static inline const Caller kStorefront{"shop1", "web", "storefront"};
   static inline const Caller kSupervisor{"shop1", "sam", "supervisor"};
+  std::string sink_path_;
   RedisServer redis_;
   ManualClock clock_;
   std::unique_ptr<TestServer> server_;
@@ -130,6 +159,18 @@ TEST_F(ShipmentsE2ETest, APaidOrderGoesThroughTheStagesAndLeavesWhenShipped) {
   EXPECT_EQ(s.stages(0).orders(), 1);
   EXPECT_EQ(s.at_risk_fen(), 645);
   EXPECT_EQ(s.incurred_orders(), 0);
+  // The warehouse hears of it, and the buyer is told before they ask: still by the deadline.
+  auto warehouse = AwaitNotices(R"("type":"shipment_stage")", 1);
+  ASSERT_EQ(warehouse.size(), 1u);
+  EXPECT_NE(warehouse[0].find(R"("idempotency_key":"shop1:A1:w1")"), std::string::npos);
+  EXPECT_NE(warehouse[0].find(R"("stage":"warning")"), std::string::npos);
+  auto buyer = AwaitNotices(R"("type":"shipment_delay")", 1);
+  ASSERT_EQ(buyer.size(), 1u);
+  EXPECT_NE(buyer[0].find(R"("buyer_id":"buyer-A1")"), std::string::npos) << buyer[0];
+  EXPECT_NE(buyer[0].find(absl::StrCat(R"("expected_ship_unix_ms":)", Ms(kT0 + absl::Hours(24)))),
+            std::string::npos)
+      << buyer[0];
+  EXPECT_NE(buyer[0].find("11月11日 12:00前发出"), std::string::npos) << buyer[0];
 
   At(absl::Hours(24));
   l = List(v1::SHIPMENT_STAGE_OVERDUE);
@@ -141,15 +182,45 @@ TEST_F(ShipmentsE2ETest, APaidOrderGoesThroughTheStagesAndLeavesWhenShipped) {
   EXPECT_EQ(s.at_risk_fen(), 0);
   EXPECT_EQ(s.incurred_fen(), 645);
 
+  // Overdue: the buyer gets a new date, a day on.
+  buyer = AwaitNotices(R"("type":"shipment_delay")", 2);
+  ASSERT_EQ(buyer.size(), 2u);
+  EXPECT_NE(buyer[1].find(absl::StrCat(R"("expected_ship_unix_ms":)", Ms(kT0 + absl::Hours(48)))),
+            std::string::npos)
+      << buyer[1];
+
   At(absl::Hours(36));
   ASSERT_EQ(List(v1::SHIPMENT_STAGE_ESCALATED).orders_size(), 1);
   EXPECT_NE(Remark("A1").text().find("发货超时升级"), std::string::npos);
+  EXPECT_EQ(AwaitNotices(R"("type":"shipment_stage")", 3).size(), 3u);
+  EXPECT_EQ(AwaitNotices(R"("type":"shipment_delay")", 2).size(), 2u) << "no third buyer notice";
 
   Record("A1", "s", kT0 + absl::Hours(37), [](v1::OrderEvent* e) { e->mutable_shipped(); });
   EXPECT_EQ(List().orders_size(), 0);
   s = Summary();
   for (const auto& st : s.stages()) EXPECT_EQ(st.orders(), 0) << st.stage();
   EXPECT_EQ(s.incurred_orders(), 1) << "shipped late: the compensation stays incurred";
+}
+
+TEST_F(ShipmentsE2ETest, ARefundRequestedBeforeShippingStopsTheShipment) {
+  PaidOrder("S1", kT0);
+  PaidOrder("S2", kT0);
+  Record("S2", "s", kT0 + absl::Hours(1), [](v1::OrderEvent* e) { e->mutable_shipped(); });
+  for (const char* order : {"S1", "S2"}) {
+    Record(order, "rr", kT0 + absl::Hours(2), [](v1::OrderEvent* e) {
+      e->mutable_refund_requested()->set_reason("拍错了");
+    });
+  }
+  At(absl::Hours(2));
+  auto stops = AwaitNotices(R"("type":"stop_shipment")", 1);
+  absl::SleepFor(absl::Milliseconds(200));
+  stops = AwaitNotices(R"("type":"stop_shipment")", 1);
+  ASSERT_EQ(stops.size(), 1u) << "only the unshipped order";
+  EXPECT_NE(stops[0].find(R"("order_id":"S1")"), std::string::npos) << stops[0];
+  EXPECT_NE(stops[0].find(R"("idempotency_key":"shop1:S1:stop")"), std::string::npos);
+  EXPECT_NE(stops[0].find(absl::StrCat(R"("refund_requested_unix_ms":)",
+                                       Ms(kT0 + absl::Hours(2)))),
+            std::string::npos);
 }
 
 TEST_F(ShipmentsE2ETest, TheStorefrontsShipByWinsAndAPersonsFlagIsKept) {

@@ -90,6 +90,7 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
     keys.push_back(keys_.ShipmentStages(partition, shop, stage));
   }
   keys.push_back(keys_.ShipmentSummary(partition, shop));
+  keys.push_back(keys_.Queue(partition, scheduler::kNoticeQueue).due);
   return redis::Command::Eval(apply_event_, std::move(keys), std::move(args));
 }
 

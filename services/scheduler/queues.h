@@ -10,7 +10,10 @@ namespace orderwatch::scheduler {
 inline constexpr char kReminderQueue[] = "rem";  // an unpaid order's next automatic reminder
 inline constexpr char kDeliveryQueue[] = "out";  // a committed reminder on its way to the sinks
 inline constexpr char kSweepQueue[] = "shp";     // a paid, unshipped order's next shipment stage
+inline constexpr char kNoticeQueue[] = "ntc";    // a shipment notice on its way to the sinks
 
-inline std::vector<std::string> AllQueues() { return {kReminderQueue, kDeliveryQueue, kSweepQueue}; }
+inline std::vector<std::string> AllQueues() {
+  return {kReminderQueue, kDeliveryQueue, kSweepQueue, kNoticeQueue};
+}
 
 }  // namespace orderwatch::scheduler

@@ -19,6 +19,7 @@
 #include "services/scheduler/lease.h"
 #include "services/scheduler/queues.h"
 #include "services/shipments/shipments_grpc.h"
+#include "services/shipments/notice_worker.h"
 #include "services/shipments/sweep_worker.h"
 #include "services/server/grpc_metrics.h"
 #include "services/server/process_metrics.h"
@@ -84,6 +85,7 @@ struct ServerApp::Parts {
   std::unique_ptr<reminders::RemindersGrpc> reminders_grpc;
   std::unique_ptr<shipments::ShipmentPolicyStore> shipment_policies;
   std::unique_ptr<shipments::SweepWorker> sweep_worker;
+  std::unique_ptr<shipments::NoticeWorker> notice_worker;
   std::unique_ptr<shipments::ShipmentsService> shipments;
   std::unique_ptr<shipments::ShipmentsGrpc> shipments_grpc;
   std::unique_ptr<orders::OrderEventsService> orders;
@@ -175,6 +177,16 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
       },
       scheduler::QueueOptions{.in_flight = config.job_in_flight});
   p->sweep_worker->Attach(*p->scheduler);  // after the reminders: pre-sale work goes first
+  p->notice_worker = std::make_unique<shipments::NoticeWorker>(
+      *p->redis, *p->keys, *p->sink,
+      [settings = p->reminder_settings.get()](const std::string& shop) {
+        bool fresh = false;
+        auto s = settings->Peek(shop, &fresh);
+        return s == nullptr ? shipments::ShopFacts{shop, absl::FixedTimeZone(8 * 3600)}
+                            : shipments::ShopFacts{s->ShopName(shop), s->Zone()};
+      },
+      *p->registry, scheduler::QueueOptions{.in_flight = config.job_in_flight});
+  p->notice_worker->Attach(*p->scheduler);
   p->shipments =
       std::make_unique<shipments::ShipmentsService>(*p->redis, *p->keys, *p->shipment_policies);
   p->shipments_grpc = std::make_unique<shipments::ShipmentsGrpc>(*p->shipments, p->auth);

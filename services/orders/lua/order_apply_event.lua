@@ -5,7 +5,8 @@
 -- KEYS[11..13] the same of the reminder delivery queue,
 -- KEYS[14] the shop's reminder stats of the event's day in this partition,
 -- KEYS[15..17] the shipment sweep queue, its in-flight set and attempts,
--- KEYS[18..20] the shop's shipment stage lists in this partition, KEYS[21] its stage summary
+-- KEYS[18..20] the shop's shipment stage lists in this partition, KEYS[21] its stage summary,
+-- KEYS[22] the shipment notice due-queue
 -- The ids of applied events are fields "e:<id>" of the order hash itself: a separate set per
 -- order would cost more memory than the order's state.
 -- ARGV[1] event id, ARGV[2] mode, ARGV[3] the event's time (ms), ARGV[4] retention (ms),
@@ -101,9 +102,12 @@ end
 -- Shipment sweeps: a paid order that has not shipped, closed or been refunded is watched; its
 -- payment, a change or the buyer urging has the sweep look at it as of the event's time (the
 -- worker plans its stages). Shipped, closed or refunded, it leaves the sweep at once.
+-- A refund requested before shipping tells the warehouse to stop the shipment, at once.
 if st[2] and not (st[3] or st[4] or st[5]) then
   if time_field == 'paid' or time_field == 'mod' or time_field == 'urg' then
     job_schedule(KEYS[15], job, ARGV[3])
+  elseif time_field == 'rrq' and wins then
+    job_schedule(KEYS[22], job .. ':stop', ARGV[3])
   end
 elseif st[2] or st[5] then
   job_cancel(KEYS[15], KEYS[16], KEYS[17], job)

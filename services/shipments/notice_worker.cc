@@ -1,0 +1,143 @@
+#include "services/shipments/notice_worker.h"
+
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/json_text.h"
+#include "services/scheduler/order_job.h"
+#include "services/scheduler/queues.h"
+#include "services/shipments/shipment_policy.h"
+
+namespace orderwatch::shipments {
+namespace {
+
+absl::Time Deadline() { return absl::Now() + absl::Seconds(5); }
+
+// How long past its deadline an overdue order is now expected to ship.
+constexpr absl::Duration kOverdueDelay = absl::Hours(24);
+
+int64_t Int(const std::map<std::string, std::string>& o, const std::string& field) {
+  auto it = o.find(field);
+  int64_t n = 0;
+  if (it != o.end()) (void)absl::SimpleAtoi(it->second, &n);
+  return n;
+}
+
+std::string Field(const std::map<std::string, std::string>& o, const std::string& field) {
+  auto it = o.find(field);
+  return it == o.end() ? "" : it->second;
+}
+
+}  // namespace
+
+std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::string& order,
+                                            const std::string& what, const redis::Reply& hash,
+                                            const ShopFacts& facts, absl::Time now) {
+  std::map<std::string, std::string> o;
+  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+    o[hash.elements[i].str] = hash.elements[i + 1].str;
+  }
+  dispatch::Delivery d;
+  d.idempotency_key = absl::StrCat(scheduler::OrderJobId(shop, order), ":", what);
+  const std::string head =
+      absl::StrCat("{\"idempotency_key\":", JsonQuote(d.idempotency_key),
+                   ",\"shop\":", JsonQuote(shop), ",\"order_id\":", JsonQuote(order));
+  if (what == "stop") {
+    d.channel = "warehouse";
+    d.json = absl::StrCat(head, ",\"type\":\"stop_shipment\",\"refund_requested_unix_ms\":",
+                          Int(o, "rrq"), ",\"items\":", JsonQuote(Field(o, "itm")), "}");
+    return d;
+  }
+  const bool watched = o.count("paid") && !o.count("shp") && !o.count("cls") && !o.count("rfd");
+  int stage = 0;
+  if (what.size() != 2 || !absl::SimpleAtoi(what.substr(1), &stage) ||
+      !v1::ShipmentStage_IsValid(stage) || stage == 0 || !watched) {
+    return std::nullopt;
+  }
+  const auto s = static_cast<v1::ShipmentStage>(stage);
+  const int64_t deadline = Int(o, "dl");
+  if (what[0] == 'w') {
+    d.channel = "warehouse";
+    d.json = absl::StrCat(head, ",\"type\":\"shipment_stage\",\"stage\":", JsonQuote(StageName(s)),
+                          ",\"deadline_unix_ms\":", deadline,
+                          ",\"buyer_urged\":", o.count("urg") ? "true" : "false",
+                          ",\"compensation_fen\":", Int(o, "scf"),
+                          ",\"items\":", JsonQuote(Field(o, "itm")), "}");
+    return d;
+  }
+  if (what[0] != 'b') return std::nullopt;
+  // Before the deadline the promise still holds; past it, the buyer is given a new date.
+  const absl::Time expected = s == v1::SHIPMENT_STAGE_WARNING
+                                  ? absl::FromUnixMillis(deadline)
+                                  : std::max(now, absl::FromUnixMillis(deadline)) + kOverdueDelay;
+  const std::string text = absl::StrCat(
+      "亲，您在【", facts.name.empty() ? shop : facts.name, "】的订单", order,
+      "因发货高峰稍有延迟，预计", absl::FormatTime("%m月%d日 %H:%M", expected, facts.zone),
+      "前发出，给您带来不便深表歉意，感谢耐心等待。");
+  d.channel = "im";
+  d.json = absl::StrCat(head, ",\"type\":\"shipment_delay\",\"stage\":", JsonQuote(StageName(s)),
+                        ",\"buyer_id\":", JsonQuote(Field(o, "buy")),
+                        ",\"buyer_phone_hash\":", JsonQuote(Field(o, "ph")),
+                        ",\"expected_ship_unix_ms\":", absl::ToUnixMillis(expected),
+                        ",\"text\":", JsonQuote(text), "}");
+  return d;
+}
+
+NoticeWorker::NoticeWorker(redis::Client& redis, const redis::KeyScheme& keys,
+                           dispatch::DeliverySink& sink, ShopFactsOf shop_facts,
+                           prometheus::Registry& registry, scheduler::QueueOptions queue)
+    : redis_(redis),
+      keys_(keys),
+      sink_(sink),
+      shop_facts_(std::move(shop_facts)),
+      notices_(prometheus::BuildCounter()
+                   .Name("orderwatch_shipment_notices_total")
+                   .Help("Shipment notices by channel (im: the buyer's delay notice; warehouse: "
+                         "stage and stop-shipment events) and result")
+                   .Register(registry)),
+      queue_(redis, keys, scheduler::kNoticeQueue, queue) {
+  for (const char* channel : {"im", "warehouse"}) {
+    for (const char* result : {"delivered", "failed", "dropped"}) {
+      notices_.Add({{"channel", channel}, {"result", result}});
+    }
+  }
+}
+
+void NoticeWorker::Attach(scheduler::Scheduler& scheduler) {
+  scheduler.AddQueue(queue_, [this](const scheduler::Lease& lease, const scheduler::Job& job,
+                                    absl::Time now, scheduler::JobDone done) {
+    Run(lease, job, now, std::move(done));
+  });
+}
+
+void NoticeWorker::Run(const scheduler::Lease&, const scheduler::Job& job, absl::Time now,
+                       scheduler::JobDone done) {
+  const size_t last = job.id.rfind(':');
+  if (last == std::string::npos) return done(absl::InternalError("bad notice job id: " + job.id));
+  auto ids = scheduler::ParseOrderJobId(std::string_view(job.id).substr(0, last));
+  if (!ids.ok()) return done(ids.status());
+  auto [shop, order] = *std::move(ids);
+  const std::string what = job.id.substr(last + 1);
+  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(shop, order)}), Deadline(),
+             [this, shop = shop, order = order, what, now,
+              done = std::move(done)](absl::StatusOr<redis::Reply> hash) mutable {
+               if (!hash.ok()) return done(hash.status());
+               auto d = NoticeFor(shop, order, what, *hash, shop_facts_(shop), now);
+               if (!d) {
+                 notices_.Add({{"channel", what[0] == 'b' ? "im" : "warehouse"},
+                               {"result", "dropped"}})
+                     .Increment();
+                 return done(scheduler::JobResult::kAcknowledge);
+               }
+               const std::string channel = d->channel;
+               sink_.Deliver(*d, [this, channel, done = std::move(done)](absl::Status s) mutable {
+                 notices_.Add({{"channel", channel}, {"result", s.ok() ? "delivered" : "failed"}})
+                     .Increment();
+                 if (!s.ok()) return done(std::move(s));
+                 done(scheduler::JobResult::kAcknowledge);
+               });
+             });
+}
+
+}  // namespace orderwatch::shipments
