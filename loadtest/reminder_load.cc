@@ -21,9 +21,11 @@
 #include "absl/time/time.h"
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/reminders.grpc.pb.h"
+#include "loadtest/event_load.h"
 
 namespace {
 
+using namespace orderwatch::load;  // NOLINT: the load tools' shared helpers
 using orderwatch::v1::OrderEvents;
 using orderwatch::v1::Reminders;
 
@@ -101,76 +103,6 @@ bool Parse(int argc, char** argv, Options* o) {
   return !o->sink.empty() && o->cancel <= o->pending;
 }
 
-std::unique_ptr<grpc::ClientContext> Context(const char* role) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("x-orderwatch-shop", "loadshop");
-  ctx->AddMetadata("x-orderwatch-agent", "load");
-  ctx->AddMetadata("x-orderwatch-role", role);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  return ctx;
-}
-
-std::string Order(int i) { return absl::StrCat("ord", i); }
-
-// Records events [0, n) built by `make` in batches of 500 over `threads` threads; prints a
-// progress line every 5 s. Returns the seconds it took, or -1 on an error.
-template <typename Make>
-double RecordAll(const std::shared_ptr<grpc::Channel>& channel, int n, int threads,
-                 const char* what, Make make) {
-  std::atomic<int> next{0}, done{0};
-  std::atomic<bool> failed{false};
-  const absl::Time start = absl::Now();
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      auto stub = OrderEvents::NewStub(channel);
-      while (!failed) {
-        const int first = next.fetch_add(500);
-        if (first >= n) break;
-        orderwatch::v1::RecordEventBatchRequest req;
-        for (int i = first; i < std::min(n, first + 500); ++i) make(i, req.add_events());
-        orderwatch::v1::RecordEventBatchResponse resp;
-        grpc::Status s = stub->RecordBatch(Context("storefront").get(), req, &resp);
-        if (!s.ok()) {
-          std::fprintf(stderr, "RecordBatch: %s\n", s.error_message().c_str());
-          failed = true;
-        }
-        done += req.events_size();
-      }
-    });
-  }
-  std::atomic<bool> finished{false};
-  std::thread progress([&] {
-    absl::Time next_line = start + absl::Seconds(5);
-    while (!finished) {
-      absl::SleepFor(absl::Milliseconds(20));
-      if (absl::Now() >= next_line && !finished) {
-        std::fprintf(stderr, "  %s: %d of %d\n", what, done.load(), n);
-        next_line += absl::Seconds(5);
-      }
-    }
-  });
-  for (auto& w : workers) w.join();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  finished = true;
-  progress.join();
-  return failed ? -1 : seconds;
-}
-
-long long RedisInt(redisContext* c, const std::string& command, const std::string& field = "") {
-  auto* r = static_cast<redisReply*>(redisCommand(c, command.c_str()));
-  long long out = -1;
-  if (r != nullptr && r->type == REDIS_REPLY_INTEGER) out = r->integer;
-  if (r != nullptr && r->type == REDIS_REPLY_STRING && !field.empty()) {
-    for (absl::string_view line : absl::StrSplit(absl::string_view(r->str, r->len), "\r\n")) {
-      if (absl::StartsWith(line, field + ":"))
-        absl::SimpleAtoi(line.substr(field.size() + 1), &out);
-    }
-  }
-  if (r != nullptr) freeReplyObject(r);
-  return out;
-}
-
 struct QueueFootprint {
   long long jobs = 0, bytes = 0;
 };
@@ -194,13 +126,6 @@ QueueFootprint ReminderQueueFootprint(redisContext* c, long long jobs) {
     }
   }
   return f;
-}
-
-size_t Lines(const std::string& path) {
-  std::ifstream in(path);
-  size_t n = 0;
-  for (std::string line; std::getline(in, line);) ++n;
-  return n;
 }
 
 }  // namespace
@@ -253,14 +178,16 @@ int main(int argc, char** argv) {
     c->set_auto_close_unix_ms(at + 24 * 3600 * 1000LL);
   };
   std::fprintf(stderr, "schedule: %d created orders\n", o.pending);
-  const double schedule_s = RecordAll(channel, o.pending, o.threads, "schedule",
-                                      [&](int i, auto* e) { created_event(i, created, e); });
+  const double schedule_s =
+      RecordAll(channel, o.pending, o.threads, "schedule",
+                [&](int i, auto* req) { created_event(i, created, req->add_events()); });
   if (schedule_s < 0) return 1;
   const long long mem1 = RedisInt(redis, "INFO memory", "used_memory");
   const QueueFootprint queue = ReminderQueueFootprint(redis, o.pending);
 
   std::fprintf(stderr, "cancel: %d paid events\n", o.cancel);
-  const double cancel_s = RecordAll(channel, o.cancel, o.threads, "cancel", [&](int i, auto* e) {
+  const double cancel_s = RecordAll(channel, o.cancel, o.threads, "cancel", [&](int i, auto* req) {
+    auto* e = req->add_events();
     e->set_event_id("p");
     e->set_order_id(Order(i));
     e->set_event_unix_ms(created + 1000);
@@ -273,8 +200,9 @@ int main(int argc, char** argv) {
   const size_t lines0 = Lines(o.sink);
   const absl::Time first_due = absl::Now() + absl::Seconds(5);
   const int64_t base = absl::ToUnixMillis(first_due - absl::Minutes(120));
-  const double record_fire_s = RecordAll(channel, o.fire, o.threads, "fire", [&](int i, auto* e) {
-    created_event(o.pending + i, base + static_cast<int64_t>(i) * 1000 / o.fire_rate, e);
+  const double record_fire_s = RecordAll(channel, o.fire, o.threads, "fire", [&](int i, auto* req) {
+    created_event(o.pending + i, base + static_cast<int64_t>(i) * 1000 / o.fire_rate,
+                  req->add_events());
   });
   if (record_fire_s < 0 || record_fire_s > 5) {
     std::fprintf(stderr, "recording the fire orders took %.1f s: lower --fire\n", record_fire_s);

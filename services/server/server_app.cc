@@ -176,7 +176,6 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
         return worker->ShopZone(shop);
       },
       scheduler::QueueOptions{.in_flight = config.job_in_flight});
-  p->sweep_worker->Attach(*p->scheduler);  // after the reminders: pre-sale work goes first
   p->notice_worker = std::make_unique<shipments::NoticeWorker>(
       *p->redis, *p->keys, *p->sink,
       [settings = p->reminder_settings.get()](const std::string& shop) {
@@ -186,6 +185,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
                             : shipments::ShopFacts{s->ShopName(shop), s->Zone()};
       },
       *p->registry, scheduler::QueueOptions{.in_flight = config.job_in_flight});
+  // After the reminders: pre-sale work goes first.
+  p->sweep_worker->Attach(*p->scheduler, p->notice_worker->queue());
   p->notice_worker->Attach(*p->scheduler);
   p->shipments =
       std::make_unique<shipments::ShipmentsService>(*p->redis, *p->keys, *p->shipment_policies);

@@ -46,6 +46,7 @@ class NoticeWorker {
                prometheus::Registry& registry, scheduler::QueueOptions queue);
 
   void Attach(scheduler::Scheduler& scheduler);
+  const scheduler::DueQueue& queue() const { return queue_; }
 
  private:
   void Run(const scheduler::Lease& lease, const scheduler::Job& job, absl::Time now,

@@ -69,7 +69,9 @@ SweepWorker::SweepWorker(redis::Client& redis, const redis::KeyScheme& keys,
       queue_(redis, keys, scheduler::kSweepQueue, queue),
       commit_("sweep_commit", lua::kSweepCommit) {}
 
-void SweepWorker::Attach(scheduler::Scheduler& scheduler) {
+void SweepWorker::Attach(scheduler::Scheduler& scheduler, const scheduler::DueQueue& notices) {
+  scheduler_ = &scheduler;
+  notices_ = &notices;
   scheduler.AddQueue(queue_, [this](const scheduler::Lease& lease, const scheduler::Job& job,
                                     absl::Time now, scheduler::JobDone done) {
     Run(lease, job, now, std::move(done));
@@ -137,13 +139,18 @@ void SweepWorker::Commit(const scheduler::Lease& lease, const std::string& shop,
       "sweep",
       absl::StrCat(static_cast<int>(v1::SOURCE_SWEEP))};
   redis_.Run(redis::Command::Eval(commit_, std::move(keys), std::move(args)), Deadline(),
-             [lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+             [this, lease, enters, next = step.next, now,
+              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());
                if (r->elements.empty()) return done(absl::InternalError("sweep_commit: no reply"));
                const std::string& what = r->elements[0].str;
                if (what == "fenced") return done(scheduler::LeaseLost(lease));
                if (what == "stale") {
                  return done(absl::AbortedError("sweep: the order's stage moved meanwhile"));
+               }
+               if (what == "ok") {
+                 if (next) scheduler_->Wake(queue_, lease.partition, *next);
+                 if (enters) scheduler_->Wake(*notices_, lease.partition, now);
                }
                // ok and gone: the script took the job off its queue.
                done(scheduler::JobResult::kFinished);

@@ -36,8 +36,9 @@ class SweepWorker {
               Retention retention, ZoneOf zone_of, scheduler::QueueOptions queue);
 
   // Registers the sweep queue with the scheduler (after the reminder queues: at peak, pre-sale
-  // work goes first and sweeps absorb the delay).
-  void Attach(scheduler::Scheduler& scheduler);
+  // work goes first and sweeps absorb the delay), and keeps it to wake it, and the notice
+  // queue, for what a look puts on them.
+  void Attach(scheduler::Scheduler& scheduler, const scheduler::DueQueue& notices);
   scheduler::DueQueue& queue() { return queue_; }
 
  private:
@@ -54,6 +55,8 @@ class SweepWorker {
   ZoneOf zone_of_;
   scheduler::DueQueue queue_;
   redis::Script commit_;
+  scheduler::Scheduler* scheduler_ = nullptr;
+  const scheduler::DueQueue* notices_ = nullptr;
 };
 
 }  // namespace orderwatch::shipments
