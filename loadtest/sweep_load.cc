@@ -141,13 +141,17 @@ DueResult RunDue(const std::shared_ptr<grpc::Channel>& channel, const Options& o
   std::vector<double> lateness_ms;
   const std::string key = absl::StrCat("\"idempotency_key\":\"loadshop:", prefix);
   const absl::Time give_up = first_due + absl::Seconds(o.due / o.due_rate + 60);
-  std::string line;
+  std::string line, partial;
   while (static_cast<int>(lateness_ms.size()) < o.due && absl::Now() < give_up) {
-    if (!std::getline(sink, line)) {
+    if (!std::getline(sink, line) || sink.eof()) {
+      // At the end of the file: keep a line the server has only half written for the next read.
+      partial += line;
       sink.clear();
       absl::SleepFor(absl::Milliseconds(2));
       continue;
     }
+    line = partial + line;
+    partial.clear();
     const absl::Time seen = absl::Now();
     const size_t at = line.find(key);
     if (at == std::string::npos) continue;

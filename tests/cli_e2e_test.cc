@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "absl/time/clock.h"
 #include "tests/support/test_server.h"
 
 namespace orderwatch {
@@ -203,6 +204,38 @@ TEST_F(CliE2ETest, PolicyRemindListAndRefusals) {
       << r.out;
   std::remove(any_hour.c_str());
   std::remove(bad.c_str());
+}
+
+// A paid order not shipped a day later shows as overdue, and in the summary.
+TEST_F(CliE2ETest, DelayedOrdersAndTheShippingSummary) {
+  ASSERT_EQ(Cli("event record L1 --type created --at now-25h --amount-fen 30000 --buyer b-9",
+                "storefront")
+                .exit_code,
+            0);
+  ASSERT_EQ(Cli("event record L1 --type paid --at now-25h", "storefront").exit_code, 0);
+  CliRun r;
+  for (int i = 0; i < 100; ++i) {  // the sweep looks at it within a second or two
+    r = Cli("delayed");
+    if (r.out.find("L1") != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("ORDER"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("L1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("overdue"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("15.00 CNY"), std::string::npos) << r.out;  // 5 % of ¥300
+  r = Cli("delayed --stage warning");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("no orders at risk or overdue"), std::string::npos) << r.out;
+  r = Cli("shipping");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("overdue    1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("incurred: 15.00 CNY by 1 orders"), std::string::npos) << r.out;
+  r = Cli("delayed --stage late");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--stage: \"late\" is not warning, overdue or escalated"),
+            std::string::npos)
+      << r.out;
 }
 
 }  // namespace

@@ -189,7 +189,8 @@ ParseOutcome ParseCommandLine(const std::vector<std::string>& args, const EnvLoo
   if (!IsGroup(group)) {
     if (help) return Help("");
     return Usage("", Cat("unknown command \"", group,
-                         "\"; use remark, event, remind, answer, reminders, stats or policy"));
+                         "\"; use remark, event, remind, answer, reminders, stats, policy, "
+                         "delayed or shipping"));
   }
   // A one-word command ("remind ORDER_ID") takes its arguments right after the word.
   const CommandSpec* command = FindCommand(group, "");

@@ -16,5 +16,8 @@ int RunEventCommand(const Invocation& inv, Connection& connection, std::ostream&
 // remind, reminders, policy get and policy set.
 int RunReminderCommand(const Invocation& inv, Connection& connection, std::ostream& out,
                        std::ostream& err);
+// delayed and shipping.
+int RunShipmentCommand(const Invocation& inv, Connection& connection, std::ostream& out,
+                       std::ostream& err);
 
 }  // namespace orderwatch::cli

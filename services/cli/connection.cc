@@ -39,7 +39,8 @@ Connection::Connection(const GlobalOptions& options)
       channel_(grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials())),
       remarks_(v1::Remarks::NewStub(channel_)),
       events_(v1::OrderEvents::NewStub(channel_)),
-      reminders_(v1::Reminders::NewStub(channel_)) {}
+      reminders_(v1::Reminders::NewStub(channel_)),
+      shipments_(v1::Shipments::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

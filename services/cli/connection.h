@@ -11,6 +11,7 @@
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
 #include "orderwatch/v1/reminders.grpc.pb.h"
+#include "orderwatch/v1/shipments.grpc.pb.h"
 #include "services/cli/args.h"
 
 namespace orderwatch::cli {
@@ -33,6 +34,7 @@ class Connection {
   v1::Remarks::Stub& remarks() { return *remarks_; }
   v1::OrderEvents::Stub& events() { return *events_; }
   v1::Reminders::Stub& reminders() { return *reminders_; }
+  v1::Shipments::Stub& shipments() { return *shipments_; }
   const GlobalOptions& options() const { return options_; }
 
  private:
@@ -41,6 +43,7 @@ class Connection {
   std::unique_ptr<v1::Remarks::Stub> remarks_;
   std::unique_ptr<v1::OrderEvents::Stub> events_;
   std::unique_ptr<v1::Reminders::Stub> reminders_;
+  std::unique_ptr<v1::Shipments::Stub> shipments_;
 };
 
 }  // namespace orderwatch::cli

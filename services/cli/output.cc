@@ -219,6 +219,51 @@ std::string FormatList(const v1::ListByFlagResponse& response, v1::Flag flag, ab
   return out;
 }
 
+namespace {
+
+std::string StageLabel(v1::ShipmentStage stage) {
+  switch (stage) {
+    case v1::SHIPMENT_STAGE_WARNING:
+      return "warning";
+    case v1::SHIPMENT_STAGE_OVERDUE:
+      return "overdue";
+    case v1::SHIPMENT_STAGE_ESCALATED:
+      return "escalated";
+    default:
+      return "on time";
+  }
+}
+
+}  // namespace
+
+std::string FormatDelayed(const v1::ListDelayedResponse& response, absl::TimeZone tz) {
+  if (response.orders().empty()) {
+    return Cat("no orders at risk or overdue\n", MorePages(response.next_page_token()));
+  }
+  std::vector<Row> rows = {{"ORDER", "STAGE", "SHIP BY", "SINCE", "COMPENSATION", "URGED"}};
+  for (const v1::DelayedOrder& o : response.orders()) {
+    rows.push_back({o.order_id(), StageLabel(o.stage()), FormatTime(o.deadline_unix_ms(), tz),
+                    FormatTime(o.stage_since_unix_ms(), tz), Amount(o.compensation_fen(), "CNY"),
+                    o.buyer_urged() ? "yes" : ""});
+  }
+  std::string out = Table(rows);
+  Append(&out, MorePages(response.next_page_token()));
+  return out;
+}
+
+std::string FormatShipmentSummary(const v1::ShipmentSummary& s) {
+  std::vector<Row> rows = {{"STAGE", "ORDERS", "COMPENSATION"}};
+  for (const v1::StageSummary& st : s.stages()) {
+    rows.push_back(
+        {StageLabel(st.stage()), Cat(st.orders()), Amount(st.compensation_fen(), "CNY")});
+  }
+  std::string out = Table(rows);
+  Append(&out, "at risk: ", Amount(s.at_risk_fen(), "CNY"), "; incurred: ",
+         Amount(s.incurred_fen(), "CNY"), " by ", s.incurred_orders(),
+         " orders shipped late or still overdue\n");
+  return out;
+}
+
 std::string FormatCounts(const v1::CountByFlagResponse& response) {
   if (response.counts().empty()) return "no flagged orders\n";
   std::string out;

@@ -11,6 +11,7 @@
 #include "orderwatch/v1/order_events.pb.h"
 #include "orderwatch/v1/remarks.pb.h"
 #include "orderwatch/v1/reminders.pb.h"
+#include "orderwatch/v1/shipments.pb.h"
 
 namespace orderwatch::cli {
 
@@ -55,6 +56,9 @@ std::string FormatReminders(const v1::ListRemindersResponse& response, std::stri
 // One "name: value" line per field, named as in reminders.proto ("peak.start_unix_ms").
 // Reminders.Stats: the day's totals, then a table by kind, skipped reasons and agents.
 std::string FormatReminderStats(const v1::ReminderStats& stats);
+// One row per order: stage, deadline, since, compensation, urged; then how to get more.
+std::string FormatDelayed(const v1::ListDelayedResponse& response, absl::TimeZone tz);
+std::string FormatShipmentSummary(const v1::ShipmentSummary& summary);
 std::string FormatPolicy(const v1::ReminderPolicy& policy, absl::TimeZone tz);
 
 }  // namespace orderwatch::cli

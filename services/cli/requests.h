@@ -10,6 +10,7 @@
 #include "orderwatch/v1/order_events.pb.h"
 #include "orderwatch/v1/remarks.pb.h"
 #include "orderwatch/v1/reminders.pb.h"
+#include "orderwatch/v1/shipments.pb.h"
 #include "services/cli/args.h"
 
 namespace orderwatch::cli {
@@ -36,6 +37,8 @@ absl::StatusOr<v1::TriggerReminderRequest> BuildTriggerRequest(const Invocation&
 absl::StatusOr<v1::ListRemindersRequest> BuildListRemindersRequest(const Invocation& inv);
 // stats [--day YYYY-MM-DD]
 absl::StatusOr<v1::ReminderStatsRequest> BuildStatsRequest(const Invocation& inv);
+// delayed [--stage warning|overdue|escalated] [--page-size N] [--page-token T]
+absl::StatusOr<v1::ListDelayedRequest> BuildListDelayedRequest(const Invocation& inv);
 // answer ORDER_ID --reason R [--note T] [--promised TIME] [--reminder N] [--request-id ID];
 // `now` resolves "now+2h".
 absl::StatusOr<v1::RecordAnswerRequest> BuildAnswerRequest(const Invocation& inv, absl::Time now);

@@ -488,5 +488,21 @@ TEST(RandomHexId, Shape) {
   EXPECT_NE(RandomHexId(), RandomHexId());
 }
 
+TEST(BuildListDelayedRequest, StagePageSizeAndToken) {
+  auto r = BuildListDelayedRequest(Inv({"delayed"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stage(), v1::SHIPMENT_STAGE_UNSPECIFIED);
+  r = BuildListDelayedRequest(
+      Inv({"delayed", "--stage", "escalated", "--page-size", "20", "--page-token", "9:x"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stage(), v1::SHIPMENT_STAGE_ESCALATED);
+  EXPECT_EQ(r->page_size(), 20);
+  EXPECT_EQ(r->page_token(), "9:x");
+  EXPECT_EQ(ErrorOf(BuildListDelayedRequest(Inv({"delayed", "--stage", "late"}))),
+            "--stage: \"late\" is not warning, overdue or escalated");
+  EXPECT_EQ(ErrorOf(BuildListDelayedRequest(Inv({"delayed", "--page-size", "0"}))).substr(0, 12),
+            "--page-size:");
+}
+
 }  // namespace
 }  // namespace orderwatch::cli

@@ -282,6 +282,38 @@ Example:
                1,
                {"reason", "note", "promised", "reminder", "request-id"},
                {}});
+  c.push_back({"delayed",
+               "",
+               "[--stage STAGE] [--page-size N] [--page-token T]",
+               "paid orders at risk of shipping late, or late, earliest deadline first",
+               R"(Paid orders that have not shipped, at their shipment stage: warning (the ship-by
+deadline is near), overdue (past it) or escalated (overdue for long; the warehouse was told).
+Each row: order, stage, ship-by deadline, when it entered the stage, the compensation shipping
+late costs, and whether the buyer urged shipment.
+  --stage STAGE         warning, overdue or escalated (default: all)
+  --page-size N         orders per page (server default 50, at most 500)
+  --page-token T        continue where the previous page ended
+Example:
+  orderwatch delayed --stage overdue
+)",
+               0,
+               0,
+               {"stage", "page-size", "page-token"},
+               {}});
+  c.push_back({"shipping",
+               "",
+               "",
+               "how many of the shop's orders are at each shipment stage, and what it costs",
+               R"(Orders and their late-shipment compensation per stage now, the compensation at
+risk (orders at warning) and the compensation already incurred (every order that went overdue,
+shipped late or not yet).
+Example:
+  orderwatch shipping
+)",
+               0,
+               0,
+               {},
+               {}});
   c.push_back({"stats",
                "",
                "[--day YYYY-MM-DD]",
