@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <set>
@@ -417,6 +418,50 @@ TEST_F(SchedulerTest, JobsOutWithHandlersStayWithinTheBound) {
   }
   s.Stop();
   EXPECT_EQ(count(), kJobs);
+}
+
+// Pre-sale work first: while reminders are due, sweeps claim only a trickle, and catch up after.
+TEST_F(SchedulerTest, AfterSalesWorkGivesWayToPreSaleWork) {
+  ManualClock clock(t0_);
+  SchedulerMetrics metrics(registry_, {"rem", "shp"});
+  DueQueue reminders(*client_, keys_, "rem", Options());
+  DueQueue sweeps(*client_, keys_, "shp", Options());
+  SchedulerOptions o = FastRuntime();
+  o.claim_batch = 10;  // 4 partitions x 10: reminders take several ticks
+  absl::Mutex mu;
+  std::vector<std::string> order;  // queue of each job handed over, in turn
+  auto handler = [&](const char* queue) {
+    return [&, queue](const Lease&, const Job&, absl::Time, JobDone done) {
+      {
+        absl::MutexLock lock(&mu);
+        order.push_back(queue);
+      }
+      done(JobResult::kAcknowledge);
+    };
+  };
+  Scheduler s(*client_, keys_, clock, metrics, o, "w");
+  s.AddQueue(reminders, handler("rem"));
+  s.AddQueue(sweeps, handler("shp"), Priority::kAfterSales);
+  constexpr int kJobs = 300;
+  for (int i = 0; i < kJobs; ++i) {
+    Schedule(sweeps, i % 4, "s" + std::to_string(i), t0_ - absl::Seconds(1));
+    Schedule(reminders, i % 4, "r" + std::to_string(i), t0_);
+  }
+  s.Start();
+  auto handed = [&] {
+    absl::MutexLock lock(&mu);
+    return order.size();
+  };
+  for (int i = 0; i < 500 && handed() < 2 * kJobs; ++i) absl::SleepFor(absl::Milliseconds(10));
+  s.Stop();
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(order.size(), 2u * kJobs) << "everything is handled in the end";
+  const auto last_reminder = std::find(order.rbegin(), order.rend(), "rem");
+  const auto sweeps_before = std::count(last_reminder, order.rend(), "shp");
+  // Unprioritised, both queues would claim 40 a tick and about 300 sweeps would go first.
+  EXPECT_LT(sweeps_before, 100) << "sweeps handed before the last reminder";
+  EXPECT_GT(metrics.queue("shp").yielded->Value(), 0);
+  EXPECT_EQ(metrics.queue("rem").yielded->Value(), 0);
 }
 
 }  // namespace

@@ -430,7 +430,7 @@ std::string CommandHelp(const CommandSpec& c) {
 std::string TopHelp() {
   std::string out =
       "orderwatch - the agents' client for orderwatch: order remarks (备注), flags (旗帜), "
-      "order events and payment reminders (催付)\n\n"
+      "order events, payment reminders (催付) and shipment sweeps (发货)\n\n"
       "Usage: orderwatch [GLOBAL OPTIONS] COMMAND [ARGS] [OPTIONS]\n\n"
       "Commands:\n";
   for (const auto& c : Commands()) {

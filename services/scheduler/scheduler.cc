@@ -1,5 +1,7 @@
 #include "services/scheduler/scheduler.h"
 
+#include <limits>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -20,10 +22,11 @@ Scheduler::Scheduler(redis::Client& redis, const redis::KeyScheme& keys, const C
 
 Scheduler::~Scheduler() { Stop(); }
 
-void Scheduler::AddQueue(DueQueue& queue, JobHandler handler) {
+void Scheduler::AddQueue(DueQueue& queue, JobHandler handler, Priority priority) {
   auto q = std::make_unique<QueueState>();
   q->queue = &queue;
   q->handler = std::move(handler);
+  q->priority = priority;
   q->metrics = &metrics_.queue(queue.name());
   q->next.assign(keys_.partitions(), absl::InfinitePast());
   q->last_polled.assign(keys_.partitions(), absl::InfinitePast());
@@ -116,7 +119,14 @@ void Scheduler::Run() {
       if (stopping_) break;
     }
     const absl::Time real_now = absl::Now();
-    for (auto& q : queues_) ClaimDue(*q);
+    int pre_sale = 0;  // pre-sale jobs claimed this tick
+    for (auto& q : queues_) {
+      const bool yield = q->priority == Priority::kAfterSales && pre_sale > 0;
+      const int claimed = ClaimDue(
+          *q, yield ? options_.after_sales_per_tick_when_busy : std::numeric_limits<int>::max());
+      if (q->priority == Priority::kPreSale) pre_sale += claimed;
+      if (yield) q->metrics->yielded->Increment();
+    }
     if (real_now >= next_stats) {
       CollectStats();
       next_stats = real_now + options_.stats_every;
@@ -166,14 +176,14 @@ void Scheduler::DropLease(const Lease& lease) {
   }
 }
 
-void Scheduler::ClaimDue(QueueState& q) {
+int Scheduler::ClaimDue(QueueState& q, int budget) {
   const absl::Time now = clock_.Now();
   const absl::Time real_now = absl::Now();
   std::vector<Lease> due;
   int room = 0;
   {
     absl::MutexLock lock(&mu_);
-    room = options_.max_outstanding - outstanding_;
+    room = std::min(budget, options_.max_outstanding - outstanding_);
     // At most `room` partitions, one job each at least: never more jobs out than the bound.
     for (int p = 0; p < keys_.partitions() && static_cast<int>(due.size()) < room; ++p) {
       if (!held_[p].held) continue;
@@ -184,13 +194,14 @@ void Scheduler::ClaimDue(QueueState& q) {
       }
     }
   }
-  if (due.empty()) return;
+  if (due.empty()) return 0;
   const int limit =
       std::max(1, std::min(options_.claim_batch, room / static_cast<int>(due.size())));
   std::vector<redis::Command> commands;
   commands.reserve(due.size());
   for (const auto& lease : due) commands.push_back(q.queue->ClaimCommand(lease, now, limit));
   auto replies = RunAndWait(std::move(commands), absl::Seconds(2));
+  int claimed_total = 0;
   for (size_t i = 0; i < due.size(); ++i) {
     const Lease& lease = due[i];
     auto claimed = q.queue->ParseClaim(lease, replies[i]);
@@ -211,8 +222,10 @@ void Scheduler::ClaimDue(QueueState& q) {
       // A full batch may leave more due: claim again next tick.
       next = std::min(next, static_cast<int>(claimed->jobs.size()) >= limit ? now : claimed->next);
     }
+    claimed_total += static_cast<int>(claimed->jobs.size());
     for (auto& job : claimed->jobs) HandOver(q, lease, std::move(job), now);
   }
+  return claimed_total;
 }
 
 void Scheduler::HandOver(QueueState& q, const Lease& lease, Job job, absl::Time now) {

@@ -42,6 +42,11 @@ using JobDone = absl::AnyInvocable<void(absl::StatusOr<JobResult>)>;
 using JobHandler =
     std::function<void(const Lease& lease, const Job& job, absl::Time now, JobDone done)>;
 
+// Pre-sale work (payment reminders and their delivery) goes before after-sales work (shipment
+// sweeps, their notices): in a tick in which pre-sale queues had due work, after-sales queues
+// claim only a trickle, so at peak reminders keep their lateness and sweeps absorb the delay.
+enum class Priority { kPreSale, kAfterSales };
+
 struct SchedulerOptions {
   absl::Duration tick = absl::Milliseconds(20);  // how often due partitions are claimed
   absl::Duration idle_poll = absl::Seconds(1);  // a held partition is looked at at least this often
@@ -50,6 +55,7 @@ struct SchedulerOptions {
   absl::Duration stats_every = absl::Seconds(10);  // queue depth gauges
   int claim_batch = 100;                           // jobs per claim of one partition
   int max_outstanding = 2000;                      // jobs out with handlers at once
+  int after_sales_per_tick_when_busy = 5;  // after-sales jobs claimed per tick with pre-sale due
   absl::Duration stop_wait = absl::Seconds(5);     // Stop waits this long for handlers
 };
 
@@ -60,7 +66,7 @@ class Scheduler {
   ~Scheduler();
 
   // Before Start. Queues added first are claimed first.
-  void AddQueue(DueQueue& queue, JobHandler handler);
+  void AddQueue(DueQueue& queue, JobHandler handler, Priority priority = Priority::kPreSale);
   void Start();
   // Stops claiming, waits (bounded) for jobs out with handlers, and releases the leases so
   // another instance takes the partitions over at once.
@@ -76,6 +82,7 @@ class Scheduler {
   struct QueueState {
     DueQueue* queue;
     JobHandler handler;
+    Priority priority;
     QueueMetrics* metrics;
     std::vector<absl::Time> next;         // per partition: when to claim next (scheduling clock)
     std::vector<absl::Time> last_polled;  // per partition: real time of the last claim
@@ -92,7 +99,8 @@ class Scheduler {
   absl::Duration RenewEvery() const;
   // Sleeps for `d`; false (at once) when Stop was called.
   bool SleepUnlessStopping(absl::Duration d);
-  void ClaimDue(QueueState& q);
+  // Claims due jobs of the queue's due partitions, at most `budget` of them; how many it claimed.
+  int ClaimDue(QueueState& q, int budget);
   void HandOver(QueueState& q, const Lease& lease, Job job, absl::Time now);
   void Finish(QueueState& q, const Lease& lease, const Job& job, absl::StatusOr<JobResult> result);
   void DropLease(const Lease& lease);

@@ -34,6 +34,13 @@ SchedulerMetrics::SchedulerMetrics(prometheus::Registry& registry,
                          "How long the earliest waiting job of a queue has been due (0 when "
                          "none is due).")
                      .Register(registry);
+  auto& yielded = prometheus::BuildCounter()
+                      .Name("orderwatch_scheduler_yielded_ticks_total")
+                      .Help(
+                          "Ticks in which an after-sales queue (sweeps, their notices) claimed "
+                          "only a trickle because pre-sale work (reminders) was due: at peak, "
+                          "sweeps absorb the delay.")
+                      .Register(registry);
   const prometheus::Histogram::BucketBoundaries buckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                                         1,     2.5,  5,     10,   30,  60};
   for (const auto& name : names) {
@@ -48,6 +55,7 @@ SchedulerMetrics::SchedulerMetrics(prometheus::Registry& registry,
     m.in_flight = &due.Add({{"queue", name}, {"state", "in_flight"}});
     m.dead_letters = &dead.Add({{"queue", name}});
     m.oldest_due_age = &oldest.Add({{"queue", name}});
+    m.yielded = &yielded.Add({{"queue", name}});
     queues.emplace(name, m);
   }
   leases_held = &prometheus::BuildGauge()

@@ -24,6 +24,7 @@ struct QueueMetrics {
   prometheus::Gauge* in_flight;       // claimed, not yet answered (all partitions)
   prometheus::Gauge* dead_letters;    // dead letters kept (all partitions)
   prometheus::Gauge* oldest_due_age;  // seconds the earliest due job has waited (0 if none)
+  prometheus::Counter* yielded;       // ticks an after-sales queue gave way to pre-sale work
 };
 
 struct SchedulerMetrics {

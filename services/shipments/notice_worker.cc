@@ -108,7 +108,7 @@ void NoticeWorker::Attach(scheduler::Scheduler& scheduler) {
   scheduler.AddQueue(queue_, [this](const scheduler::Lease& lease, const scheduler::Job& job,
                                     absl::Time now, scheduler::JobDone done) {
     Run(lease, job, now, std::move(done));
-  });
+  }, scheduler::Priority::kAfterSales);
 }
 
 void NoticeWorker::Run(const scheduler::Lease&, const scheduler::Job& job, absl::Time now,

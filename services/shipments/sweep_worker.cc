@@ -75,7 +75,7 @@ void SweepWorker::Attach(scheduler::Scheduler& scheduler, const scheduler::DueQu
   scheduler.AddQueue(queue_, [this](const scheduler::Lease& lease, const scheduler::Job& job,
                                     absl::Time now, scheduler::JobDone done) {
     Run(lease, job, now, std::move(done));
-  });
+  }, scheduler::Priority::kAfterSales);
 }
 
 void SweepWorker::Run(const scheduler::Lease& lease, const scheduler::Job& job, absl::Time now,
