@@ -121,9 +121,12 @@ void Scheduler::Run() {
     const absl::Time real_now = absl::Now();
     int pre_sale = 0;  // pre-sale jobs claimed this tick
     for (auto& q : queues_) {
-      const bool yield = q->priority == Priority::kAfterSales && pre_sale > 0;
-      const int claimed = ClaimDue(
-          *q, yield ? options_.after_sales_per_tick_when_busy : std::numeric_limits<int>::max());
+      const bool after_sales = q->priority == Priority::kAfterSales;
+      const bool yield = after_sales && pre_sale > 0;
+      const int claimed =
+          ClaimDue(*q, yield          ? options_.after_sales_per_tick_when_busy
+                       : after_sales ? options_.after_sales_per_tick
+                                     : std::numeric_limits<int>::max());
       if (q->priority == Priority::kPreSale) pre_sale += claimed;
       if (yield) q->metrics->yielded->Increment();
     }

@@ -45,6 +45,8 @@ using JobHandler =
 // Pre-sale work (payment reminders and their delivery) goes before after-sales work (shipment
 // sweeps, their notices): in a tick in which pre-sale queues had due work, after-sales queues
 // claim only a trickle, so at peak reminders keep their lateness and sweeps absorb the delay.
+// Even when no reminder is due, an after-sales queue claims a bounded number per tick: jobs out
+// with their handlers are work a reminder coming due would wait behind.
 enum class Priority { kPreSale, kAfterSales };
 
 struct SchedulerOptions {
@@ -55,7 +57,10 @@ struct SchedulerOptions {
   absl::Duration stats_every = absl::Seconds(10);  // queue depth gauges
   int claim_batch = 100;                           // jobs per claim of one partition
   int max_outstanding = 2000;                      // jobs out with handlers at once
-  int after_sales_per_tick_when_busy = 5;  // after-sales jobs claimed per tick with pre-sale due
+  // After-sales jobs claimed per tick: at most this many, so a backlog of sweeps never stands
+  // between reminders coming due and the workers; and this trickle in a tick with pre-sale work.
+  int after_sales_per_tick = 200;
+  int after_sales_per_tick_when_busy = 5;
   absl::Duration stop_wait = absl::Seconds(5);     // Stop waits this long for handlers
 };
 
