@@ -108,7 +108,7 @@ up() {
   mkdir -p "$ROOT/var"
   export ORDERWATCH_REMINDER_SINK=${ORDERWATCH_REMINDER_SINK:-log:$ROOT/var/reminders.jsonl}
   say "orderwatch: gRPC on $ORDERWATCH_GRPC_ADDR, metrics on http://$ORDERWATCH_METRICS_ADDR/metrics; Ctrl-C stops"
-  say "sent payment reminders go to ${ORDERWATCH_REMINDER_SINK#log:}"
+  say "sent reminders and shipment notices go to ${ORDERWATCH_REMINDER_SINK#log:}"
   "$BUILD_DIR/services/server/orderwatch-server" &
   server_pid=$!
   set +e
