@@ -1,6 +1,5 @@
 #include "services/scheduler/scheduler.h"
 
-#include <limits>
 
 #include <algorithm>
 
@@ -119,17 +118,7 @@ void Scheduler::Run() {
       if (stopping_) break;
     }
     const absl::Time real_now = absl::Now();
-    int pre_sale = 0;  // pre-sale jobs claimed this tick
-    for (auto& q : queues_) {
-      const bool after_sales = q->priority == Priority::kAfterSales;
-      const bool yield = after_sales && pre_sale > 0;
-      const int claimed =
-          ClaimDue(*q, yield          ? options_.after_sales_per_tick_when_busy
-                       : after_sales ? options_.after_sales_per_tick
-                                     : std::numeric_limits<int>::max());
-      if (q->priority == Priority::kPreSale) pre_sale += claimed;
-      if (yield) q->metrics->yielded->Increment();
-    }
+    ClaimDue();
     if (real_now >= next_stats) {
       CollectStats();
       next_stats = real_now + options_.stats_every;
@@ -179,56 +168,89 @@ void Scheduler::DropLease(const Lease& lease) {
   }
 }
 
-int Scheduler::ClaimDue(QueueState& q, int budget) {
+void Scheduler::ClaimDue() {
   const absl::Time now = clock_.Now();
   const absl::Time real_now = absl::Now();
-  std::vector<Lease> due;
-  int room = 0;
+  // Every queue's due partitions go to Redis in one pipelined round: a tick costs one round trip,
+  // however many queues there are.
+  struct Plan {
+    QueueState* q;
+    std::vector<Lease> leases;
+    int limit = 0;
+  };
+  std::vector<Plan> plans;
   {
     absl::MutexLock lock(&mu_);
-    room = std::min(budget, options_.max_outstanding - outstanding_);
-    // At most `room` partitions, one job each at least: never more jobs out than the bound.
-    for (int p = 0; p < keys_.partitions() && static_cast<int>(due.size()) < room; ++p) {
-      if (!held_[p].held) continue;
-      if (q.next[p] <= now || real_now - q.last_polled[p] >= options_.idle_poll) {
-        due.push_back(held_[p].lease);
-        q.last_polled[p] = real_now;
-        q.next[p] = absl::InfiniteFuture();  // until the claim says otherwise
+    int room = options_.max_outstanding - outstanding_;
+    bool pre_sale_due = false;  // a pre-sale queue has due work this tick (not just a poll)
+    for (size_t i = 0; i < queues_.size(); ++i) {
+      auto& q = queues_[i];
+      const bool after_sales = q->priority == Priority::kAfterSales;
+      const bool yield = after_sales && pre_sale_due;
+      // A share of the room, so a queue with many due partitions does not leave none to the
+      // queues after it (reminders' deliveries come right after the reminders).
+      const int sharing = static_cast<int>(queues_.size() - i);
+      int budget = std::max(std::min(room, 1), room / sharing);
+      if (after_sales) {
+        budget = std::min(budget, yield ? options_.after_sales_per_tick_when_busy
+                                        : options_.after_sales_per_tick);
       }
+      if (yield) q->metrics->yielded->Increment();
+      Plan plan{q.get(), {}, 0};
+      // At most `budget` partitions, one job each at least: never more jobs out than the bound.
+      for (int p = 0; p < keys_.partitions() && static_cast<int>(plan.leases.size()) < budget;
+           ++p) {
+        if (!held_[p].held) continue;
+        const bool due = q->next[p] <= now;
+        if (due || real_now - q->last_polled[p] >= options_.idle_poll) {
+          if (due && !after_sales) pre_sale_due = true;
+          plan.leases.push_back(held_[p].lease);
+          q->last_polled[p] = real_now;
+          q->next[p] = absl::InfiniteFuture();  // until the claim says otherwise
+        }
+      }
+      if (plan.leases.empty()) continue;
+      const int n = static_cast<int>(plan.leases.size());
+      plan.limit = std::max(1, std::min(options_.claim_batch, budget / n));
+      room -= std::min(room, n * plan.limit);
+      plans.push_back(std::move(plan));
     }
   }
-  if (due.empty()) return 0;
-  const int limit =
-      std::max(1, std::min(options_.claim_batch, room / static_cast<int>(due.size())));
+  if (plans.empty()) return;
   std::vector<redis::Command> commands;
-  commands.reserve(due.size());
-  for (const auto& lease : due) commands.push_back(q.queue->ClaimCommand(lease, now, limit));
-  auto replies = RunAndWait(std::move(commands), absl::Seconds(2));
-  int claimed_total = 0;
-  for (size_t i = 0; i < due.size(); ++i) {
-    const Lease& lease = due[i];
-    auto claimed = q.queue->ParseClaim(lease, replies[i]);
-    if (!claimed.ok()) {
-      if (IsLeaseLost(claimed.status())) {
-        DropLease(lease);
-      } else {
-        absl::MutexLock lock(&mu_);
-        q.next[lease.partition] = now;  // try again next tick
-      }
-      continue;
+  for (const Plan& plan : plans) {
+    for (const auto& lease : plan.leases) {
+      commands.push_back(plan.q->queue->ClaimCommand(lease, now, plan.limit));
     }
-    q.metrics->reaped->Increment(claimed->reaped);
-    q.metrics->dead->Increment(claimed->dead);
-    {
-      absl::MutexLock lock(&mu_);
-      absl::Time& next = q.next[lease.partition];
-      // A full batch may leave more due: claim again next tick.
-      next = std::min(next, static_cast<int>(claimed->jobs.size()) >= limit ? now : claimed->next);
-    }
-    claimed_total += static_cast<int>(claimed->jobs.size());
-    for (auto& job : claimed->jobs) HandOver(q, lease, std::move(job), now);
   }
-  return claimed_total;
+  auto replies = RunAndWait(std::move(commands), absl::Seconds(2));
+  size_t at = 0;
+  for (Plan& plan : plans) {
+    QueueState& q = *plan.q;
+    for (const Lease& lease : plan.leases) {
+      auto claimed = q.queue->ParseClaim(lease, replies[at++]);
+      if (!claimed.ok()) {
+        if (IsLeaseLost(claimed.status())) {
+          DropLease(lease);
+        } else {
+          absl::MutexLock lock(&mu_);
+          q.next[lease.partition] = now;  // try again next tick
+        }
+        continue;
+      }
+      q.metrics->reaped->Increment(claimed->reaped);
+      q.metrics->dead->Increment(claimed->dead);
+      {
+        absl::MutexLock lock(&mu_);
+        absl::Time& next = q.next[lease.partition];
+        // A full batch may leave more due: claim again next tick.
+        next = std::min(next, static_cast<int>(claimed->jobs.size()) >= plan.limit
+                                  ? now
+                                  : claimed->next);
+      }
+      for (auto& job : claimed->jobs) HandOver(q, lease, std::move(job), now);
+    }
+  }
 }
 
 void Scheduler::HandOver(QueueState& q, const Lease& lease, Job job, absl::Time now) {

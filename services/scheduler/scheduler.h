@@ -104,8 +104,8 @@ class Scheduler {
   absl::Duration RenewEvery() const;
   // Sleeps for `d`; false (at once) when Stop was called.
   bool SleepUnlessStopping(absl::Duration d);
-  // Claims due jobs of the queue's due partitions, at most `budget` of them; how many it claimed.
-  int ClaimDue(QueueState& q, int budget);
+  // Claims the due jobs of every queue's due partitions in one round, pre-sale queues first.
+  void ClaimDue();
   void HandOver(QueueState& q, const Lease& lease, Job job, absl::Time now);
   void Finish(QueueState& q, const Lease& lease, const Job& job, absl::StatusOr<JobResult> result);
   void DropLease(const Lease& lease);
