@@ -1,6 +1,6 @@
-# Shared by the load scripts: command echo, clean-up of what they started, free ports, waits.
-# The sourcing script sets `work` (its temporary directory) and `pids` (what to stop, in start
-# order) before it starts anything.
+# Shared by the load scripts: command echo, clean-up of what they started, free ports, waits, and
+# the Redis + server stack and ZADD reference of the scale runs. The sourcing script sets `work`
+# (its temporary directory) and `pids` (what to stop, in start order) before it starts anything.
 
 show() { printf '+'; printf ' %q' "$@"; printf '\n'; }
 run() { show "$@" >&2; "$@"; }
@@ -44,3 +44,40 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   done
 }
 
+
+# start_stack SERVER_BIN: a fresh redis-server (no persistence) and orderwatch-server on free
+# loopback ports, the server's log sink in $work/sink.jsonl; sets redis_port, grpc_port and
+# metrics_port.
+start_stack() {
+  local server_bin=$1
+  free_port redis_port
+  free_port grpc_port
+  free_port metrics_port
+  echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  local redis_cmd=(redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no
+    --dir "$work" --logfile "$work/redis.log")
+  show "${redis_cmd[@]}" >&2
+  "${redis_cmd[@]}" &
+  pids+=("$!")
+  wait_for 10 redis-server redis-cli -p "$redis_port" ping
+
+  local server_cmd=("$server_bin" --auth=dev --grpc-addr="127.0.0.1:$grpc_port"
+    --metrics-addr="127.0.0.1:$metrics_port" --redis="127.0.0.1:$redis_port"
+    --reminder-sink="log:$work/sink.jsonl")
+  show "${server_cmd[@]}" >&2
+  "${server_cmd[@]}" >"$work/server.log" 2>&1 &
+  pids+=("$!")
+  wait_for 15 orderwatch-server grep -q "listening" "$work/server.log"
+}
+
+# zadd_reference: redis-benchmark ZADD (a due-queue insert, 50 clients) on the stack's Redis, as
+# the reference of the run; sets ref_zadd (requests per second) and prints "zadd_rps N".
+zadd_reference() {
+  echo "== Redis reference: ZADD, 50 clients" >&2
+  local bench=(redis-benchmark -p "$redis_port" -n 200000 -c 50 -r 1000000 --csv zadd refqueue
+    __rand_int__ m:__rand_int__)
+  show "${bench[@]}" >&2
+  ref_zadd=$("${bench[@]}" | tail -n 1 | awk -F, '{ gsub(/"/, "", $2); print $2 }')
+  run redis-cli -p "$redis_port" DEL refqueue >/dev/null
+  echo "zadd_rps $ref_zadd"
+}

@@ -44,31 +44,8 @@ source "$here/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/orderwatch-reminders.XXXXXX")
 pids=()
 
-free_port redis_port
-free_port grpc_port
-free_port metrics_port
-echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-redis_cmd=(redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no
-  --dir "$work" --logfile "$work/redis.log")
-show "${redis_cmd[@]}" >&2
-"${redis_cmd[@]}" &
-pids+=("$!")
-wait_for 10 redis-server redis-cli -p "$redis_port" ping
-
-server_cmd=("$server_bin" --auth=dev --grpc-addr="127.0.0.1:$grpc_port"
-  --metrics-addr="127.0.0.1:$metrics_port" --redis="127.0.0.1:$redis_port"
-  --reminder-sink="log:$work/sink.jsonl")
-show "${server_cmd[@]}" >&2
-"${server_cmd[@]}" >"$work/server.log" 2>&1 &
-pids+=("$!")
-wait_for 15 orderwatch-server grep -q "listening" "$work/server.log"
-
-echo "== Redis reference: ZADD, 50 clients" >&2
-bench=(redis-benchmark -p "$redis_port" -n 200000 -c 50 -r 1000000 --csv zadd refqueue __rand_int__ m:__rand_int__)
-show "${bench[@]}" >&2
-ref_zadd=$("${bench[@]}" | tail -n 1 | awk -F, '{ gsub(/"/, "", $2); print $2 }')
-run redis-cli -p "$redis_port" DEL refqueue >/dev/null
-echo "zadd_rps $ref_zadd"
+start_stack "$server_bin"
+zadd_reference
 
 scrape() { curl -s "http://127.0.0.1:$metrics_port/metrics" >"$work/$1.prom"; }
 scrape before

@@ -17,6 +17,7 @@
 #include "orderwatch/v1/reminders.grpc.pb.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/server_process.h"
+#include "tests/support/sink_count.h"
 
 namespace orderwatch {
 namespace {
@@ -24,6 +25,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::RedisServer;
 using testing::ServerProcess;
+using testing::SinkCount;
 
 std::unique_ptr<grpc::ClientContext> Context(const std::string& role = "storefront") {
   auto ctx = std::make_unique<grpc::ClientContext>();
@@ -83,43 +85,6 @@ void CreateOrders(const std::shared_ptr<grpc::Channel>& channel, int first, int 
   }
 }
 
-struct SinkCount {
-  size_t lines = 0;
-  std::map<std::string, int> by_key;  // idempotency key -> deliveries
-};
-
-SinkCount Count(const std::vector<std::string>& paths) {
-  SinkCount c;
-  for (const auto& path : paths) {
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) {
-      const std::string tag = "\"idempotency_key\":\"";
-      const size_t at = line.find(tag);
-      if (at == std::string::npos) continue;
-      const size_t from = at + tag.size();
-      ++c.lines;
-      ++c.by_key[line.substr(from, line.find('"', from) - from)];
-    }
-  }
-  return c;
-}
-
-SinkCount AwaitKeys(const std::vector<std::string>& paths, size_t keys, absl::Duration limit) {
-  const absl::Time until = absl::Now() + limit;
-  SinkCount c = Count(paths);
-  while (c.by_key.size() < keys && absl::Now() < until) {
-    absl::SleepFor(absl::Milliseconds(5));
-    c = Count(paths);
-  }
-  return c;
-}
-
-std::string SinkPath(const std::string& name) {
-  const std::string path = ::testing::TempDir() + "crash-" + name + ".jsonl";
-  std::remove(path.c_str());
-  return path;
-}
-
 void ExpectEachOrderRemindedOnce(const SinkCount& c, int orders) {
   ASSERT_EQ(c.by_key.size(), static_cast<size_t>(orders));
   for (int i = 0; i < orders; ++i) {
@@ -130,7 +95,9 @@ void ExpectEachOrderRemindedOnce(const SinkCount& c, int orders) {
 TEST(RemindersCrashTest, SigkillMidDispatchLosesNoReminderAndSendsNoneTwice) {
   RedisServer redis;
   constexpr int kOrders = 6000;
-  const std::vector<std::string> sinks = {SinkPath("a"), SinkPath("b"), SinkPath("c")};
+  const std::vector<std::string> sinks = {testing::FreshSinkPath("crash-a"),
+                                          testing::FreshSinkPath("crash-b"),
+                                          testing::FreshSinkPath("crash-c")};
   auto args = [&](int i) {
     return std::vector<std::string>{"--reminder-sink=log:" + sinks[i], "--lease-seconds=3",
                                     "--job-in-flight-seconds=2"};
@@ -141,22 +108,23 @@ TEST(RemindersCrashTest, SigkillMidDispatchLosesNoReminderAndSendsNoneTwice) {
     auto channel = Connect(a);
     SetPolicy(channel);
     CreateOrders(channel, 0, kOrders);
-    killed_at[0] = AwaitKeys(sinks, kOrders / 4, absl::Seconds(30)).by_key.size();
+    killed_at[0] = testing::AwaitSinkKeys(sinks, kOrders / 4, absl::Seconds(30)).by_key.size();
     a.Kill();
   }
   {
     ServerProcess b(ORDERWATCH_SERVER_BIN, redis, args(1));
     Connect(b);
     // Killed as soon as it has taken over and started sending.
-    killed_at[1] = AwaitKeys(sinks, killed_at[0] + 50, absl::Seconds(30)).by_key.size();
+    killed_at[1] =
+        testing::AwaitSinkKeys(sinks, killed_at[0] + 50, absl::Seconds(30)).by_key.size();
     b.Kill();
   }
   ServerProcess c(ORDERWATCH_SERVER_BIN, redis, args(2));
   Connect(c);
-  const SinkCount count = AwaitKeys(sinks, kOrders, absl::Seconds(60));
+  const SinkCount count = testing::AwaitSinkKeys(sinks, kOrders, absl::Seconds(60));
   // Let anything that would come twice arrive before counting.
   absl::SleepFor(absl::Seconds(3));
-  const SinkCount final_count = Count(sinks);
+  const SinkCount final_count = testing::CountSinks(sinks);
   ExpectEachOrderRemindedOnce(final_count, kOrders);
   EXPECT_GE(killed_at[0], static_cast<size_t>(kOrders / 4));
   EXPECT_LT(killed_at[0], static_cast<size_t>(kOrders)) << "killed before the work was done";
@@ -179,7 +147,8 @@ TEST(RemindersCrashTest, SigkillMidDispatchLosesNoReminderAndSendsNoneTwice) {
 TEST(RemindersCrashTest, TwoServersOnOneRedisRemindEachOrderOnce) {
   RedisServer redis;
   constexpr int kOrders = 2000;
-  const std::vector<std::string> sinks = {SinkPath("two-a"), SinkPath("two-b")};
+  const std::vector<std::string> sinks = {testing::FreshSinkPath("crash-two-a"),
+                                          testing::FreshSinkPath("crash-two-b")};
   ServerProcess a(ORDERWATCH_SERVER_BIN, redis, {"--reminder-sink=log:" + sinks[0]});
   ServerProcess b(ORDERWATCH_SERVER_BIN, redis, {"--reminder-sink=log:" + sinks[1]});
   auto ca = Connect(a);
@@ -187,9 +156,9 @@ TEST(RemindersCrashTest, TwoServersOnOneRedisRemindEachOrderOnce) {
   SetPolicy(ca);
   CreateOrders(ca, 0, kOrders / 2);
   CreateOrders(cb, kOrders / 2, kOrders);
-  AwaitKeys(sinks, kOrders, absl::Seconds(30));
+  testing::AwaitSinkKeys(sinks, kOrders, absl::Seconds(30));
   absl::SleepFor(absl::Seconds(2));
-  const SinkCount c = Count(sinks);
+  const SinkCount c = testing::CountSinks(sinks);
   ExpectEachOrderRemindedOnce(c, kOrders);
   EXPECT_EQ(c.lines, static_cast<size_t>(kOrders)) << "no crash: not even a repeated delivery";
 }
@@ -197,7 +166,7 @@ TEST(RemindersCrashTest, TwoServersOnOneRedisRemindEachOrderOnce) {
 TEST(RemindersCrashTest, NoReminderIsCommittedAfterThePaymentWasAccepted) {
   RedisServer redis;
   constexpr int kOrders = 2000;
-  const std::string sink = SinkPath("race");
+  const std::string sink = testing::FreshSinkPath("crash-race");
   ServerProcess server(ORDERWATCH_SERVER_BIN, redis, {"--reminder-sink=log:" + sink});
   auto channel = Connect(server);
   SetPolicy(channel);
@@ -220,7 +189,7 @@ TEST(RemindersCrashTest, NoReminderIsCommittedAfterThePaymentWasAccepted) {
   CreateOrders(channel, 0, kOrders);
   payer.join();
   ASSERT_EQ(paid_accepted.size(), static_cast<size_t>(kOrders / 2));
-  AwaitKeys({sink}, kOrders / 2, absl::Seconds(30));
+  testing::AwaitSinkKeys({sink}, kOrders / 2, absl::Seconds(30));
   absl::SleepFor(absl::Seconds(2));
 
   // Every reminder of a paid order was committed before its payment was accepted.
@@ -243,7 +212,7 @@ TEST(RemindersCrashTest, NoReminderIsCommittedAfterThePaymentWasAccepted) {
   }
   std::printf("%d of %d paid orders were reminded before their payment arrived\n", raced,
               kOrders / 2);
-  const SinkCount c = Count({sink});
+  const SinkCount c = testing::CountSinks({sink});
   EXPECT_GE(c.by_key.size(), static_cast<size_t>(kOrders / 2));
 }
 

@@ -19,6 +19,7 @@
 #include "services/redis/keys.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/server_process.h"
+#include "tests/support/sink_count.h"
 
 namespace orderwatch {
 namespace {
@@ -67,41 +68,6 @@ void PayOrders(const ServerProcess& server) {
   }
 }
 
-// Deliveries per idempotency key over the sinks.
-std::map<std::string, int> Keys(const std::vector<std::string>& paths, size_t* lines) {
-  std::map<std::string, int> keys;
-  *lines = 0;
-  for (const auto& path : paths) {
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) {
-      const std::string tag = "\"idempotency_key\":\"";
-      const size_t at = line.find(tag);
-      if (at == std::string::npos) continue;
-      const size_t from = at + tag.size();
-      ++*lines;
-      ++keys[line.substr(from, line.find('"', from) - from)];
-    }
-  }
-  return keys;
-}
-
-size_t AwaitKeys(const std::vector<std::string>& paths, size_t n, absl::Duration limit) {
-  const absl::Time until = absl::Now() + limit;
-  size_t lines = 0;
-  size_t seen = Keys(paths, &lines).size();
-  while (seen < n && absl::Now() < until) {
-    absl::SleepFor(absl::Milliseconds(5));
-    seen = Keys(paths, &lines).size();
-  }
-  return seen;
-}
-
-std::string SinkPath(const std::string& name) {
-  const std::string path = ::testing::TempDir() + "sweep-crash-" + name + ".jsonl";
-  std::remove(path.c_str());
-  return path;
-}
-
 int64_t Int(const std::string& s) {
   int64_t n = 0;
   return absl::SimpleAtoi(s, &n) ? n : -1;
@@ -109,29 +75,35 @@ int64_t Int(const std::string& s) {
 
 TEST(ShipmentsCrashTest, SigkillDuringASweepCountsEachOrderOnceAndLosesNoNotice) {
   RedisServer redis;
-  const std::vector<std::string> sinks = {SinkPath("a"), SinkPath("b"), SinkPath("c")};
+  const std::vector<std::string> sinks = {testing::FreshSinkPath("sweep-crash-a"),
+                                          testing::FreshSinkPath("sweep-crash-b"),
+                                          testing::FreshSinkPath("sweep-crash-c")};
   auto args = [&](int i) {
     return std::vector<std::string>{"--reminder-sink=log:" + sinks[i], "--lease-seconds=3",
                                     "--job-in-flight-seconds=2"};
   };
   constexpr size_t kNotices = 2 * kOrders;  // the warehouse's and the buyer's, per order
+  auto distinct = [&](size_t keys, absl::Duration limit) {
+    return testing::AwaitSinkKeys(sinks, keys, limit).by_key.size();
+  };
   size_t killed_at[2] = {0, 0};
   {
     ServerProcess a(ORDERWATCH_SERVER_BIN, redis, args(0));
     PayOrders(a);
-    killed_at[0] = AwaitKeys(sinks, kNotices / 4, absl::Seconds(30));
+    killed_at[0] = distinct(kNotices / 4, absl::Seconds(30));
     a.Kill();
   }
   {
     ServerProcess b(ORDERWATCH_SERVER_BIN, redis, args(1));
-    killed_at[1] = AwaitKeys(sinks, killed_at[0] + 50, absl::Seconds(30));
+    killed_at[1] = distinct(killed_at[0] + 50, absl::Seconds(30));
     b.Kill();
   }
   ServerProcess c(ORDERWATCH_SERVER_BIN, redis, args(2));
-  AwaitKeys(sinks, kNotices, absl::Seconds(60));
+  distinct(kNotices, absl::Seconds(60));
   absl::SleepFor(absl::Seconds(3));  // anything that would come twice arrives before counting
-  size_t lines = 0;
-  const auto keys = Keys(sinks, &lines);
+  const testing::SinkCount count = testing::CountSinks(sinks);
+  const auto& keys = count.by_key;
+  const size_t lines = count.lines;
   ASSERT_EQ(keys.size(), kNotices);
   for (int i = 0; i < kOrders; ++i) {
     EXPECT_EQ(keys.count(absl::StrCat("shop1:", Order(i), ":w1")), 1u) << Order(i);

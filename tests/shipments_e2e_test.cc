@@ -119,15 +119,11 @@ class ShipmentsE2ETest : public ::testing::Test {
     v1::ShipmentPolicy resp;
     return server_->shipments()->SetPolicy(TestServer::Context(who).get(), req, &resp);
   }
-  static v1::ShipmentPolicy Defaults() {
+  // The shop's policy as the server has it (the defaults, until a test sets one).
+  v1::ShipmentPolicy Defaults() {
     v1::ShipmentPolicy p;
-    p.set_promise_hours(24);
-    p.set_warning_before_minutes(240);
-    p.set_escalate_after_minutes(720);
-    p.set_flag(v1::FLAG_PURPLE);
-    p.set_compensation_percent(5);
-    p.set_compensation_min_fen(500);
-    p.set_compensation_max_fen(3000);
+    EXPECT_TRUE(server_->shipments()->GetPolicy(TestServer::Context().get(), {}, &p).ok());
+    p.clear_version();
     return p;
   }
 

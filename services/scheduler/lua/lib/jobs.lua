@@ -12,8 +12,16 @@
 -- Bucket b is "<queue>:<b>"; all share the queue's hash tag.
 local JOB_FILL = 40
 
+-- A script often finds one id on several queues (an order's reminder, delivery and sweep jobs
+-- share it): each id is hashed once per script.
+local job_hashes = {}
 local function job_hash(id)
-  return tonumber(string.sub(redis.sha1hex(id), 1, 7), 16)
+  local h = job_hashes[id]
+  if not h then
+    h = tonumber(string.sub(redis.sha1hex(id), 1, 7), 16)
+    job_hashes[id] = h
+  end
+  return h
 end
 
 local function job_state(queue)
