@@ -65,6 +65,8 @@ absl::Status ValidateEvent(const v1::OrderEvent& e, std::string_view path) {
       return absl::OkStatus();
     case v1::OrderEvent::kModified:
       return ValidateText(F(path, "modified.what"), e.modified().what(), 64);
+    case v1::OrderEvent::kStockOut:
+      return ValidateText(F(path, "stock_out.items"), e.stock_out().items(), 256);
     case v1::OrderEvent::kPaid:
     case v1::OrderEvent::kShipmentUrged:
       return absl::OkStatus();
@@ -73,7 +75,7 @@ absl::Status ValidateEvent(const v1::OrderEvent& e, std::string_view path) {
   }
   return InvalidField(F(path, "kind"),
                       "is required: one of created, paid, closed, shipped, refund_requested, "
-                      "refunded, modified, shipment_urged");
+                      "refunded, modified, shipment_urged, stock_out");
 }
 
 EventWrite WriteFor(const v1::OrderEvent& e) {
@@ -121,6 +123,9 @@ EventWrite WriteFor(const v1::OrderEvent& e) {
       break;
     case v1::OrderEvent::kRefundRequested:
       first(field::kRefundRequested);
+      if (!e.refund_requested().reason().empty()) {
+        w.fields = {{field::kRefundReason, e.refund_requested().reason()}};
+      }
       break;
     case v1::OrderEvent::kRefunded:
       first(field::kRefunded);
@@ -132,6 +137,11 @@ EventWrite WriteFor(const v1::OrderEvent& e) {
       break;
     case v1::OrderEvent::kShipmentUrged:
       last(field::kUrged, field::kUrgedCount);
+      break;
+    case v1::OrderEvent::kStockOut:
+      first(field::kStockOut);
+      if (!e.stock_out().items().empty())
+        w.fields = {{field::kStockOutItems, e.stock_out().items()}};
       break;
     case v1::OrderEvent::KIND_NOT_SET:
       break;

@@ -55,6 +55,9 @@ absl::StatusOr<v1::Order> OrderFromHash(const std::string& order_id, const redis
       {field::kModifiedCount, i32(&v1::Order::set_modified_count)},
       {field::kUrged, i64(&v1::Order::set_shipment_urged_unix_ms)},
       {field::kUrgedCount, i32(&v1::Order::set_shipment_urged_count)},
+      {field::kStockOut, i64(&v1::Order::set_stock_out_unix_ms)},
+      {field::kCashback,
+       [](v1::Order& o, const std::string& v) { o.set_cashback_registered(!v.empty()); }},
       {field::kEventsApplied, i32(&v1::Order::set_events_applied)},
   };
   for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {

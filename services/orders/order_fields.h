@@ -27,6 +27,7 @@ inline constexpr char kShipped[] = "shp";
 inline constexpr char kCarrier[] = "car";
 inline constexpr char kTrackingNo[] = "trk";
 inline constexpr char kRefundRequested[] = "rrq";
+inline constexpr char kRefundReason[] = "rrr";
 inline constexpr char kRefunded[] = "rfd";
 inline constexpr char kRefundAmount[] = "rfa";
 inline constexpr char kModified[] = "mod";
@@ -34,6 +35,12 @@ inline constexpr char kModifiedCount[] = "modn";
 inline constexpr char kModifiedWhat[] = "modw";
 inline constexpr char kUrged[] = "urg";
 inline constexpr char kUrgedCount[] = "urgn";
+// When the buyer promised to pay (ms), recorded with their answer to a reminder.
+inline constexpr char kPromisedPay[] = "pp";
+inline constexpr char kStockOut[] = "so";
+inline constexpr char kStockOutItems[] = "soi";
+// "<ms>|<agent>|<amount fen>" once the order's cashback is registered (never cleared).
+inline constexpr char kCashback[] = "cb";
 inline constexpr char kEventsApplied[] = "n";
 }  // namespace field
 

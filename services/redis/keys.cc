@@ -106,6 +106,10 @@ std::string KeyScheme::ReminderStats(int partition, std::string_view shop,
   return absl::StrCat(PartitionPrefix(partition), "st:", Sv(shop), ":", Sv(day));
 }
 
+std::string KeyScheme::FollowUps(std::string_view shop) {
+  return absl::StrCat("ow:{f", Sv(shop), "}:f");
+}
+
 std::string KeyScheme::DispatchStream(std::string_view channel) {
   return absl::StrCat("ow:{x:", Sv(channel), "}:out");
 }

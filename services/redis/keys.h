@@ -16,21 +16,35 @@
 //   ow:{p7}:d:<queue>                 hash   dead letters: job id -> "time|attempts|reason"
 //   ow:{p7}:st:<shop>:<yyyymmdd>      hash   the shop's reminder stats of a day (this partition's
 //                                            share; the Stats call adds up the partitions)
-//   ow:{p7}:sw:<shop>:<stage>         zset   the shop's orders at a shipment stage in this partition,
+//   ow:{p7}:sw:<shop>:<stage>         zset   the shop's orders at a shipment stage in this
+//   partition,
 //                                            scored by ship-by deadline (ms)
-//   ow:{p7}:ss:<shop>                 hash   per stage: orders n:<stage> and compensation c:<stage>;
+//   ow:{p7}:ss:<shop>                 hash   per stage: orders n:<stage> and compensation
+//   c:<stage>;
 //                                            incurred_n / incurred_fen (entered overdue, ever)
 //   ow:{p7}:lease                     string the partition's lease: "<holder>|<token>", with a TTL
 //   ow:{p7}:fence                     string the partition's last fencing token (never expires)
 //   ow:{s<shop>}:legend               hash   the shop's flag legend
-//   ow:{s<shop>}:policy               hash   the shop's reminder policy (v, p = protobuf) and templates
-//   ow:{s<shop>}:shipping             hash   the shop's shipment policy: v = version, p = protobuf
-//   ow:{s<shop>}:r:<req>              hash   first result of a shop-level request (idempotency)
-//   ow:{u<shop>:<b>}:open             hash   unpaid orders of the shop's buyers in bucket b:
+//   ow:{s<shop>}:policy               hash   the shop's reminder policy (v, p = protobuf) and
+//   templates ow:{s<shop>}:shipping             hash   the shop's shipment policy: v = version, p =
+//   protobuf ow:{s<shop>}:r:<req>              hash   first result of a shop-level request
+//   (idempotency) ow:{u<shop>:<b>}:open             hash   unpaid orders of the shop's buyers in
+//   bucket b:
 //                                            "<buyer>\x1f<order>" -> when noted (ms)
 //   ow:{u<shop>:<b>}:d:<yyyymmdd>     hash   those buyers' day in the shop's time zone:
 //                                            "<buyer>\x1f<fact>" (paid, messages per channel,
 //                                            merged orders, reservations)
+//   ow:{f<shop>}:f                    the shop's follow-ups; every key below shares this one's tag
+//                                     and is named from it inside the scripts (followups.lua):
+//   ow:{f<shop>}:f:n                  string last follow-up number (ids are "F<n>")
+//   ow:{f<shop>}:f:u:<id>             hash   one follow-up
+//   ow:{f<shop>}:f:q:<shift>          zset   open, unclaimed follow-ups of a shift (any, day,
+//                                            night) scored by their current deadline (ms)
+//   ow:{f<shop>}:f:c                  zset   claimed follow-ups scored by claim expiry (ms)
+//   ow:{f<shop>}:f:d  / f:d:<kind>    zset   open follow-ups (of a kind) by current deadline
+//   ow:{f<shop>}:f:o:<order>          hash   the order's open follow-ups: kind -> id
+//   ow:{f<shop>}:f:k:<key>            string id created for an idempotency key (24 h)
+//   ow:followup-shops                 set    shops that ever had a follow-up (for the gauges)
 //   ow:{x:<channel>}:out              stream messages for external channel workers (stream sink)
 //   ow:{g}:peak                       string peak mode for all shops (protobuf PeakMode)
 //   ow:meta                           hash   deployment facts (partition count)
@@ -84,6 +98,9 @@ class KeyScheme {
   static int BuyerBucket(std::string_view buyer);
   std::string BuyerOpenOrders(std::string_view shop, std::string_view buyer) const;
   std::string BuyerDay(std::string_view shop, std::string_view buyer, std::string_view day) const;
+  // The base key of a shop's follow-ups (see above).
+  static std::string FollowUps(std::string_view shop);
+  static std::string FollowUpShops() { return "ow:followup-shops"; }
   static std::string DispatchStream(std::string_view channel);
   static std::string AllShopsPeak() { return "ow:{g}:peak"; }
   static std::string Meta() { return "ow:meta"; }

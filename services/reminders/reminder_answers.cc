@@ -63,11 +63,13 @@ void ReminderAnswers::Record(const Principal& who, const v1::RecordAnswerRequest
       redis::Command::Eval(
           script_,
           {keys_.Order(who.shop, order_id), keys_.Reminders(who.shop, order_id), queue.due,
-           queue.in_flight, keys_.Request(who.shop, order_id, request.request_id())},
+           queue.in_flight, keys_.Request(who.shop, order_id, request.request_id()),
+           keys_.Queue(partition, scheduler::kFollowUpQueue).due},
           {absl::StrCat(request.reminder_number()), AnswerValue(answer),
            request.promised_pay_unix_ms() != 0 ? absl::StrCat(request.promised_pay_unix_ms()) : "",
-           scheduler::OrderJobId(who.shop, order_id), redis::MsArg(retention_.order), request.request_id(),
-           redis::MsArg(retention_.request)}),
+           scheduler::OrderJobId(who.shop, order_id), redis::MsArg(retention_.order),
+           request.request_id(), redis::MsArg(retention_.request),
+           absl::StrCat(absl::ToUnixMillis(now))}),
       deadline,
       [this, shop = who.shop, order_id, partition, deadline,
        done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {

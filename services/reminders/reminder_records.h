@@ -12,8 +12,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "orderwatch/v1/reminders.pb.h"
-#include "services/redis/reply.h"
 #include "services/dispatch/delivery_sink.h"
+#include "services/orders/order_fields.h"
+#include "services/redis/reply.h"
 #include "services/reminders/reminder_policy.h"
 #include "services/scheduler/order_job.h"
 
@@ -24,7 +25,7 @@ namespace field {
 inline constexpr char kRecorded[] = "ru";     // reminder records (sent or skipped) so far
 inline constexpr char kSent[] = "rn";         // reminders sent so far
 inline constexpr char kLastSent[] = "rl";     // when the last one was sent (ms)
-inline constexpr char kPromisedPay[] = "pp";  // when the buyer promised to pay (ms)
+using orders::field::kPromisedPay;
 }  // namespace field
 
 // From an order's HGETALL. Shipping implies payment; reminders_sent counts records (sent and

@@ -11,9 +11,10 @@ inline constexpr char kReminderQueue[] = "rem";  // an unpaid order's next autom
 inline constexpr char kDeliveryQueue[] = "out";  // a committed reminder on its way to the sinks
 inline constexpr char kSweepQueue[] = "shp";     // a paid, unshipped order's next shipment stage
 inline constexpr char kNoticeQueue[] = "ntc";    // a shipment notice on its way to the sinks
+inline constexpr char kFollowUpQueue[] = "fup";  // an order event's follow-up, to be opened
 
 inline std::vector<std::string> AllQueues() {
-  return {kReminderQueue, kDeliveryQueue, kSweepQueue, kNoticeQueue};
+  return {kReminderQueue, kDeliveryQueue, kSweepQueue, kNoticeQueue, kFollowUpQueue};
 }
 
 }  // namespace orderwatch::scheduler

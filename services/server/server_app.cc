@@ -11,6 +11,10 @@
 #include "absl/synchronization/notification.h"
 #include "services/common/auth.h"
 #include "services/common/log.h"
+#include "services/followups/followup_book.h"
+#include "services/followups/followup_metrics.h"
+#include "services/followups/followup_worker.h"
+#include "services/followups/followups_grpc.h"
 #include "services/orders/order_events_grpc.h"
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
@@ -18,12 +22,12 @@
 #include "services/reminders/reminders_grpc.h"
 #include "services/scheduler/lease.h"
 #include "services/scheduler/queues.h"
-#include "services/shipments/shipments_grpc.h"
-#include "services/shipments/notice_worker.h"
-#include "services/shipments/sweep_worker.h"
 #include "services/server/grpc_metrics.h"
 #include "services/server/process_metrics.h"
 #include "services/server/unparsable_request_status.h"
+#include "services/shipments/notice_worker.h"
+#include "services/shipments/shipments_grpc.h"
+#include "services/shipments/sweep_worker.h"
 
 namespace orderwatch::server {
 namespace {
@@ -88,6 +92,12 @@ struct ServerApp::Parts {
   std::unique_ptr<shipments::NoticeWorker> notice_worker;
   std::unique_ptr<shipments::ShipmentsService> shipments;
   std::unique_ptr<shipments::ShipmentsGrpc> shipments_grpc;
+  std::unique_ptr<followups::FollowUpMetrics> followup_metrics;
+  std::unique_ptr<followups::FollowUpBook> followup_book;
+  std::unique_ptr<followups::FollowUpWorker> followup_worker;
+  std::unique_ptr<followups::FollowUpsService> followups;
+  std::unique_ptr<followups::FollowUpsGrpc> followups_grpc;
+  std::unique_ptr<followups::SlaGauges> sla_gauges;
   std::unique_ptr<orders::OrderEventsService> orders;
   std::unique_ptr<remarks::RemarksService> remarks;
   std::unique_ptr<orders::OrderEventsGrpc> orders_grpc;
@@ -115,10 +125,10 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
 
   p->redis_metrics = std::make_unique<redis::ClientMetrics>(*p->registry);
   p->grpc_metrics = std::make_unique<GrpcMetrics>(
-      *p->registry, std::vector<std::string>{v1::OrderEvents::service_full_name(),
-                                             v1::Remarks::service_full_name(),
-                                             v1::Reminders::service_full_name(),
-                                             v1::Shipments::service_full_name()});
+      *p->registry, std::vector<std::string>{
+                        v1::OrderEvents::service_full_name(), v1::Remarks::service_full_name(),
+                        v1::Reminders::service_full_name(), v1::Shipments::service_full_name(),
+                        v1::FollowUps::service_full_name()});
   p->scheduler_metrics =
       std::make_unique<scheduler::SchedulerMetrics>(*p->registry, scheduler::AllQueues());
   try {
@@ -188,6 +198,19 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   // After the reminders: pre-sale work goes first.
   p->sweep_worker->Attach(*p->scheduler, p->notice_worker->queue());
   p->notice_worker->Attach(*p->scheduler);
+  p->followup_metrics = std::make_unique<followups::FollowUpMetrics>(*p->registry);
+  p->followup_book =
+      std::make_unique<followups::FollowUpBook>(*p->redis, clock, *p->followup_metrics);
+  p->followup_worker = std::make_unique<followups::FollowUpWorker>(
+      *p->redis, *p->keys, *p->followup_book,
+      scheduler::QueueOptions{.in_flight = config.job_in_flight});
+  p->followup_worker->Attach(*p->scheduler);
+  p->followups = std::make_unique<followups::FollowUpsService>(
+      *p->redis, *p->keys, config.retention, *p->followup_book, *p->followup_worker,
+      *p->followup_metrics);
+  p->followups_grpc = std::make_unique<followups::FollowUpsGrpc>(*p->followups, p->auth);
+  p->sla_gauges = std::make_unique<followups::SlaGauges>(*p->redis, clock, *p->followup_metrics,
+                                                         config.followup_gauge_interval);
   p->shipments =
       std::make_unique<shipments::ShipmentsService>(*p->redis, *p->keys, *p->shipment_policies);
   p->shipments_grpc = std::make_unique<shipments::ShipmentsGrpc>(*p->shipments, p->auth);
@@ -206,6 +229,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   builder.RegisterService(p->remarks_grpc.get());
   builder.RegisterService(p->reminders_grpc.get());
   builder.RegisterService(p->shipments_grpc.get());
+  builder.RegisterService(p->followups_grpc.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   // In this order: the metrics see the status as corrected.
   creators.push_back(UnparsableRequestStatusFactory());
@@ -216,6 +240,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
     return absl::UnavailableError(absl::StrCat("grpc: cannot listen on ", config.grpc_addr));
   }
   p->scheduler->Start();
+  p->sla_gauges->Start();
   p->server->GetHealthCheckService()->SetServingStatus(true);
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(p)));
 }
@@ -243,6 +268,7 @@ void ServerApp::Shutdown(absl::Duration drain) {
   parts_->server->Wait();
   // Jobs out with handlers finish, and the leases go back so another instance takes over at once.
   parts_->scheduler->Stop();
+  parts_->sla_gauges.reset();
   parts_->redis->Stop();
 }
 

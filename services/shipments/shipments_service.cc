@@ -11,7 +11,7 @@
 
 namespace orderwatch::shipments {
 namespace lua {
-extern const std::string_view kStagePage;
+extern const std::string_view kScorePage;
 }  // namespace lua
 
 namespace {
@@ -46,7 +46,7 @@ int64_t Int(const redis::Reply& r) {
 
 ShipmentsService::ShipmentsService(redis::Client& redis, const redis::KeyScheme& keys,
                                    ShipmentPolicyStore& policies)
-    : redis_(redis), keys_(keys), policies_(policies), page_("stage_page", lua::kStagePage) {}
+    : redis_(redis), keys_(keys), policies_(policies), page_("score_page", lua::kScorePage) {}
 
 void ShipmentsService::GetPolicy(const Principal& who, const v1::GetShipmentPolicyRequest&,
                                  absl::Time deadline, Done<v1::ShipmentPolicy> done) {

@@ -51,6 +51,10 @@ std::unique_ptr<v1::Shipments::Stub> TestServer::shipments() const {
   return v1::Shipments::NewStub(channel_);
 }
 
+std::unique_ptr<v1::FollowUps::Stub> TestServer::followups() const {
+  return v1::FollowUps::NewStub(channel_);
+}
+
 std::unique_ptr<grpc::ClientContext> TestServer::Context(const Caller& who, int timeout_ms) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->AddMetadata("x-orderwatch-shop", who.shop);

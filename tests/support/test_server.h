@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "orderwatch/v1/followups.grpc.pb.h"
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
 #include "orderwatch/v1/reminders.grpc.pb.h"
@@ -40,6 +41,7 @@ class TestServer {
   std::unique_ptr<v1::OrderEvents::Stub> orders() const;
   std::unique_ptr<v1::Reminders::Stub> reminders() const;
   std::unique_ptr<v1::Shipments::Stub> shipments() const;
+  std::unique_ptr<v1::FollowUps::Stub> followups() const;
 
   // A context carrying the caller's identity and a deadline.
   static std::unique_ptr<grpc::ClientContext> Context(const Caller& who = {},

@@ -2,10 +2,12 @@
 -- keeps the promise on the order and brings its reminder job forward to it (the worker then plans
 -- the promised-time reminder like any other slot).
 -- KEYS[1] order, KEYS[2] reminder records, KEYS[3] reminder due-queue, KEYS[4] its in-flight set,
--- KEYS[5] request key
+-- KEYS[5] request key, KEYS[6] the follow-up due-queue
 -- ARGV[1] reminder number (0 = the latest), ARGV[2] the answer (reason, note, promised, agent,
 -- time joined by \31), ARGV[3] promised payment time (ms, '' = none), ARGV[4] job id
--- "<shop>:<order>", ARGV[5] retention (ms), ARGV[6] request id ('' = none), ARGV[7] request ttl
+-- "<shop>:<order>", ARGV[5] retention (ms), ARGV[6] request id ('' = none), ARGV[7] request ttl,
+-- ARGV[8] now (ms)
+-- A promise also opens a promised-payment follow-up (its job is queued here, due now).
 -- The answer to record n is field "a:<n>" of the records hash.
 -- Returns {'ok', n, scheduled (ms) or -1}, {'replay', n}, {'unknown'} (no created event),
 -- {'no_reminder', n}, {'settled', field} (a promise on a settled order) or {'after_close', ms}.
@@ -29,6 +31,7 @@ if promised ~= '' then
     return {'after_close', tonumber(st[7])}
   end
   redis.call('HSET', order, 'pp', promised)
+  job_schedule(KEYS[6], ARGV[4] .. ':pp', ARGV[8])
   local job = ARGV[4]
   if not redis.call('ZSCORE', KEYS[4], job) then
     local due = job_due(KEYS[3], job)

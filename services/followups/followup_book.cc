@@ -1,0 +1,95 @@
+#include "services/followups/followup_book.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/redis/keys.h"
+
+namespace orderwatch::followups {
+namespace lua {
+extern const std::string_view kFollowupCreate;
+}  // namespace lua
+
+namespace {
+
+std::string Ms(absl::Time t) {
+  return t == absl::InfinitePast() ? std::string() : absl::StrCat(absl::ToUnixMillis(t));
+}
+
+}  // namespace
+
+std::vector<redis::Command> OpenAndOverdueCounts(const std::string& shop, absl::Time now) {
+  const std::string base = redis::KeyScheme::FollowUps(shop);
+  const std::string before = absl::StrCat("(", absl::ToUnixMillis(now));
+  std::vector<redis::Command> counts;
+  for (auto kind : AllKinds()) {
+    const std::string list = absl::StrCat(base, ":d:", static_cast<int>(kind));
+    counts.push_back(redis::Command::Of({"ZCARD", list}));
+    counts.push_back(redis::Command::Of({"ZCOUNT", list, "-inf", before}));
+  }
+  return counts;
+}
+
+FollowUpBook::FollowUpBook(redis::Client& redis, const Clock& clock, FollowUpMetrics& metrics)
+    : redis_(redis),
+      clock_(clock),
+      metrics_(metrics),
+      create_("followup_create", lua::kFollowupCreate) {}
+
+void FollowUpBook::Create(const std::string& shop, const NewFollowUp& f, absl::Time deadline,
+                          Done<v1::FollowUp> done) {
+  const absl::Time now = clock_.Now();
+  std::vector<redis::Command> commands;
+  // The shop joins the gauges' list first: a follow-up is never left uncounted.
+  commands.push_back(redis::Command::Of({"SADD", redis::KeyScheme::FollowUpShops(), shop}));
+  commands.push_back(redis::Command::Eval(
+      create_, {redis::KeyScheme::FollowUps(shop)},
+      {absl::StrCat(absl::ToUnixMillis(now)), f.idempotency_key,
+       absl::StrCat(absl::ToInt64Milliseconds(kIdempotencyWindow)),
+       absl::StrCat(static_cast<int>(f.kind)), f.order_id, f.buyer_id, f.note,
+       std::string(ShiftName(f.shift)), Ms(f.reply_deadline), Ms(f.solve_deadline), f.created_by,
+       f.cashback_fen > 0 ? absl::StrCat(f.cashback_fen) : ""}));
+  const bool by_order_event = f.created_by == "order-event" || f.created_by == "reminder-answer";
+  redis_.RunAll(std::move(commands), deadline,
+                [this, shop, kind = f.kind, by_order_event, deadline,
+                 done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> r) mutable {
+                  for (auto& reply : r) {
+                    if (!reply.ok()) return done(reply.status());
+                  }
+                  const auto& e = r[1]->elements;
+                  if (e.size() < 2) return done(absl::InternalError("followup_create: bad reply"));
+                  if (e[0].str == "ok") metrics_.Created(kind, by_order_event);
+                  Get(shop, e[1].str, deadline, std::move(done));
+                });
+}
+
+void FollowUpBook::Get(const std::string& shop, const std::string& id, absl::Time deadline,
+                       Done<v1::FollowUp> done) {
+  GetAll(shop, {id}, deadline,
+         [id, done = std::move(done)](absl::StatusOr<std::vector<v1::FollowUp>> all) mutable {
+           if (!all.ok()) return done(all.status());
+           if (all->empty())
+             return done(absl::NotFoundError(absl::StrCat("follow-up ", id, " not found")));
+           done(std::move(all->front()));
+         });
+}
+
+void FollowUpBook::GetAll(const std::string& shop, const std::vector<std::string>& ids,
+                          absl::Time deadline, Done<std::vector<v1::FollowUp>> done) {
+  if (ids.empty()) return done(std::vector<v1::FollowUp>{});
+  const std::string base = redis::KeyScheme::FollowUps(shop);
+  std::vector<redis::Command> reads;
+  for (const auto& id : ids) reads.push_back(redis::Command::Of({"HGETALL", base + ":u:" + id}));
+  redis_.RunAll(std::move(reads), deadline,
+                [this, ids, done = std::move(done)](
+                    std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+                  const absl::Time now = clock_.Now();
+                  std::vector<v1::FollowUp> out;
+                  for (size_t i = 0; i < replies.size(); ++i) {
+                    if (!replies[i].ok()) return done(replies[i].status());
+                    if (replies[i]->elements.empty()) continue;
+                    out.push_back(FollowUpFromHash(ids[i], *replies[i], now));
+                  }
+                  done(std::move(out));
+                });
+}
+
+}  // namespace orderwatch::followups
