@@ -238,5 +238,48 @@ TEST_F(CliE2ETest, DelayedOrdersAndTheShippingSummary) {
       << r.out;
 }
 
+TEST_F(CliE2ETest, FollowUpsFromCreateToDoneAndCashbackOnce) {
+  auto r = Cli("followup create logistics M1 --note '包裹滞留杭州'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("logistics order M1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reply by:"), std::string::npos) << r.out;
+  const std::string id = r.out.substr(0, r.out.find(' '));
+  r = Cli("followup list --kind logistics");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(id), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("包裹滞留杭州"), std::string::npos) << r.out;
+
+  r = Cli("followup claim --minutes 10");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("claimed:   alice until"), std::string::npos) << r.out;
+  r = Cli("followup note " + id + " --note '已联系快递'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("(replied "), std::string::npos) << r.out;
+  r = Cli("followup done " + id + " --outcome resolved --note 已补发");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("completed: resolved by alice"), std::string::npos) << r.out;
+  r = Cli("followup claim");
+  EXPECT_NE(r.out.find("queue empty"), std::string::npos) << r.out;
+  r = Cli("followup done " + id + " --outcome maybe");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = Cli("followup create custom");
+  EXPECT_EQ(r.exit_code, 1) << r.out;  // INVALID_ARGUMENT from the server
+  EXPECT_NE(r.out.find("deadline_unix_ms"), std::string::npos) << r.out;
+
+  ASSERT_EQ(
+      Cli("event record M2 --type created --amount-fen 9900 --buyer b2", "storefront").exit_code,
+      0);
+  ASSERT_EQ(Cli("event record M2 --type paid", "storefront").exit_code, 0);
+  r = Cli("cashback M2 --amount-fen 500 --note 好评返现");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("cashback:  5.00 CNY"), std::string::npos) << r.out;
+  r = Cli("cashback M2 --amount-fen 500");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("registered already by alice"), std::string::npos) << r.out;
+  r = Cli("followup summary");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("cashback"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace orderwatch

@@ -190,7 +190,7 @@ ParseOutcome ParseCommandLine(const std::vector<std::string>& args, const EnvLoo
     if (help) return Help("");
     return Usage("", Cat("unknown command \"", group,
                          "\"; use remark, event, remind, answer, reminders, stats, policy, "
-                         "delayed or shipping"));
+                         "delayed, shipping, followup or cashback"));
   }
   // A one-word command ("remind ORDER_ID") takes its arguments right after the word.
   const CommandSpec* command = FindCommand(group, "");
@@ -219,7 +219,11 @@ ParseOutcome ParseCommandLine(const std::vector<std::string>& args, const EnvLoo
   inv.command = command;
   inv.args.assign(words.begin() + first_arg, words.end());
   const int count = static_cast<int>(inv.args.size());
-  if (count < command->min_args) return Usage(topic, "missing ORDER_ID");
+  if (count < command->min_args) {
+    // The synopsis names the arguments: "missing KIND", "missing ID", "missing ORDER_ID".
+    const std::string_view synopsis = command->synopsis;
+    return Usage(topic, Cat("missing ", synopsis.substr(0, synopsis.find(' '))));
+  }
   if (command->max_args >= 0 && count > command->max_args) {
     return Usage(topic, Cat("unexpected argument \"", inv.args[command->max_args], "\""));
   }

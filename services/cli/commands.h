@@ -20,4 +20,8 @@ int RunReminderCommand(const Invocation& inv, Connection& connection, std::ostre
 int RunShipmentCommand(const Invocation& inv, Connection& connection, std::ostream& out,
                        std::ostream& err);
 
+// followup ... and cashback.
+int RunFollowUpCommand(const Invocation& inv, Connection& connection, std::ostream& out,
+                       std::ostream& err);
+
 }  // namespace orderwatch::cli

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "grpcpp/grpcpp.h"
+#include "orderwatch/v1/followups.grpc.pb.h"
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
 #include "orderwatch/v1/reminders.grpc.pb.h"
@@ -35,6 +36,7 @@ class Connection {
   v1::OrderEvents::Stub& events() { return *events_; }
   v1::Reminders::Stub& reminders() { return *reminders_; }
   v1::Shipments::Stub& shipments() { return *shipments_; }
+  v1::FollowUps::Stub& followups() { return *followups_; }
   const GlobalOptions& options() const { return options_; }
 
  private:
@@ -44,6 +46,7 @@ class Connection {
   std::unique_ptr<v1::OrderEvents::Stub> events_;
   std::unique_ptr<v1::Reminders::Stub> reminders_;
   std::unique_ptr<v1::Shipments::Stub> shipments_;
+  std::unique_ptr<v1::FollowUps::Stub> followups_;
 };
 
 }  // namespace orderwatch::cli

@@ -26,6 +26,7 @@ const std::vector<EventType>& EventTypes() {
       {"refunded", {"amount-fen"}},
       {"modified", {"what"}},
       {"urged", {}},
+      {"stock-out", {"items"}},
   };
   return *types;
 }
@@ -137,6 +138,8 @@ absl::StatusOr<v1::RecordEventRequest> BuildRecordRequest(const Invocation& inv,
     event->mutable_refunded()->set_amount_fen(amount);
   } else if (name == "modified") {
     event->mutable_modified()->set_what(Value(inv, "what"));
+  } else if (name == "stock-out") {
+    event->mutable_stock_out()->set_items(Value(inv, "items"));
   } else {  // urged
     event->mutable_shipment_urged();
   }

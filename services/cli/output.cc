@@ -14,15 +14,6 @@ namespace {
 
 constexpr int kMemoColumns = 40;
 
-// "SOURCE_AGENT" -> "agent", "ORDER_STATE_PENDING_PAYMENT" -> "pending-payment".
-std::string ShortEnumName(const std::string& full, std::string_view prefix, int number) {
-  if (full.empty()) return Cat(number);
-  std::string name = full.substr(full.rfind(std::string(prefix), 0) == 0 ? prefix.size() : 0);
-  absl::AsciiStrToLower(&name);
-  std::replace(name.begin(), name.end(), '_', '-');
-  return name;
-}
-
 std::string SourceName(v1::Source source) {
   if (source == v1::SOURCE_UNSPECIFIED) return "";
   return ShortEnumName(v1::Source_Name(source), "SOURCE_", source);
@@ -43,43 +34,7 @@ std::string Who(const std::string& by, v1::Source source) {
   return src.empty() ? by : Cat(by, " (", src, ")");
 }
 
-std::string Amount(int64_t fen, const std::string& currency) {
-  const char* sign = fen < 0 ? "-" : "";
-  const uint64_t abs = fen < 0 ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
-  std::string out = absl::StrFormat("%s%d.%02d", sign, abs / 100, abs % 100);
-  if (!currency.empty()) Append(&out, " ", currency);
-  return out;
-}
-
 std::string Times(int count) { return Cat(count, count == 1 ? " time" : " times"); }
-
-std::string MorePages(const std::string& token) {
-  return token.empty() ? "" : Cat("more: --page-token ", token, "\n");
-}
-
-using Row = std::vector<std::string>;
-
-// Columns padded to their widest cell (in display columns), two spaces apart; no trailing spaces.
-std::string Table(const std::vector<Row>& rows) {
-  std::vector<int> widths(rows.empty() ? 0 : rows[0].size(), 0);
-  for (const Row& row : rows) {
-    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
-  }
-  std::string out;
-  for (const Row& row : rows) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) {
-      if (c + 1 < row.size()) {
-        Append(&line, PadToWidth(row[c], widths[c]), "  ");
-      } else {
-        Append(&line, row[c]);
-      }
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    Append(&out, line, "\n");
-  }
-  return out;
-}
 
 std::string ChannelName(v1::Channel channel) {
   return ShortEnumName(v1::Channel_Name(channel), "CHANNEL_", channel);

@@ -32,6 +32,8 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
   if (group == "remark") return RunRemarkCommand(inv, connection, out, err);
   if (group == "event") return RunEventCommand(inv, connection, out, err);
   if (group == "delayed" || group == "shipping") return RunShipmentCommand(inv, connection, out, err);
+  if (group == "followup" || group == "cashback")
+    return RunFollowUpCommand(inv, connection, out, err);
   return RunReminderCommand(inv, connection, out, err);
 }
 

@@ -1,6 +1,10 @@
 #include "services/cli/text.h"
 
+#include <algorithm>
 #include <cstdint>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
 
 namespace orderwatch::cli {
 namespace {
@@ -87,6 +91,47 @@ std::string OneLine(std::string_view text) {
     } else {
       out.push_back(text[i]);
     }
+  }
+  return out;
+}
+
+std::string ShortEnumName(const std::string& full, std::string_view prefix, int number) {
+  if (full.empty()) return Cat(number);
+  std::string name = full.substr(full.rfind(std::string(prefix), 0) == 0 ? prefix.size() : 0);
+  absl::AsciiStrToLower(&name);
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name;
+}
+
+std::string Amount(int64_t fen, const std::string& currency) {
+  const char* sign = fen < 0 ? "-" : "";
+  const uint64_t abs = fen < 0 ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
+  std::string out = absl::StrFormat("%s%d.%02d", sign, abs / 100, abs % 100);
+  if (!currency.empty()) Append(&out, " ", currency);
+  return out;
+}
+
+std::string MorePages(const std::string& token) {
+  return token.empty() ? "" : Cat("more: --page-token ", token, "\n");
+}
+
+std::string Table(const std::vector<Row>& rows) {
+  std::vector<int> widths(rows.empty() ? 0 : rows[0].size(), 0);
+  for (const Row& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+  }
+  std::string out;
+  for (const Row& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c + 1 < row.size()) {
+        Append(&line, PadToWidth(row[c], widths[c]), "  ");
+      } else {
+        Append(&line, row[c]);
+      }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    Append(&out, line, "\n");
   }
   return out;
 }

@@ -2,9 +2,11 @@
 // not std::string_view) and terminal display width of UTF-8 text.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -44,5 +46,19 @@ std::string PadToWidth(std::string_view utf8, int width);
 
 // Replaces line breaks by " | " so text fits on one line.
 std::string OneLine(std::string_view text);
+
+// "SOURCE_AGENT" -> "agent", "ORDER_STATE_PENDING_PAYMENT" -> "pending-payment" (the number
+// when the name is empty).
+std::string ShortEnumName(const std::string& full, std::string_view prefix, int number);
+
+// "15.00 CNY" from minor units.
+std::string Amount(int64_t fen, const std::string& currency);
+
+// "more: --page-token T" when there is a next page.
+std::string MorePages(const std::string& token);
+
+using Row = std::vector<std::string>;
+// Columns padded to their widest cell (in display columns), two spaces apart; no trailing spaces.
+std::string Table(const std::vector<Row>& rows);
 
 }  // namespace orderwatch::cli

@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kGlobalOptions[] = {"addr", "token",   "shop", "agent",
                                                "role", "timeout", "json", "help"};
-constexpr std::string_view kBooleanOptions[] = {"json", "help", "all", "flash-sale"};
+constexpr std::string_view kBooleanOptions[] = {"json", "help", "all", "flash-sale", "overdue"};
 
 constexpr std::string_view kGlobalHelp = R"(Global options (before or after the command):
   --addr HOST:PORT   server address (env ORDERWATCH_ADDR; default 127.0.0.1:50051)
@@ -193,7 +193,8 @@ Example:
                "report an order event (as a storefront would)",
                R"(Records one event; events are idempotent by --event-id. Prints the order after it.
   --type TYPE           created, paid, closed, shipped, refund-requested, refunded,
-                        modified or urged (buyer urged shipment) (required)
+                        modified, urged (buyer urged shipment) or stock-out (opens a
+                        stock-out follow-up) (required)
   --event-id ID         unique per order; repeat it to retry (default: a random id, printed)
   --at TIME             when it happened on the platform (default now)
 For --type created:
@@ -210,6 +211,7 @@ For --type closed and refund-requested:  --reason TEXT
 For --type shipped:   --carrier NAME  --tracking-no NO
 For --type refunded:  --amount-fen N
 For --type modified:  --what TEXT (e.g. address, items)
+For --type stock-out: --items TEXT (what is out of stock)
 Example:
   orderwatch event record 1001 --type created --amount-fen 19900 --buyer b-77 \
       --items "连衣裙 x1" --auto-close now+30m --ship-by now+48h --flash-sale
@@ -381,6 +383,7 @@ Example:
                0,
                {"file", "expected-version"},
                {}});
+  AddFollowUpCommands(&c);
   return c;
 }
 
@@ -430,7 +433,7 @@ std::string CommandHelp(const CommandSpec& c) {
 std::string TopHelp() {
   std::string out =
       "orderwatch - the agents' client for orderwatch: order remarks (备注), flags (旗帜), "
-      "order events, payment reminders (催付) and shipment sweeps (发货)\n\n"
+      "order events, payment reminders (催付), shipment sweeps (发货) and follow-ups (跟进)\n\n"
       "Usage: orderwatch [GLOBAL OPTIONS] COMMAND [ARGS] [OPTIONS]\n\n"
       "Commands:\n";
   for (const auto& c : Commands()) {

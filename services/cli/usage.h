@@ -21,6 +21,8 @@ struct CommandSpec {
 };
 
 const std::vector<CommandSpec>& Commands();
+// Appends the follow-up and cashback commands (followup_usage.cc).
+void AddFollowUpCommands(std::vector<CommandSpec>* commands);
 const CommandSpec* FindCommand(std::string_view group, std::string_view name);
 bool IsGroup(std::string_view group);
 // How the command is typed: "remark set", "remind".
