@@ -239,6 +239,10 @@ TEST_F(CliE2ETest, DelayedOrdersAndTheShippingSummary) {
 }
 
 TEST_F(CliE2ETest, FollowUpsFromCreateToDoneAndCashbackOnce) {
+  // A shop of its own: the other tests' orders open follow-ups of shopC (a payment promise).
+  auto Cli = [](const std::string& args, const std::string& role = "agent") {
+    return CliE2ETest::Cli(args + " --shop shopF", role);
+  };
   auto r = Cli("followup create logistics M1 --note '包裹滞留杭州'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("logistics order M1"), std::string::npos) << r.out;
