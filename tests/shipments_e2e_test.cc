@@ -166,7 +166,7 @@ TEST_F(ShipmentsE2ETest, APaidOrderGoesThroughTheStagesAndLeavesWhenShipped) {
   EXPECT_NE(buyer[0].find(absl::StrCat(R"("expected_ship_unix_ms":)", Ms(kT0 + absl::Hours(24)))),
             std::string::npos)
       << buyer[0];
-  EXPECT_NE(buyer[0].find("11月11日 12:00前发出"), std::string::npos) << buyer[0];
+  EXPECT_NE(buyer[0].find("预计11-11 12:00前发出"), std::string::npos) << buyer[0];
 
   At(absl::Hours(24));
   l = List(v1::SHIPMENT_STAGE_OVERDUE);
@@ -340,6 +340,38 @@ TEST_F(ShipmentsE2ETest, PolicyIsValidatedAndOnlySupervisorsChangeIt) {
   s = server_->shipments()->ListDelayed(TestServer::Context().get(), bad, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message().substr(0, 11), "page_token:");
+}
+
+TEST_F(ShipmentsE2ETest, TheBuyersNoticeIsTheShopsTemplateAndItsPeakOneInACampaign) {
+  auto p = Defaults();
+  p.set_notice_template("{order_id}: ships by {ship_date}, {buyer_nick}");
+  p.set_peak_notice_template("双11 {order_id} {items} 预计{ship_date}发出");
+  // Unknown placeholders (a reminder's {pay_deadline} too) are refused on save, naming the field.
+  auto bad = p;
+  bad.set_peak_notice_template("{order_id} {pay_deadline}");
+  auto s = SetPolicy(bad);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().rfind("policy.peak_notice_template: unknown placeholder", 0), 0u)
+      << s.error_message();
+  ASSERT_TRUE(SetPolicy(p).ok());
+
+  PaidOrder("N1", kT0);
+  At(absl::Hours(20));
+  auto buyer = AwaitNotices(R"("type":"shipment_delay")", 1);
+  ASSERT_EQ(buyer.size(), 1u);
+  EXPECT_NE(buyer[0].find("N1: ships by 11-11 12:00, buyer-N1"), std::string::npos) << buyer[0];
+
+  // A campaign window open now: the peak template.
+  auto* c = p.add_campaigns();
+  c->set_start_unix_ms(Ms(kT0 + absl::Hours(21)));
+  c->set_end_unix_ms(Ms(kT0 + absl::Hours(72)));
+  c->set_promise_hours(72);
+  ASSERT_TRUE(SetPolicy(p).ok());  // this server's cache has it at once
+  At(absl::Hours(24));
+  buyer = AwaitNotices(R"("type":"shipment_delay")", 2);
+  ASSERT_EQ(buyer.size(), 2u);
+  EXPECT_NE(buyer[1].find("双11 N1"), std::string::npos) << buyer[1];
+  EXPECT_NE(buyer[1].find("预计11-12 12:00发出"), std::string::npos) << buyer[1];
 }
 
 }  // namespace

@@ -12,21 +12,29 @@ namespace {
 
 absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-enum Hole { kShopName, kBuyerNick, kOrderId, kAmount, kItems, kPayDeadline };
+enum Hole { kShopName, kBuyerNick, kOrderId, kAmount, kItems, kPayDeadline, kShipDate };
 
 struct Placeholder {
   std::string_view name;
   TextSize max;  // the longest it renders to
 };
 
-constexpr std::array<Placeholder, 6> kPlaceholders = {{
+constexpr std::array<Placeholder, 7> kPlaceholders = {{
     {"shop_name", {60, 20}},
     {"buyer_nick", {60, 20}},
     {"order_id", {64, 64}},
     {"amount", {17, 16}},  // "¥" is 2 bytes
     {"items", {120, 40}},
     {"pay_deadline", {11, 11}},  // "MM-DD HH:MM"
+    {"ship_date", {11, 11}},
 }};
+
+// The time placeholder of the other use is unknown to a template.
+bool Allowed(Hole h, TemplateUse use) {
+  if (h == kPayDeadline) return use == TemplateUse::kReminder;
+  if (h == kShipDate) return use == TemplateUse::kShipmentNotice;
+  return true;
+}
 
 constexpr std::string_view kEllipsis = "…";  // 3 bytes, 1 character
 
@@ -46,12 +54,13 @@ size_t SequenceBytes(unsigned char lead) {
 }
 
 // What a template is made of, in order. A walk stops at the first problem when `strict`, else it
-// treats what it cannot parse as literal text.
+// treats what it cannot parse as literal text. Without a `use`, every placeholder is known.
 struct Walk {
   std::string problem;  // "" when the template parsed
 };
 template <typename OnLiteral, typename OnHole>
-Walk WalkTemplate(std::string_view t, bool strict, OnLiteral literal, OnHole hole) {
+Walk WalkTemplate(std::string_view t, bool strict, std::optional<TemplateUse> use,
+                  OnLiteral literal, OnHole hole) {
   Walk w;
   size_t i = 0;
   while (i < t.size()) {
@@ -76,14 +85,17 @@ Walk WalkTemplate(std::string_view t, bool strict, OnLiteral literal, OnHole hol
       const size_t open = t.find('{', i + 1);
       if (close == std::string_view::npos || (open != std::string_view::npos && open < close)) {
         problem = absl::StrCat("unbalanced '{' at byte ", i, "; write {{ for a literal {");
-      } else if (const auto h = Lookup(t.substr(i + 1, close - i - 1)); h.has_value()) {
+      } else if (const auto h = Lookup(t.substr(i + 1, close - i - 1));
+                 h.has_value() && (!use || Allowed(*h, *use))) {
         hole(*h);
         i = close + 1;
         continue;
       } else {
-        problem = absl::StrCat("unknown placeholder ", Sv(t.substr(i, close - i + 1)),
-                               "; known are {shop_name} {buyer_nick} {order_id} {amount} {items} "
-                               "{pay_deadline}, and {{ }} for literal braces");
+        problem =
+            absl::StrCat("unknown placeholder ", Sv(t.substr(i, close - i + 1)),
+                         "; known are {shop_name} {buyer_nick} {order_id} {amount} {items} ",
+                         use == TemplateUse::kShipmentNotice ? "{ship_date}" : "{pay_deadline}",
+                         ", and {{ }} for literal braces");
         skip = close - i + 1;
       }
     }
@@ -159,7 +171,8 @@ TextSize SizeOf(std::string_view text) {
   return s;
 }
 
-absl::Status ValidateTemplate(std::string_view field, std::string_view text, v1::Channel channel) {
+absl::Status ValidateTemplate(std::string_view field, std::string_view text, v1::Channel channel,
+                              TemplateUse use) {
   if (text.empty()) return InvalidField(field, "is required");
   if (auto s = ValidateText(field, text, kMaxTemplateBytes); !s.ok()) return s;
   if (!v1::Channel_IsValid(channel)) {
@@ -167,7 +180,7 @@ absl::Status ValidateTemplate(std::string_view field, std::string_view text, v1:
   }
   TextSize worst;
   const Walk w = WalkTemplate(
-      text, /*strict=*/true,
+      text, /*strict=*/true, use,
       [&](std::string_view piece) {
         const TextSize s = SizeOf(piece);
         worst.bytes += s.bytes;
@@ -184,7 +197,8 @@ absl::Status ValidateTemplate(std::string_view field, std::string_view text, v1:
 std::string RenderTemplate(std::string_view text, const TemplateValues& v) {
   std::string out;
   WalkTemplate(
-      text, /*strict=*/false, [&](std::string_view piece) { out.append(piece); },
+      text, /*strict=*/false, /*use=*/std::nullopt,
+      [&](std::string_view piece) { out.append(piece); },
       [&](Hole h) {
         const TextSize max = kPlaceholders[h].max;
         switch (h) {
@@ -205,6 +219,9 @@ std::string RenderTemplate(std::string_view text, const TemplateValues& v) {
             break;
           case kPayDeadline:
             out += Deadline(v.pay_deadline, v.zone);
+            break;
+          case kShipDate:
+            out += Deadline(v.ship_date, v.zone);
             break;
         }
       });

@@ -11,6 +11,9 @@
 //                   ¥100000000.00)
 //   {items}         40 characters, 120 bytes: the order's item summary (stored up to 256 bytes)
 //   {pay_deadline}  11 characters, 11 bytes: "MM-DD HH:MM" in the shop's zone, "" when unknown
+//                   (reminders only)
+//   {ship_date}     11 characters, 11 bytes: when the order is expected to ship, "MM-DD HH:MM"
+//                   (shipment notices only)
 // "{{" and "}}" stand for literal braces. "Characters" are counted as SMS counts them: UTF-16
 // code units, so a character outside the Basic Multilingual Plane (most emoji) counts as two.
 #pragma once
@@ -41,7 +44,10 @@ inline constexpr size_t kMaxSmsChars = kSmsPartChars * kMaxSmsParts;  // 134
 // placeholder (the message quotes it), has a '{' or '}' that is neither a placeholder's nor
 // doubled, or could render longer than the channel allows with every placeholder at its longest
 // (the message says by how much). CHANNEL_UNSPECIFIED means "any channel": the text must fit all.
-absl::Status ValidateTemplate(std::string_view field, std::string_view text, v1::Channel channel);
+// What a template is for: each use has its own time placeholder.
+enum class TemplateUse { kReminder, kShipmentNotice };
+absl::Status ValidateTemplate(std::string_view field, std::string_view text, v1::Channel channel,
+                              TemplateUse use = TemplateUse::kReminder);
 
 struct TemplateValues {
   std::string shop_name;
@@ -50,6 +56,7 @@ struct TemplateValues {
   int64_t amount_fen = 0;
   std::string items;
   absl::Time pay_deadline = absl::InfinitePast();  // InfinitePast (or InfiniteFuture) = unknown
+  absl::Time ship_date = absl::InfinitePast();     // likewise
   absl::TimeZone zone;                             // the policy's time zone (default UTC)
 };
 

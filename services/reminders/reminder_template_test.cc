@@ -317,5 +317,25 @@ TEST(DefaultTemplateTest, KindsSayWhatTheyAreAbout) {
             DefaultTemplate(v1::REMINDER_KIND_AFTER_ORDER, v1::CHANNEL_SMS, false));
 }
 
+TEST(ReminderTemplateTest, EachUseKnowsItsOwnTimePlaceholder) {
+  EXPECT_TRUE(ValidateTemplate("t", "{order_id} {pay_deadline}", v1::CHANNEL_IM).ok());
+  EXPECT_FALSE(ValidateTemplate("t", "{order_id} {ship_date}", v1::CHANNEL_IM).ok());
+  EXPECT_TRUE(
+      ValidateTemplate("t", "{order_id} {ship_date}", v1::CHANNEL_IM, TemplateUse::kShipmentNotice)
+          .ok());
+  const absl::Status s =
+      ValidateTemplate("t", "{pay_deadline}", v1::CHANNEL_IM, TemplateUse::kShipmentNotice);
+  EXPECT_NE(std::string(s.message())
+                .find("known are {shop_name} {buyer_nick} {order_id} "
+                      "{amount} {items} {ship_date}"),
+            std::string::npos)
+      << s;
+  TemplateValues v;
+  v.order_id = "o1";
+  v.ship_date = absl::FromUnixSeconds(1762833600);  // 2025-11-11 12:00 +08:00
+  v.zone = absl::FixedTimeZone(8 * 3600);
+  EXPECT_EQ(RenderTemplate("{order_id} by {ship_date}", v), "o1 by 11-11 12:00");
+}
+
 }  // namespace
 }  // namespace orderwatch::reminders

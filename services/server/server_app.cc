@@ -194,7 +194,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
         return s == nullptr ? shipments::ShopFacts{shop, absl::FixedTimeZone(8 * 3600)}
                             : shipments::ShopFacts{s->ShopName(shop), s->Zone()};
       },
-      *p->registry, scheduler::QueueOptions{.in_flight = config.job_in_flight});
+      *p->shipment_policies, *p->registry,
+      scheduler::QueueOptions{.in_flight = config.job_in_flight});
   // After the reminders: pre-sale work goes first.
   p->sweep_worker->Attach(*p->scheduler, p->notice_worker->queue());
   p->notice_worker->Attach(*p->scheduler);

@@ -33,7 +33,8 @@ std::string Field(const std::map<std::string, std::string>& o, const std::string
 
 std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::string& order,
                                             const std::string& what, const redis::Reply& hash,
-                                            const ShopFacts& facts, absl::Time now) {
+                                            const ShopFacts& facts,
+                                            const v1::ShipmentPolicy& policy, absl::Time now) {
   std::map<std::string, std::string> o;
   for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
     o[hash.elements[i].str] = hash.elements[i + 1].str;
@@ -71,10 +72,15 @@ std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::
   const absl::Time expected = s == v1::SHIPMENT_STAGE_WARNING
                                   ? absl::FromUnixMillis(deadline)
                                   : std::max(now, absl::FromUnixMillis(deadline)) + kOverdueDelay;
-  const std::string text = absl::StrCat(
-      "亲，您在【", facts.name.empty() ? shop : facts.name, "】的订单", order,
-      "因发货高峰稍有延迟，预计", absl::FormatTime("%m月%d日 %H:%M", expected, facts.zone),
-      "前发出，给您带来不便深表歉意，感谢耐心等待。");
+  reminders::TemplateValues values;
+  values.shop_name = facts.name.empty() ? shop : facts.name;
+  values.buyer_nick = Field(o, "buy");
+  values.order_id = order;
+  values.amount_fen = Int(o, "amt");
+  values.items = Field(o, "itm");
+  values.ship_date = expected;
+  values.zone = facts.zone;
+  const std::string text = DelayNoticeText(policy, values, now);
   d.channel = "im";
   d.json = absl::StrCat(head, ",\"type\":\"shipment_delay\",\"stage\":", JsonQuote(StageName(s)),
                         ",\"buyer_id\":", JsonQuote(Field(o, "buy")),
@@ -86,11 +92,13 @@ std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::
 
 NoticeWorker::NoticeWorker(redis::Client& redis, const redis::KeyScheme& keys,
                            dispatch::DeliverySink& sink, ShopFactsOf shop_facts,
-                           prometheus::Registry& registry, scheduler::QueueOptions queue)
+                           ShipmentPolicyStore& policies, prometheus::Registry& registry,
+                           scheduler::QueueOptions queue)
     : redis_(redis),
       keys_(keys),
       sink_(sink),
       shop_facts_(std::move(shop_facts)),
+      policies_(policies),
       notices_(prometheus::BuildCounter()
                    .Name("orderwatch_shipment_notices_total")
                    .Help("Shipment notices by channel (im: the buyer's delay notice; warehouse: "
@@ -123,21 +131,31 @@ void NoticeWorker::Run(const scheduler::Lease&, const scheduler::Job& job, absl:
              [this, shop = shop, order = order, what, now,
               done = std::move(done)](absl::StatusOr<redis::Reply> hash) mutable {
                if (!hash.ok()) return done(hash.status());
-               auto d = NoticeFor(shop, order, what, *hash, shop_facts_(shop), now);
-               if (!d) {
-                 notices_.Add({{"channel", what[0] == 'b' ? "im" : "warehouse"},
-                               {"result", "dropped"}})
-                     .Increment();
-                 return done(scheduler::JobResult::kAcknowledge);
-               }
-               const std::string channel = d->channel;
-               sink_.Deliver(*d, [this, channel, done = std::move(done)](absl::Status s) mutable {
-                 notices_.Add({{"channel", channel}, {"result", s.ok() ? "delivered" : "failed"}})
-                     .Increment();
-                 if (!s.ok()) return done(std::move(s));
-                 done(scheduler::JobResult::kAcknowledge);
-               });
+               policies_.Get(
+                   shop, Deadline(),
+                   [this, shop, order, what, now, hash = *std::move(hash),
+                    done = std::move(done)](absl::StatusOr<v1::ShipmentPolicy> policy) mutable {
+                     if (!policy.ok()) return done(policy.status());
+                     Send(shop, order, what, hash, *policy, now, std::move(done));
+                   });
              });
+}
+
+void NoticeWorker::Send(const std::string& shop, const std::string& order, const std::string& what,
+                        const redis::Reply& hash, const v1::ShipmentPolicy& policy, absl::Time now,
+                        scheduler::JobDone done) {
+  auto d = NoticeFor(shop, order, what, hash, shop_facts_(shop), policy, now);
+  if (!d) {
+    notices_.Add({{"channel", what[0] == 'b' ? "im" : "warehouse"}, {"result", "dropped"}})
+        .Increment();
+    return done(scheduler::JobResult::kAcknowledge);
+  }
+  const std::string channel = d->channel;
+  sink_.Deliver(*d, [this, channel, done = std::move(done)](absl::Status s) mutable {
+    notices_.Add({{"channel", channel}, {"result", s.ok() ? "delivered" : "failed"}}).Increment();
+    if (!s.ok()) return done(std::move(s));
+    done(scheduler::JobResult::kAcknowledge);
+  });
 }
 
 }  // namespace orderwatch::shipments

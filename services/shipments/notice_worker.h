@@ -10,11 +10,11 @@
 // always goes out.
 #pragma once
 
-#include <functional>
-#include <string>
-
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
+
+#include <functional>
+#include <string>
 
 #include "absl/time/time.h"
 #include "services/dispatch/delivery_sink.h"
@@ -22,6 +22,7 @@
 #include "services/redis/keys.h"
 #include "services/scheduler/due_queue.h"
 #include "services/scheduler/scheduler.h"
+#include "services/shipments/shipment_policy_store.h"
 
 namespace orderwatch::shipments {
 
@@ -34,15 +35,16 @@ using ShopFactsOf = std::function<ShopFacts(const std::string& shop)>;
 
 // The notice a job stands for, built from the order's hash (HGETALL); nullopt when it is
 // dropped (a stage notice of an order no longer watched). `now` dates an overdue order's new
-// expected ship time.
+// expected ship time and picks the shop's normal or peak delay notice from `policy`.
 std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::string& order,
                                             const std::string& what, const redis::Reply& hash,
-                                            const ShopFacts& facts, absl::Time now);
+                                            const ShopFacts& facts,
+                                            const v1::ShipmentPolicy& policy, absl::Time now);
 
 class NoticeWorker {
  public:
   NoticeWorker(redis::Client& redis, const redis::KeyScheme& keys, dispatch::DeliverySink& sink,
-               ShopFactsOf shop_facts,
+               ShopFactsOf shop_facts, ShipmentPolicyStore& policies,
                prometheus::Registry& registry, scheduler::QueueOptions queue);
 
   void Attach(scheduler::Scheduler& scheduler);
@@ -51,11 +53,16 @@ class NoticeWorker {
  private:
   void Run(const scheduler::Lease& lease, const scheduler::Job& job, absl::Time now,
            scheduler::JobDone done);
+  // Hands the job's notice (if it still stands) to the sink.
+  void Send(const std::string& shop, const std::string& order, const std::string& what,
+            const redis::Reply& hash, const v1::ShipmentPolicy& policy, absl::Time now,
+            scheduler::JobDone done);
 
   redis::Client& redis_;
   const redis::KeyScheme& keys_;
   dispatch::DeliverySink& sink_;
   ShopFactsOf shop_facts_;
+  ShipmentPolicyStore& policies_;
   prometheus::Family<prometheus::Counter>& notices_;
   scheduler::DueQueue queue_;
 };

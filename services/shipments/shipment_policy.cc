@@ -1,6 +1,7 @@
 #include "services/shipments/shipment_policy.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/validate.h"
@@ -68,7 +69,35 @@ absl::Status ValidateShipmentPolicy(const v1::ShipmentPolicy& p, std::string_vie
   s.Update(Range(path, "compensation_min_fen", p.compensation_min_fen(), 0, kMaxCompensationFen));
   s.Update(Range(path, "compensation_max_fen", p.compensation_max_fen(), p.compensation_min_fen(),
                  kMaxCompensationFen));
+  for (const auto& [field, text] : {std::pair{"notice_template", &p.notice_template()},
+                                    std::pair{"peak_notice_template", &p.peak_notice_template()}}) {
+    if (s.ok() && !text->empty()) {
+      s.Update(reminders::ValidateTemplate(absl::StrCat(path, field), *text, v1::CHANNEL_IM,
+                                           reminders::TemplateUse::kShipmentNotice));
+    }
+  }
   return s;
+}
+
+bool InCampaign(absl::Time t, const v1::ShipmentPolicy& p) {
+  const int64_t ms = absl::ToUnixMillis(t);
+  for (const auto& c : p.campaigns()) {
+    if (ms >= c.start_unix_ms() && ms < c.end_unix_ms()) return true;
+  }
+  return false;
+}
+
+std::string DelayNoticeText(const v1::ShipmentPolicy& p, const reminders::TemplateValues& values,
+                            absl::Time now) {
+  const bool peak = InCampaign(now, p);
+  const std::string& own = peak ? p.peak_notice_template() : p.notice_template();
+  if (!own.empty()) return reminders::RenderTemplate(own, values);
+  return reminders::RenderTemplate(
+      peak ? "亲，双11期间订单较多，您在【{shop_name}】的订单{order_id}预计{ship_date}前发出，"
+             "我们在加急处理，给您带来不便深表歉意，感谢耐心等待。"
+           : "亲，您在【{shop_name}】的订单{order_id}因发货高峰稍有延迟，预计{ship_date}前发出，"
+             "给您带来不便深表歉意，感谢耐心等待。",
+      values);
 }
 
 absl::Time ShipBy(const ShipmentFacts& o, const v1::ShipmentPolicy& p) {

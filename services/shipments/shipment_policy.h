@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "orderwatch/v1/shipments.pb.h"
+#include "services/reminders/reminder_template.h"
 
 namespace orderwatch::shipments {
 
@@ -30,6 +32,14 @@ v1::ShipmentPolicy DefaultShipmentPolicy();
 // (e.g. "policy.campaigns[1].promise_hours: ..."). `version` is output only and not checked.
 absl::Status ValidateShipmentPolicy(const v1::ShipmentPolicy& p,
                                     std::string_view path = "policy.");
+
+// Whether `t` falls inside one of the policy's campaign windows (peak: the peak notice).
+bool InCampaign(absl::Time t, const v1::ShipmentPolicy& p);
+
+// The buyer's delay notice: the policy's template (its peak one inside a campaign window), else
+// the built-in one, rendered with `values` (ship_date: when the order is now expected to ship).
+std::string DelayNoticeText(const v1::ShipmentPolicy& p, const reminders::TemplateValues& values,
+                            absl::Time now);
 
 // What a sweep knows of a watched (paid, unshipped, open) order. Times not known are
 // absl::InfinitePast().

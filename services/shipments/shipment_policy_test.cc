@@ -120,5 +120,31 @@ TEST(ShipmentPolicyTest, AModifiedOrderIsHeldForReview) {
   EXPECT_EQ(s.next, kPaid + absl::Hours(3));
 }
 
+TEST(ShipmentPolicyTest, TheDelayNoticeIsTheShopsTemplatePeakInsideACampaign) {
+  auto p = DefaultShipmentPolicy();
+  reminders::TemplateValues v;
+  v.shop_name = "小店";
+  v.order_id = "o1";
+  v.ship_date = kPaid + absl::Hours(24);
+  v.zone = absl::FixedTimeZone(8 * 3600);
+  EXPECT_NE(DelayNoticeText(p, v, kPaid)
+                .find("【小店】的订单o1因发货高峰稍有延迟，预计11-12 00:00前发出"),
+            std::string::npos)
+      << DelayNoticeText(p, v, kPaid);
+  p.set_notice_template("{order_id} normal {ship_date}");
+  p.set_peak_notice_template("{order_id} peak");
+  EXPECT_TRUE(ValidateShipmentPolicy(p).ok());
+  EXPECT_EQ(DelayNoticeText(p, v, kPaid), "o1 normal 11-12 00:00");
+  auto* c = p.add_campaigns();
+  c->set_start_unix_ms(absl::ToUnixMillis(kPaid));
+  c->set_end_unix_ms(absl::ToUnixMillis(kPaid + absl::Hours(72)));
+  c->set_promise_hours(72);
+  EXPECT_EQ(DelayNoticeText(p, v, kPaid + absl::Hours(1)), "o1 peak");
+  EXPECT_EQ(DelayNoticeText(p, v, kPaid + absl::Hours(72)), "o1 normal 11-12 00:00");
+  p.set_notice_template(std::string(600, 'x'));
+  EXPECT_EQ(ValidateShipmentPolicy(p).message().rfind("policy.notice_template:", 0), 0u)
+      << ValidateShipmentPolicy(p);
+}
+
 }  // namespace
 }  // namespace orderwatch::shipments
