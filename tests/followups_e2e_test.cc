@@ -386,6 +386,16 @@ TEST_F(FollowUpsE2ETest, CashbackIsRegisteredOncePerOrderAndNeverOnARefundedOne)
   EXPECT_EQ(Cashback("U1", &f).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(Cashback("nobody", &f).error_code(), grpc::StatusCode::NOT_FOUND);
 
+  // A refund after the registration: the cashback is never paid, its follow-up is cancelled.
+  PaidOrder("C1");
+  ASSERT_TRUE(Cashback("C1", &f).ok());
+  const std::string cashback = f.id();
+  Record("C1", "r", [](v1::OrderEvent* e) { e->mutable_refunded()->set_amount_fen(12900); });
+  for (int i = 0; i < 300 && Get(cashback).outcome() == v1::FOLLOW_UP_OUTCOME_UNSPECIFIED; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(Get(cashback).outcome(), v1::FOLLOW_UP_OUTCOME_CANCELLED);
+
   v1::GetOrderRequest get;
   get.set_order_id("A1");
   v1::Order o;
@@ -440,6 +450,17 @@ TEST_F(FollowUpsE2ETest, OrderEventsOpenFollowUps) {
   // Still one of each: jobs that ran (or would run) twice open nothing more.
   absl::SleepFor(absl::Milliseconds(300));
   EXPECT_EQ(List().follow_ups_size(), 3);
+
+  // The buyer pays: the promise is kept and its follow-up resolved by itself.
+  const std::string promise = promised.follow_ups(0).id();
+  Record("U1", "p", [](v1::OrderEvent* e) { e->mutable_paid(); });
+  for (int i = 0; i < 300 && Get(promise).outcome() == v1::FOLLOW_UP_OUTCOME_UNSPECIFIED; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  const auto kept = Get(promise);
+  EXPECT_EQ(kept.outcome(), v1::FOLLOW_UP_OUTCOME_RESOLVED);
+  EXPECT_EQ(kept.completed_by(), "order-event");
+  EXPECT_EQ(List().follow_ups_size(), 2);
   const std::string metrics = HttpGet(server_->metrics_port(), "/metrics");
   EXPECT_NE(
       metrics.find("orderwatch_followups_created_total{kind=\"refund\",source=\"order_event\"} 1"),

@@ -1,11 +1,13 @@
 #include "services/followups/followup_book.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/redis/keys.h"
 
 namespace orderwatch::followups {
 namespace lua {
 extern const std::string_view kFollowupCreate;
+extern const std::string_view kFollowupUpdate;
 }  // namespace lua
 
 namespace {
@@ -32,7 +34,8 @@ FollowUpBook::FollowUpBook(redis::Client& redis, const Clock& clock, FollowUpMet
     : redis_(redis),
       clock_(clock),
       metrics_(metrics),
-      create_("followup_create", lua::kFollowupCreate) {}
+      create_("followup_create", lua::kFollowupCreate),
+      update_("followup_update", lua::kFollowupUpdate) {}
 
 void FollowUpBook::Create(const std::string& shop, const NewFollowUp& f, absl::Time deadline,
                           Done<v1::FollowUp> done) {
@@ -59,6 +62,44 @@ void FollowUpBook::Create(const std::string& shop, const NewFollowUp& f, absl::T
                   if (e[0].str == "ok") metrics_.Created(kind, by_order_event);
                   Get(shop, e[1].str, deadline, std::move(done));
                 });
+}
+
+void FollowUpBook::Update(const std::string& shop, const std::string& agent, bool supervisor,
+                          const std::string& op, const std::string& id,
+                          std::vector<std::string> args, absl::Time deadline,
+                          Done<v1::FollowUp> done) {
+  std::vector<std::string> argv = {op, id, absl::StrCat(absl::ToUnixMillis(clock_.Now())), agent,
+                                   supervisor ? "1" : "0"};
+  for (auto& a : args) argv.push_back(std::move(a));
+  redis_.Run(redis::Command::Eval(update_, {redis::KeyScheme::FollowUps(shop)}, std::move(argv)),
+             deadline,
+             [this, shop, op, id, deadline,
+              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+               if (!r.ok()) return done(r.status());
+               const auto& e = r->elements;
+               if (e.empty()) return done(absl::InternalError("followup_update: bad reply"));
+               const std::string& what = e[0].str;
+               if (what == "missing") {
+                 return done(absl::NotFoundError(absl::StrCat("follow-up ", id, " not found")));
+               }
+               if (what == "done") {
+                 return done(absl::FailedPreconditionError(
+                     absl::StrCat("follow-up ", id, " is completed already")));
+               }
+               if (what == "claimed") {
+                 return done(absl::FailedPreconditionError(absl::StrCat(
+                     "follow-up ", id, " is claimed by ", e.size() > 1 ? e[1].str : "another agent",
+                     "; only they or a supervisor may work it")));
+               }
+               if (op == "complete" && e.size() >= 4) {
+                 int kind = 0;
+                 (void)absl::SimpleAtoi(e[3].str, &kind);
+                 if (v1::FollowUpKind_IsValid(kind)) {
+                   metrics_.Completed(static_cast<v1::FollowUpKind>(kind), e[2].integer == 1);
+                 }
+               }
+               Get(shop, id, deadline, std::move(done));
+             });
 }
 
 void FollowUpBook::Get(const std::string& shop, const std::string& id, absl::Time deadline,

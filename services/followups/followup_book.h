@@ -28,6 +28,12 @@ class FollowUpBook {
   // the same kind; answers with it as stored.
   void Create(const std::string& shop, const NewFollowUp& f, absl::Time deadline,
               Done<v1::FollowUp> done);
+  // Works an open follow-up (followup_update.lua: op "note", "complete" or "reassign" with that
+  // op's arguments) as `agent` (`supervisor`: whoever holds the claim) and answers with it after.
+  // NOT_FOUND, or FAILED_PRECONDITION when it is completed or another agent holds its claim.
+  void Update(const std::string& shop, const std::string& agent, bool supervisor,
+              const std::string& op, const std::string& id, std::vector<std::string> args,
+              absl::Time deadline, Done<v1::FollowUp> done);
   // NOT_FOUND when there is no such follow-up (or it was completed long enough ago to expire).
   void Get(const std::string& shop, const std::string& id, absl::Time deadline,
            Done<v1::FollowUp> done);
@@ -42,6 +48,7 @@ class FollowUpBook {
   const Clock& clock_;
   FollowUpMetrics& metrics_;
   redis::Script create_;
+  redis::Script update_;
 };
 
 }  // namespace orderwatch::followups

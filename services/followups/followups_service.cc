@@ -11,7 +11,6 @@
 namespace orderwatch::followups {
 namespace lua {
 extern const std::string_view kFollowupClaim;
-extern const std::string_view kFollowupUpdate;
 extern const std::string_view kScorePage;
 extern const std::string_view kCashbackRegister;
 }  // namespace lua
@@ -50,7 +49,6 @@ FollowUpsService::FollowUpsService(redis::Client& redis, const redis::KeyScheme&
       worker_(worker),
       metrics_(metrics),
       claim_("followup_claim", lua::kFollowupClaim),
-      update_("followup_update", lua::kFollowupUpdate),
       page_("score_page", lua::kScorePage),
       cashback_("cashback_register", lua::kCashbackRegister) {}
 
@@ -154,39 +152,8 @@ void FollowUpsService::Update(const Principal& who, const std::string& op, const
                               std::vector<std::string> args, absl::Time deadline,
                               Done<v1::FollowUp> done) {
   if (auto s = ValidateId("id", id); !s.ok()) return done(s);
-  const absl::Time now = book_.clock().Now();
-  std::vector<std::string> argv = {op, id, Ms(now), who.agent, Supervises(who) ? "1" : "0"};
-  for (auto& a : args) argv.push_back(std::move(a));
-  redis_.Run(
-      redis::Command::Eval(update_, {redis::KeyScheme::FollowUps(who.shop)}, std::move(argv)),
-      deadline,
-      [this, shop = who.shop, op, id, deadline,
-       done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-        if (!r.ok()) return done(r.status());
-        const auto& e = r->elements;
-        if (e.empty()) return done(absl::InternalError("followup_update: bad reply"));
-        const std::string& what = e[0].str;
-        if (what == "missing") {
-          return done(absl::NotFoundError(absl::StrCat("follow-up ", id, " not found")));
-        }
-        if (what == "done") {
-          return done(absl::FailedPreconditionError(
-              absl::StrCat("follow-up ", id, " is completed already")));
-        }
-        if (what == "claimed") {
-          return done(absl::FailedPreconditionError(absl::StrCat(
-              "follow-up ", id, " is claimed by ", e.size() > 1 ? e[1].str : "another agent",
-              "; only they or a supervisor may work it")));
-        }
-        if (op == "complete" && e.size() >= 4) {
-          int kind = 0;
-          (void)absl::SimpleAtoi(e[3].str, &kind);
-          if (v1::FollowUpKind_IsValid(kind)) {
-            metrics_.Completed(static_cast<v1::FollowUpKind>(kind), e[2].integer == 1);
-          }
-        }
-        book_.Get(shop, id, deadline, std::move(done));
-      });
+  book_.Update(who.shop, who.agent, Supervises(who), op, id, std::move(args), deadline,
+               std::move(done));
 }
 
 void FollowUpsService::Note(const Principal& who, const v1::NoteFollowUpRequest& request,

@@ -44,8 +44,7 @@ class FollowUpsService {
                Done<v1::FollowUpSummary> done);
 
  private:
-  // Runs followup_update.lua (args after op, id, now, agent, supervisor) and answers with the
-  // follow-up after it.
+  // FollowUpBook::Update as the caller.
   void Update(const Principal& who, const std::string& op, const std::string& id,
               std::vector<std::string> args, absl::Time deadline, Done<v1::FollowUp> done);
 
@@ -56,7 +55,6 @@ class FollowUpsService {
   FollowUpWorker& worker_;
   FollowUpMetrics& metrics_;
   redis::Script claim_;
-  redis::Script update_;
   redis::Script page_;
   redis::Script cashback_;
 };

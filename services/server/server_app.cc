@@ -203,7 +203,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->followup_book =
       std::make_unique<followups::FollowUpBook>(*p->redis, clock, *p->followup_metrics);
   p->followup_worker = std::make_unique<followups::FollowUpWorker>(
-      *p->redis, *p->keys, *p->followup_book,
+      *p->redis, *p->keys, *p->followup_book, config.retention,
       scheduler::QueueOptions{.in_flight = config.job_in_flight});
   p->followup_worker->Attach(*p->scheduler);
   p->followups = std::make_unique<followups::FollowUpsService>(

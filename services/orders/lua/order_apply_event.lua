@@ -126,4 +126,12 @@ if wins and not st[4] then
     job_schedule(KEYS[23], job .. ':sto', ARGV[3])
   end
 end
+-- A payment keeps a buyer's promise, and a refund voids a cashback: their open follow-ups close.
+if wins then
+  if time_field == 'paid' and redis.call('HEXISTS', order, 'pp') == 1 then
+    job_schedule(KEYS[23], job .. ':ppk', ARGV[3])
+  elseif time_field == 'rfd' and redis.call('HEXISTS', order, 'cb') == 1 then
+    job_schedule(KEYS[23], job .. ':cbx', ARGV[3])
+  end
+end
 return {0, redis.call('HGETALL', order), scheduled}
