@@ -366,12 +366,13 @@ TEST_F(ShipmentsE2ETest, TheBuyersNoticeIsTheShopsTemplateAndItsPeakOneInACampai
   c->set_start_unix_ms(Ms(kT0 + absl::Hours(21)));
   c->set_end_unix_ms(Ms(kT0 + absl::Hours(72)));
   c->set_promise_hours(72);
+  p.set_overdue_ship_delay_hours(12);  // overdue: ships 12 h after the deadline
   ASSERT_TRUE(SetPolicy(p).ok());  // this server's cache has it at once
   At(absl::Hours(24));
   buyer = AwaitNotices(R"("type":"shipment_delay")", 2);
   ASSERT_EQ(buyer.size(), 2u);
   EXPECT_NE(buyer[1].find("双11 N1"), std::string::npos) << buyer[1];
-  EXPECT_NE(buyer[1].find("预计11-12 12:00发出"), std::string::npos) << buyer[1];
+  EXPECT_NE(buyer[1].find("预计11-12 00:00发出"), std::string::npos) << buyer[1];
 }
 
 }  // namespace

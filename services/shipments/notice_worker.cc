@@ -14,9 +14,6 @@ namespace {
 
 absl::Time Deadline() { return absl::Now() + absl::Seconds(5); }
 
-// How long past its deadline an overdue order is now expected to ship.
-constexpr absl::Duration kOverdueDelay = absl::Hours(24);
-
 int64_t Int(const std::map<std::string, std::string>& o, const std::string& field) {
   auto it = o.find(field);
   int64_t n = 0;
@@ -69,9 +66,7 @@ std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::
   }
   if (what[0] != 'b') return std::nullopt;
   // Before the deadline the promise still holds; past it, the buyer is given a new date.
-  const absl::Time expected = s == v1::SHIPMENT_STAGE_WARNING
-                                  ? absl::FromUnixMillis(deadline)
-                                  : std::max(now, absl::FromUnixMillis(deadline)) + kOverdueDelay;
+  const absl::Time expected = ExpectedShip(s, absl::FromUnixMillis(deadline), policy, now);
   reminders::TemplateValues values;
   values.shop_name = facts.name.empty() ? shop : facts.name;
   values.buyer_nick = Field(o, "buy");

@@ -28,6 +28,7 @@ v1::ShipmentPolicy DefaultShipmentPolicy() {
   p.set_compensation_percent(5);
   p.set_compensation_min_fen(500);
   p.set_compensation_max_fen(3000);
+  p.set_overdue_ship_delay_hours(24);
   return p;
 }
 
@@ -69,6 +70,8 @@ absl::Status ValidateShipmentPolicy(const v1::ShipmentPolicy& p, std::string_vie
   s.Update(Range(path, "compensation_min_fen", p.compensation_min_fen(), 0, kMaxCompensationFen));
   s.Update(Range(path, "compensation_max_fen", p.compensation_max_fen(), p.compensation_min_fen(),
                  kMaxCompensationFen));
+  s.Update(Range(path, "overdue_ship_delay_hours", p.overdue_ship_delay_hours(), 0,
+                 kMaxOverdueShipDelayHours));
   for (const auto& [field, text] : {std::pair{"notice_template", &p.notice_template()},
                                     std::pair{"peak_notice_template", &p.peak_notice_template()}}) {
     if (s.ok() && !text->empty()) {
@@ -77,6 +80,13 @@ absl::Status ValidateShipmentPolicy(const v1::ShipmentPolicy& p, std::string_vie
     }
   }
   return s;
+}
+
+absl::Time ExpectedShip(v1::ShipmentStage stage, absl::Time deadline, const v1::ShipmentPolicy& p,
+                        absl::Time now) {
+  if (stage == v1::SHIPMENT_STAGE_WARNING) return deadline;
+  const int hours = p.overdue_ship_delay_hours() == 0 ? 24 : p.overdue_ship_delay_hours();
+  return std::max(now, deadline) + absl::Hours(hours);
 }
 
 bool InCampaign(absl::Time t, const v1::ShipmentPolicy& p) {

@@ -24,6 +24,7 @@ inline constexpr int kMaxWarningMinutes = 2880;
 inline constexpr int kMinEscalateMinutes = 10;
 inline constexpr int kMaxEscalateMinutes = 10080;
 inline constexpr int64_t kMaxCompensationFen = 100'000'000;  // ¥1 000 000
+inline constexpr int kMaxOverdueShipDelayHours = 240;
 
 // The policy of a shop that never set one.
 v1::ShipmentPolicy DefaultShipmentPolicy();
@@ -32,6 +33,11 @@ v1::ShipmentPolicy DefaultShipmentPolicy();
 // (e.g. "policy.campaigns[1].promise_hours: ..."). `version` is output only and not checked.
 absl::Status ValidateShipmentPolicy(const v1::ShipmentPolicy& p,
                                     std::string_view path = "policy.");
+
+// When the buyer of an order at `stage` is told it will ship: by the deadline while it holds
+// (warning), else the policy's delay after the deadline or now, whichever is later.
+absl::Time ExpectedShip(v1::ShipmentStage stage, absl::Time deadline, const v1::ShipmentPolicy& p,
+                        absl::Time now);
 
 // Whether `t` falls inside one of the policy's campaign windows (peak: the peak notice).
 bool InCampaign(absl::Time t, const v1::ShipmentPolicy& p);

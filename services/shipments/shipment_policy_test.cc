@@ -120,6 +120,22 @@ TEST(ShipmentPolicyTest, AModifiedOrderIsHeldForReview) {
   EXPECT_EQ(s.next, kPaid + absl::Hours(3));
 }
 
+TEST(ShipmentPolicyTest, AnOverdueOrderIsExpectedTheDelayAfterItsDeadlineOrNow) {
+  auto p = DefaultShipmentPolicy();
+  const absl::Time deadline = kPaid + absl::Hours(24);
+  EXPECT_EQ(ExpectedShip(v1::SHIPMENT_STAGE_WARNING, deadline, p, kPaid), deadline);
+  EXPECT_EQ(ExpectedShip(v1::SHIPMENT_STAGE_OVERDUE, deadline, p, deadline),
+            deadline + absl::Hours(24));
+  p.set_overdue_ship_delay_hours(6);
+  EXPECT_EQ(ExpectedShip(v1::SHIPMENT_STAGE_ESCALATED, deadline, p, deadline + absl::Hours(12)),
+            deadline + absl::Hours(18));
+  p.set_overdue_ship_delay_hours(0);  // a policy saved before the field: the default
+  EXPECT_EQ(ExpectedShip(v1::SHIPMENT_STAGE_OVERDUE, deadline, p, deadline),
+            deadline + absl::Hours(24));
+  p.set_overdue_ship_delay_hours(241);
+  EXPECT_EQ(ValidateShipmentPolicy(p).message().rfind("policy.overdue_ship_delay_hours:", 0), 0u);
+}
+
 TEST(ShipmentPolicyTest, TheDelayNoticeIsTheShopsTemplatePeakInsideACampaign) {
   auto p = DefaultShipmentPolicy();
   reminders::TemplateValues v;
