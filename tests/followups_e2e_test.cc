@@ -144,9 +144,11 @@ class FollowUpsE2ETest : public ::testing::Test {
     CreatedOrder(order);
     Record(order, "p", [](v1::OrderEvent* e) { e->mutable_paid(); });
   }
-  grpc::Status Cashback(const std::string& order, v1::FollowUp* out, const Caller& who = kAlice) {
+  grpc::Status Cashback(const std::string& order, v1::FollowUp* out, const Caller& who = kAlice,
+                        const std::string& request_id = "") {
     v1::RegisterCashbackRequest req;
     req.set_order_id(order);
+    req.set_request_id(request_id);
     req.set_amount_fen(500);
     req.set_note("好评返现");
     return stub_->RegisterCashback(TestServer::Context(who).get(), req, out);
@@ -405,6 +407,16 @@ TEST_F(FollowUpsE2ETest, CashbackIsRegisteredOncePerOrderAndNeverOnARefundedOne)
   absl::SleepFor(absl::Milliseconds(300));
   EXPECT_EQ(SummaryOf(v1::FOLLOW_UP_KIND_CASHBACK).open(), 0);
   EXPECT_EQ(List(false, v1::FOLLOW_UP_KIND_CASHBACK).follow_ups_size(), 0);
+
+  // A retry of a registration (same request id) answers with its follow-up; another id is a
+  // second registration.
+  PaidOrder("T1");
+  v1::FollowUp first, retry;
+  ASSERT_TRUE(Cashback("T1", &first, kAlice, "cb-1").ok());
+  s = Cashback("T1", &retry, kAlice, "cb-1");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(retry.id(), first.id());
+  EXPECT_EQ(Cashback("T1", &f, kAlice, "cb-2").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(FollowUpsE2ETest, OrderEventsOpenFollowUps) {
@@ -419,6 +431,13 @@ TEST_F(FollowUpsE2ETest, OrderEventsOpenFollowUps) {
   EXPECT_EQ(refunds.follow_ups(0).created_by(), "order-event");
   EXPECT_EQ(refunds.follow_ups(0).deadline_unix_ms(), Ms(kT0 + absl::Hours(24)));
   EXPECT_NE(refunds.follow_ups(0).note().find("尺码不合适"), std::string::npos);
+  v1::FollowUp done;
+  ASSERT_TRUE(Complete(kAlice, refunds.follow_ups(0).id(), &done).ok());
+  // The same request reported again from elsewhere, with an earlier time, opens nothing more.
+  Record("A1", "q-copy", [](v1::OrderEvent* e) {
+    e->set_event_unix_ms(e->event_unix_ms() - 60'000);
+    e->mutable_refund_requested();
+  });
 
   PaidOrder("S1");
   Record("S1", "s", [](v1::OrderEvent* e) { e->mutable_stock_out()->set_items("red M x1"); });
@@ -446,10 +465,22 @@ TEST_F(FollowUpsE2ETest, OrderEventsOpenFollowUps) {
   EXPECT_EQ(promised.follow_ups(0).order_id(), "U1");
   EXPECT_EQ(promised.follow_ups(0).deadline_unix_ms(), Ms(kT0 + absl::Hours(3)));
   EXPECT_EQ(promised.follow_ups(0).created_by(), "reminder-answer");
+  // A new promise moves it.
+  answer.set_request_id("a2");
+  answer.set_promised_pay_unix_ms(Ms(kT0 + absl::Hours(5)));
+  s = server_->reminders()->RecordAnswer(TestServer::Context(kAlice).get(), answer, &reminder);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  for (int i = 0; i < 300 && Get(promised.follow_ups(0).id()).deadline_unix_ms() !=
+                                 Ms(kT0 + absl::Hours(5));
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(Get(promised.follow_ups(0).id()).deadline_unix_ms(), Ms(kT0 + absl::Hours(5)));
 
   // Still one of each: jobs that ran (or would run) twice open nothing more.
   absl::SleepFor(absl::Milliseconds(300));
-  EXPECT_EQ(List().follow_ups_size(), 3);
+  EXPECT_EQ(List().follow_ups_size(), 2) << "stock-out and promise; the refund one is done";
+  EXPECT_EQ(List(false, v1::FOLLOW_UP_KIND_REFUND).follow_ups_size(), 0);
 
   // The buyer pays: the promise is kept and its follow-up resolved by itself.
   const std::string promise = promised.follow_ups(0).id();
@@ -460,7 +491,7 @@ TEST_F(FollowUpsE2ETest, OrderEventsOpenFollowUps) {
   const auto kept = Get(promise);
   EXPECT_EQ(kept.outcome(), v1::FOLLOW_UP_OUTCOME_RESOLVED);
   EXPECT_EQ(kept.completed_by(), "order-event");
-  EXPECT_EQ(List().follow_ups_size(), 2);
+  EXPECT_EQ(List().follow_ups_size(), 1);
   const std::string metrics = HttpGet(server_->metrics_port(), "/metrics");
   EXPECT_NE(
       metrics.find("orderwatch_followups_created_total{kind=\"refund\",source=\"order_event\"} 1"),

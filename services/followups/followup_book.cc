@@ -49,7 +49,7 @@ void FollowUpBook::Create(const std::string& shop, const NewFollowUp& f, absl::T
        absl::StrCat(absl::ToInt64Milliseconds(kIdempotencyWindow)),
        absl::StrCat(static_cast<int>(f.kind)), f.order_id, f.buyer_id, f.note,
        std::string(ShiftName(f.shift)), Ms(f.reply_deadline), Ms(f.solve_deadline), f.created_by,
-       f.cashback_fen > 0 ? absl::StrCat(f.cashback_fen) : ""}));
+       f.cashback_fen > 0 ? absl::StrCat(f.cashback_fen) : "", f.moves_open_deadline ? "1" : ""}));
   const bool by_order_event = f.created_by == "order-event" || f.created_by == "reminder-answer";
   redis_.RunAll(std::move(commands), deadline,
                 [this, shop, kind = f.kind, by_order_event, deadline,

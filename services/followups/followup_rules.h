@@ -42,6 +42,8 @@ struct NewFollowUp {
   std::string created_by;
   int64_t cashback_fen = 0;
   std::string idempotency_key;  // empty: none
+  // The order's open follow-up of the kind, if any, takes this one's deadline (a new promise).
+  bool moves_open_deadline = false;
 };
 
 // The kind's deadlines counted from `from`: reply (logistics only) and solve. Promised-payment,

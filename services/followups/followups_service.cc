@@ -205,6 +205,7 @@ void FollowUpsService::RegisterCashback(const Principal& who,
         "amount_fen", absl::StrCat("is ", request.amount_fen(), "; must be 1-", kMostCashbackFen)));
   }
   if (auto s = ValidateText("note", request.note(), kMostNoteBytes); !s.ok()) return done(s);
+  if (auto s = ValidateOptionalId("request_id", request.request_id()); !s.ok()) return done(s);
   const absl::Time now = book_.clock().Now();
   absl::Time due = now + kCashbackDeadline;
   if (request.deadline_unix_ms() != 0) {
@@ -219,10 +220,11 @@ void FollowUpsService::RegisterCashback(const Principal& who,
       redis::Command::Eval(
           cashback_,
           {keys_.Order(who.shop, order), keys_.Queue(partition, scheduler::kFollowUpQueue).due},
-          {CashbackRegistration(now, who.agent, request.amount_fen(), due, request.note()),
+          {CashbackRegistration(
+               {now, who.agent, request.amount_fen(), due, request.request_id(), request.note()}),
            absl::StrCat(scheduler::OrderJobId(who.shop, order), ":cb"), Ms(now)}),
       deadline,
-      [this, shop = who.shop, order, deadline,
+      [this, shop = who.shop, order, request_id = request.request_id(), deadline,
        done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
         if (!r.ok()) return done(r.status());
         const auto& e = r->elements;
@@ -232,11 +234,14 @@ void FollowUpsService::RegisterCashback(const Principal& who,
               absl::StrCat("order ", order, " is not known; report its events first")));
         }
         if (what == "registered") {
-          std::vector<std::string> parts = absl::StrSplit(e[1].str, absl::MaxSplits('|', 4));
-          return done(absl::FailedPreconditionError(
-              absl::StrCat("the cashback of order ", order, " is registered already",
-                           parts.size() > 1 ? absl::StrCat(" by ", parts[1]) : "",
-                           "; a cashback is registered once per order")));
+          const auto first = ParseCashbackRegistration(e.size() > 1 ? e[1].str : "");
+          if (first && !request_id.empty() && first->request_id == request_id) {
+            return worker_.Open(shop, order, "cb", deadline, std::move(done));  // a retry
+          }
+          return done(absl::FailedPreconditionError(absl::StrCat(
+              "the cashback of order ", order, " is registered already",
+              first ? absl::StrCat(" by ", first->agent) : "",
+              "; a cashback is registered once per order")));
         }
         if (what == "refunded" || what == "refund_requested" || what == "unpaid") {
           return done(absl::FailedPreconditionError(

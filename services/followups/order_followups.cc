@@ -10,10 +10,26 @@
 
 namespace orderwatch::followups {
 
-std::string CashbackRegistration(absl::Time at, const std::string& agent, int64_t fen,
-                                 absl::Time deadline, const std::string& note) {
-  return absl::StrCat(absl::ToUnixMillis(at), "|", agent, "|", fen, "|",
-                      absl::ToUnixMillis(deadline), "|", note);
+std::string CashbackRegistration(const Cashback& c) {
+  return absl::StrCat(absl::ToUnixMillis(c.at), "|", c.agent, "|", c.fen, "|",
+                      absl::ToUnixMillis(c.deadline), "|", c.request_id, "|", c.note);
+}
+
+std::optional<Cashback> ParseCashbackRegistration(const std::string& value) {
+  std::vector<std::string> parts = absl::StrSplit(value, absl::MaxSplits('|', 5));
+  int64_t at = 0, fen = 0, deadline = 0;
+  if (parts.size() != 6 || !absl::SimpleAtoi(parts[0], &at) || !absl::SimpleAtoi(parts[2], &fen) ||
+      !absl::SimpleAtoi(parts[3], &deadline)) {
+    return std::nullopt;
+  }
+  Cashback c;
+  c.at = absl::FromUnixMillis(at);
+  c.agent = parts[1];
+  c.fen = fen;
+  c.deadline = absl::FromUnixMillis(deadline);
+  c.request_id = parts[4];
+  c.note = parts[5];
+  return c;
 }
 
 std::optional<NewFollowUp> FollowUpForOrder(std::string_view what, const std::string& order,
@@ -62,19 +78,17 @@ std::optional<NewFollowUp> FollowUpForOrder(std::string_view what, const std::st
     f.note = "买家承诺付款 the buyer promised to pay";
     f.solve_deadline = absl::FromUnixMillis(ms(field::kPromisedPay));
     f.idempotency_key = absl::StrCat("pp:", order, ":", ms(field::kPromisedPay));
+    f.moves_open_deadline = true;
   } else if (what == "cb") {
-    if (!has(field::kCashback)) return std::nullopt;
-    std::vector<std::string> parts = absl::StrSplit(o[field::kCashback], absl::MaxSplits('|', 4));
-    int64_t fen = 0, deadline = 0;
-    if (parts.size() != 5 || !absl::SimpleAtoi(parts[2], &fen) ||
-        !absl::SimpleAtoi(parts[3], &deadline)) {
-      return std::nullopt;
-    }
+    // A refund voids the cashback, even one whose follow-up was never opened.
+    if (!has(field::kCashback) || has(field::kRefunded)) return std::nullopt;
+    auto r = ParseCashbackRegistration(o[field::kCashback]);
+    if (!r) return std::nullopt;
     f.kind = v1::FOLLOW_UP_KIND_CASHBACK;
-    f.created_by = parts[1];
-    f.cashback_fen = fen;
-    f.note = parts[4].empty() ? "返现 cashback" : parts[4];
-    f.solve_deadline = absl::FromUnixMillis(deadline);
+    f.created_by = r->agent;
+    f.cashback_fen = r->fen;
+    f.note = r->note.empty() ? "返现 cashback" : r->note;
+    f.solve_deadline = r->deadline;
     f.idempotency_key = absl::StrCat("cb:", order);
   } else {
     return std::nullopt;

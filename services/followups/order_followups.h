@@ -21,9 +21,17 @@ namespace orderwatch::followups {
 std::optional<NewFollowUp> FollowUpForOrder(std::string_view what, const std::string& order,
                                             const redis::Reply& hash);
 
-// The order's cashback registration as kept on the order ("<ms>|<agent>|<fen>|<deadline
-// ms>|<note>").
-std::string CashbackRegistration(absl::Time at, const std::string& agent, int64_t fen,
-                                 absl::Time deadline, const std::string& note);
+// An order's cashback registration, kept on the order as
+// "<ms>|<agent>|<fen>|<deadline ms>|<request id>|<note>".
+struct Cashback {
+  absl::Time at;
+  std::string agent;
+  int64_t fen = 0;
+  absl::Time deadline;
+  std::string request_id;  // the registering call's, for its retries
+  std::string note;
+};
+std::string CashbackRegistration(const Cashback& c);
+std::optional<Cashback> ParseCashbackRegistration(const std::string& value);
 
 }  // namespace orderwatch::followups

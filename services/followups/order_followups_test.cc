@@ -40,8 +40,14 @@ TEST(FollowUpForOrder, APromiseIsDueAtThePromisedTime) {
 }
 
 TEST(FollowUpForOrder, ACashbackCarriesItsRegistration) {
-  const std::string cb =
-      CashbackRegistration(kAt, "alice", 500, kAt + absl::Hours(48), "好评返现 | 5 yuan");
+  const std::string cb = CashbackRegistration(
+      {kAt, "alice", 500, kAt + absl::Hours(48), "req-1", "好评返现 | 5 yuan"});
+  auto parsed = ParseCashbackRegistration(cb);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->request_id, "req-1");
+  EXPECT_EQ(parsed->at, kAt);
+  EXPECT_FALSE(FollowUpForOrder("cb", "o1", redis::Reply::HashOf({{"cb", cb}, {"rfd", Ms(kAt)}})))
+      << "a refund voids it";
   auto f = FollowUpForOrder("cb", "o1", redis::Reply::HashOf({{"cb", cb}}));
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->kind, v1::FOLLOW_UP_KIND_CASHBACK);

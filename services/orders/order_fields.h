@@ -39,7 +39,7 @@ inline constexpr char kUrgedCount[] = "urgn";
 inline constexpr char kPromisedPay[] = "pp";
 inline constexpr char kStockOut[] = "so";
 inline constexpr char kStockOutItems[] = "soi";
-// "<ms>|<agent>|<amount fen>" once the order's cashback is registered (never cleared).
+// The order's cashback registration once made (never cleared; see followups/order_followups.h).
 inline constexpr char kCashback[] = "cb";
 inline constexpr char kEventsApplied[] = "n";
 }  // namespace field

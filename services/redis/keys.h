@@ -1,3 +1,4 @@
+// clang-format off
 // The key scheme. Every key of an order, and the due-queues of its partition, carry the hash tag
 // {p<N>} with N = hash(shop, order) mod partitions, so a script over them is Redis Cluster safe.
 // A shop's own settings carry the tag {s<shop>}.
@@ -16,20 +17,17 @@
 //   ow:{p7}:d:<queue>                 hash   dead letters: job id -> "time|attempts|reason"
 //   ow:{p7}:st:<shop>:<yyyymmdd>      hash   the shop's reminder stats of a day (this partition's
 //                                            share; the Stats call adds up the partitions)
-//   ow:{p7}:sw:<shop>:<stage>         zset   the shop's orders at a shipment stage in this
-//   partition,
+//   ow:{p7}:sw:<shop>:<stage>         zset   the shop's orders at a shipment stage in this partition,
 //                                            scored by ship-by deadline (ms)
-//   ow:{p7}:ss:<shop>                 hash   per stage: orders n:<stage> and compensation
-//   c:<stage>;
+//   ow:{p7}:ss:<shop>                 hash   per stage: orders n:<stage> and compensation c:<stage>;
 //                                            incurred_n / incurred_fen (entered overdue, ever)
 //   ow:{p7}:lease                     string the partition's lease: "<holder>|<token>", with a TTL
 //   ow:{p7}:fence                     string the partition's last fencing token (never expires)
 //   ow:{s<shop>}:legend               hash   the shop's flag legend
-//   ow:{s<shop>}:policy               hash   the shop's reminder policy (v, p = protobuf) and
-//   templates ow:{s<shop>}:shipping             hash   the shop's shipment policy: v = version, p =
-//   protobuf ow:{s<shop>}:r:<req>              hash   first result of a shop-level request
-//   (idempotency) ow:{u<shop>:<b>}:open             hash   unpaid orders of the shop's buyers in
-//   bucket b:
+//   ow:{s<shop>}:policy               hash   the shop's reminder policy (v, p = protobuf) and templates
+//   ow:{s<shop>}:shipping             hash   the shop's shipment policy: v = version, p = protobuf
+//   ow:{s<shop>}:r:<req>              hash   first result of a shop-level request (idempotency)
+//   ow:{u<shop>:<b>}:open             hash   unpaid orders of the shop's buyers in bucket b:
 //                                            "<buyer>\x1f<order>" -> when noted (ms)
 //   ow:{u<shop>:<b>}:d:<yyyymmdd>     hash   those buyers' day in the shop's time zone:
 //                                            "<buyer>\x1f<fact>" (paid, messages per channel,
@@ -48,6 +46,8 @@
 //   ow:{x:<channel>}:out              stream messages for external channel workers (stream sink)
 //   ow:{g}:peak                       string peak mode for all shops (protobuf PeakMode)
 //   ow:meta                           hash   deployment facts (partition count)
+// clang-format on
+
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 -- requested, and queues the job that opens its follow-up (atomically, so no registration is
 -- left without one).
 -- KEYS[1] order hash, KEYS[2] the follow-up due-queue
--- ARGV[1] the registration "<ms>|<agent>|<fen>|<deadline ms>|<note>", ARGV[2] job id
+-- ARGV[1] the registration (see order_followups.h), ARGV[2] job id
 -- "<shop>:<order>:cb", ARGV[3] now (ms)
 -- Returns {'ok'}, {'unknown'} (no such order), {'registered', registration}, {'refunded'},
 -- {'refund_requested'} or {'unpaid'}.

@@ -3,7 +3,7 @@
 -- ARGV[1] now (ms), ARGV[2] idempotency key ('' = none), ARGV[3] its time to live (ms),
 -- ARGV[4] kind, ARGV[5] order ('' = none), ARGV[6] buyer, ARGV[7] note, ARGV[8] shift,
 -- ARGV[9] reply deadline (ms, '' = none), ARGV[10] solve deadline (ms), ARGV[11] created by,
--- ARGV[12] cashback (fen, '' = none)
+-- ARGV[12] cashback (fen, '' = none), ARGV[13] '1': the order's open one takes the new deadline
 -- Returns {'ok', id}, {'replay', id} (the key made it) or {'open', id} (the order's open one).
 local base, now, idem, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 local kind, order = ARGV[4], ARGV[5]
@@ -13,6 +13,15 @@ if idem ~= '' then
 end
 if order ~= '' then
   local open = redis.call('HGET', base .. ':o:' .. order, kind)
+  if open and ARGV[13] == '1' then
+    -- A new promise moves the open follow-up (no reply deadline on these kinds).
+    local rec = fu_record(base, open)
+    local dl = ARGV[10]
+    redis.call('HSET', rec, 'dl', dl, 'sdl', dl)
+    redis.call('ZADD', base .. ':d', dl, open)
+    redis.call('ZADD', base .. ':d:' .. kind, dl, open)
+    redis.call('ZADD', base .. ':q:' .. (redis.call('HGET', rec, 'sh') or 'any'), 'XX', dl, open)
+  end
   if open then
     if idem ~= '' then redis.call('SET', base .. ':k:' .. idem, open, 'PX', ttl) end
     return {'open', open}

@@ -117,9 +117,10 @@ elseif st[2] or st[5] then
   end
 end
 
--- Follow-ups: a refund request (on an order not refunded yet) or a stock-out opens one; the
--- follow-up worker reads the order then (the job runs at the event's time, i.e. at once).
-if wins and not st[4] then
+-- Follow-ups: the first refund request (on an order not refunded yet) or stock-out opens one;
+-- the follow-up worker reads the order then (the job runs at the event's time, i.e. at once).
+-- An earlier copy of the event from elsewhere wins the time but opens nothing more.
+if seen == 0 and not st[4] then
   if time_field == 'rrq' then
     job_schedule(KEYS[23], job .. ':rfq', ARGV[3])
   elseif time_field == 'so' and not (st[3] or st[5]) then
