@@ -63,6 +63,20 @@ TEST_F(RedisClientTest, PipelinesManyCommandsInFlight) {
   EXPECT_EQ(server.Command("GET counter"), std::to_string(kCommands));
 }
 
+TEST_F(RedisClientTest, ConnectsThroughAUnixSocket) {
+  RedisServer server;
+  ClientOptions o;
+  o.port = 1;  // nothing listens there: only the socket can answer
+  o.unix_path = server.unix_socket();
+  Client client(o, &metrics_);
+  client.Start();
+  ASSERT_TRUE(client.WaitConnected(absl::Seconds(5)));
+  auto r = RunSync(client, Command::Of({"SET", "via", "socket"}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(server.Command("GET via"), "socket");
+  EXPECT_EQ(o.Address(), "unix:" + server.unix_socket());
+}
+
 TEST_F(RedisClientTest, RunAllKeepsOrder) {
   RedisServer server;
   auto client = Connect(server);

@@ -103,7 +103,10 @@ struct Client::Loop {
   ClientMetrics* metrics() { return client->metrics_; }
 
   void Connect(Connection& conn) {
-    redisAsyncContext* ac = redisAsyncConnect(client->options_.host.c_str(), client->options_.port);
+    const ClientOptions& o = client->options_;
+    redisAsyncContext* ac = o.unix_path.empty()
+                                ? redisAsyncConnect(o.host.c_str(), o.port)
+                                : redisAsyncConnectUnix(o.unix_path.c_str());
     if (ac == nullptr || ac->err) {
       if (ac != nullptr) redisAsyncFree(ac);
       ScheduleReconnect(conn);
@@ -136,8 +139,11 @@ struct Client::Loop {
       conn->loop->ScheduleReconnect(*conn);
       return;
     }
-    // Keepalive probes find a peer that vanished without closing (a partition, a dead host).
-    redisEnableKeepAlive(const_cast<redisContext*>(&ac->c));
+    // Keepalive probes find a peer that vanished without closing (a partition, a dead host);
+    // a Unix socket has no such peer.
+    if (conn->loop->client->options_.unix_path.empty()) {
+      redisEnableKeepAlive(const_cast<redisContext*>(&ac->c));
+    }
     conn->up = true;  // the backoff resets only once Redis answers (OnReply)
     conn->loop->client->connections_up_.fetch_add(1);
     conn->loop->metrics()->connections_up->Increment();
@@ -302,6 +308,10 @@ struct Client::Loop {
   }
 };
 
+std::string ClientOptions::Address() const {
+  return unix_path.empty() ? absl::StrCat(host, ":", port) : absl::StrCat("unix:", unix_path);
+}
+
 Client::Client(ClientOptions options, ClientMetrics* metrics)
     : options_(std::move(options)), metrics_(metrics), loop_(std::make_unique<Loop>(this)) {}
 
@@ -386,7 +396,7 @@ void Client::Submit(std::vector<std::unique_ptr<Pending>> batch) {
     for (auto& p : batch) {
       metrics_->errors_unavailable->Increment();
       p->done(absl::UnavailableError(
-          absl::StrCat("redis: not connected to ", options_.host, ":", options_.port)));
+          absl::StrCat("redis: not connected to ", options_.Address())));
     }
     return;
   }

@@ -33,6 +33,11 @@ using BatchCallback = absl::AnyInvocable<void(std::vector<absl::StatusOr<Reply>>
 struct ClientOptions {
   std::string host = "127.0.0.1";
   int port = 6379;
+  // When set, Redis is reached through this Unix socket instead (host and port unused): no TCP
+  // on the way to a Redis on the same machine.
+  std::string unix_path;
+  // "host:port" or "unix:<path>", for messages.
+  std::string Address() const;
   int connections = 2;
   absl::Duration min_backoff = absl::Milliseconds(50);
   absl::Duration max_backoff = absl::Seconds(2);

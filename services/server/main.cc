@@ -48,8 +48,11 @@ int main(int argc, char** argv) {
   }
   Log(LogLevel::kInfo, absl::StrCat("orderwatch-server listening: gRPC on ", config->grpc_addr,
                                     " (port ", (*app)->grpc_port(), "), metrics on http://",
-                                    config->metrics_addr, "/metrics, Redis at ", config->redis_host,
-                                    ":", config->redis_port, ", auth=", config->auth));
+                                    config->metrics_addr, "/metrics, Redis at ",
+                                    config->redis_unix.empty()
+                                        ? absl::StrCat(config->redis_host, ":", config->redis_port)
+                                        : absl::StrCat("unix:", config->redis_unix),
+                                    ", auth=", config->auth));
   int sig = 0;
   sigwait(&stop, &sig);
   Log(LogLevel::kInfo,

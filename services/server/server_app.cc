@@ -38,7 +38,7 @@ namespace {
 absl::Status CheckPartitions(redis::Client& redis, int partitions, absl::Duration wait) {
   if (!redis.WaitConnected(wait)) {
     return absl::UnavailableError(absl::StrCat(
-        "Redis at ", redis.options().host, ":", redis.options().port, " did not answer within ",
+        "Redis at ", redis.options().Address(), " did not answer within ",
         absl::FormatDuration(wait), "; is it running? (ORDERWATCH_REDIS)"));
   }
   static const redis::Script kRecord("record_partitions",
@@ -143,6 +143,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   redis::ClientOptions redis_options;
   redis_options.host = config.redis_host;
   redis_options.port = config.redis_port;
+  redis_options.unix_path = config.redis_unix;
   redis_options.connections = config.redis_connections;
   p->keys = std::make_unique<redis::KeyScheme>(config.partitions);
   p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());

@@ -51,8 +51,14 @@ const std::vector<Setting>& Settings() {
          c.metrics_addr = v;
          return absl::OkStatus();
        }},
-      {"redis", "ORDERWATCH_REDIS", "host:port of Redis (default 127.0.0.1:6379)",
+      {"redis", "ORDERWATCH_REDIS",
+       "host:port of Redis, or unix:<path> of its Unix socket (default 127.0.0.1:6379)",
        [](ServerConfig& c, const std::string& v) {
+         if (v.rfind("unix:", 0) == 0) {
+           if (v.size() == 5) return Bad("redis", v, "unix:<path of the socket>");
+           c.redis_unix = v.substr(5);
+           return absl::OkStatus();
+         }
          const size_t colon = v.rfind(':');
          int port = 0;
          if (colon == std::string::npos || colon == 0 ||
@@ -61,6 +67,7 @@ const std::vector<Setting>& Settings() {
          }
          c.redis_host = v.substr(0, colon);
          c.redis_port = port;
+         c.redis_unix.clear();
          return absl::OkStatus();
        }},
       {"redis-connections", "ORDERWATCH_REDIS_CONNECTIONS",

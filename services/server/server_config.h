@@ -17,6 +17,7 @@ struct ServerConfig {
   std::string metrics_addr = "127.0.0.1:9464";
   std::string redis_host = "127.0.0.1";
   int redis_port = 6379;
+  std::string redis_unix;  // a Unix socket path instead of host and port
   int redis_connections = 2;
   int partitions = 256;
   std::string auth = "tokens";  // "tokens" or "dev"

@@ -20,6 +20,20 @@ TEST(ServerConfigTest, DefaultsEnvThenFlags) {
   EXPECT_EQ(c->retention.history_entries, 200);
 }
 
+TEST(ServerConfigTest, RedisByUnixSocket) {
+  bool help = false;
+  auto c = ParseServerConfig({"ORDERWATCH_REDIS=unix:/run/redis/redis.sock"}, {"--auth=dev"}, &help);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->redis_unix, "/run/redis/redis.sock");
+  // A flag naming host:port wins over the environment's socket.
+  c = ParseServerConfig({"ORDERWATCH_REDIS=unix:/run/redis/redis.sock"},
+                        {"--auth=dev", "--redis=10.0.0.5:7000"}, &help);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->redis_unix, "");
+  EXPECT_EQ(c->redis_port, 7000);
+  EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--redis=unix:"}, &help).ok());
+}
+
 TEST(ServerConfigTest, BadValuesNameTheSetting) {
   bool help = false;
   auto c = ParseServerConfig({}, {"--auth=dev", "--partitions=0"}, &help);

@@ -60,6 +60,10 @@ void RedisServer::Start() {
                                    appendonly_ ? "yes" : "no",
                                    "--appendfsync",
                                    "always",
+                                   "--unixsocket",
+                                   unix_socket(),
+                                   "--unixsocketperm",
+                                   "700",
                                    "--loglevel",
                                    "warning"};
   pid_ = fork();

@@ -16,6 +16,8 @@ class RedisServer {
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // It listens on this Unix socket too.
+  std::string unix_socket() const { return dir_ + "/redis.sock"; }
 
   void Start();   // (re)starts on the same port and waits until it answers PING
   void Stop();    // SIGTERM and wait
