@@ -162,6 +162,11 @@ const std::string* Invocation::Find(std::string_view name) const {
   return nullptr;
 }
 
+std::string Invocation::Text(std::string_view name) const {
+  const std::string* value = Find(name);
+  return value != nullptr ? *value : std::string();
+}
+
 std::vector<std::string> Invocation::All(std::string_view name) const {
   std::vector<std::string> values;
   for (const auto& [option, value] : options) {

@@ -35,6 +35,8 @@ struct Invocation {
   bool Has(std::string_view name) const;
   // The value of a non-repeatable option, or nullptr when absent.
   const std::string* Find(std::string_view name) const;
+  // The same as text: "" when absent.
+  std::string Text(std::string_view name) const;
   // Every value of a repeatable option, in order.
   std::vector<std::string> All(std::string_view name) const;
 };

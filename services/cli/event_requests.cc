@@ -31,22 +31,6 @@ const std::vector<EventType>& EventTypes() {
   return *types;
 }
 
-std::string Value(const Invocation& inv, std::string_view option) {
-  const std::string* value = inv.Find(option);
-  return value != nullptr ? *value : std::string();
-}
-
-// Parses the time option if given; leaves *out alone otherwise.
-absl::Status TimeOption(const Invocation& inv, std::string_view option, absl::Time now,
-                        int64_t* out) {
-  const std::string* value = inv.Find(option);
-  if (value == nullptr) return absl::OkStatus();
-  absl::StatusOr<int64_t> ms = ParseTimeMs(option, *value, now);
-  if (!ms.ok()) return ms.status();
-  *out = *ms;
-  return absl::OkStatus();
-}
-
 absl::Status AmountOption(const Invocation& inv, int64_t* out) {
   const std::string* value = inv.Find("amount-fen");
   if (value == nullptr) return absl::OkStatus();
@@ -63,9 +47,9 @@ absl::Status FillCreated(const Invocation& inv, absl::Time now, int64_t event_ms
   created->set_amount_fen(amount);
   const std::string* currency = inv.Find("currency");
   created->set_currency(currency != nullptr ? *currency : "CNY");
-  created->set_buyer_id(Value(inv, "buyer"));
-  created->set_buyer_phone_hash(Value(inv, "phone-hash"));
-  created->set_item_summary(Value(inv, "items"));
+  created->set_buyer_id(inv.Text("buyer"));
+  created->set_buyer_phone_hash(inv.Text("phone-hash"));
+  created->set_item_summary(inv.Text("items"));
   int64_t created_ms = event_ms;
   int64_t auto_close_ms = 0;
   int64_t ship_by_ms = 0;
@@ -126,20 +110,20 @@ absl::StatusOr<v1::RecordEventRequest> BuildRecordRequest(const Invocation& inv,
   } else if (name == "paid") {
     event->mutable_paid();
   } else if (name == "closed") {
-    event->mutable_closed()->set_reason(Value(inv, "reason"));
+    event->mutable_closed()->set_reason(inv.Text("reason"));
   } else if (name == "shipped") {
-    event->mutable_shipped()->set_carrier(Value(inv, "carrier"));
-    event->mutable_shipped()->set_tracking_no(Value(inv, "tracking-no"));
+    event->mutable_shipped()->set_carrier(inv.Text("carrier"));
+    event->mutable_shipped()->set_tracking_no(inv.Text("tracking-no"));
   } else if (name == "refund-requested") {
-    event->mutable_refund_requested()->set_reason(Value(inv, "reason"));
+    event->mutable_refund_requested()->set_reason(inv.Text("reason"));
   } else if (name == "refunded") {
     int64_t amount = 0;
     if (absl::Status s = AmountOption(inv, &amount); !s.ok()) return s;
     event->mutable_refunded()->set_amount_fen(amount);
   } else if (name == "modified") {
-    event->mutable_modified()->set_what(Value(inv, "what"));
+    event->mutable_modified()->set_what(inv.Text("what"));
   } else if (name == "stock-out") {
-    event->mutable_stock_out()->set_items(Value(inv, "items"));
+    event->mutable_stock_out()->set_items(inv.Text("items"));
   } else {  // urged
     event->mutable_shipment_urged();
   }

@@ -7,26 +7,22 @@
 namespace orderwatch::cli {
 namespace {
 
-std::string Value(const Invocation& inv, std::string_view name) {
-  const std::string* v = inv.Find(name);
-  return v == nullptr ? "" : *v;
-}
-
-absl::Status TimeOption(const Invocation& inv, std::string_view name, absl::Time now, int64_t* ms) {
-  const std::string* v = inv.Find(name);
-  if (v == nullptr) return absl::OkStatus();
-  absl::StatusOr<int64_t> t = ParseTimeMs(name, *v, now);
-  if (!t.ok()) return t.status();
-  *ms = *t;
-  return absl::OkStatus();
-}
-
 absl::Status MinutesOption(const Invocation& inv, int32_t* minutes) {
   const std::string* v = inv.Find("minutes");
   if (v == nullptr) return absl::OkStatus();
   absl::StatusOr<int32_t> n = ParsePositiveInt32("minutes", *v);
   if (!n.ok()) return n.status();
   *minutes = *n;
+  return absl::OkStatus();
+}
+
+// --shift (or `option`) if given; *shift is left alone otherwise.
+absl::Status ShiftOption(const Invocation& inv, std::string_view option, v1::FollowUpShift* shift) {
+  const std::string* value = inv.Find(option);
+  if (value == nullptr) return absl::OkStatus();
+  absl::StatusOr<v1::FollowUpShift> s = ParseShift(option, *value);
+  if (!s.ok()) return s.status();
+  *shift = *s;
   return absl::OkStatus();
 }
 
@@ -63,17 +59,15 @@ absl::StatusOr<v1::CreateFollowUpRequest> BuildCreateFollowUpRequest(const Invoc
   if (!kind.ok()) return kind.status();
   r.set_kind(*kind);
   if (inv.args.size() > 1) r.set_order_id(inv.args[1]);
-  r.set_buyer_id(Value(inv, "buyer"));
-  r.set_note(Value(inv, "note"));
-  if (const std::string* shift = inv.Find("shift")) {
-    absl::StatusOr<v1::FollowUpShift> s = ParseShift("shift", *shift);
-    if (!s.ok()) return s.status();
-    r.set_shift(*s);
-  }
+  r.set_buyer_id(inv.Text("buyer"));
+  r.set_note(inv.Text("note"));
+  v1::FollowUpShift shift = v1::FOLLOW_UP_SHIFT_ANY;
+  if (absl::Status s = ShiftOption(inv, "shift", &shift); !s.ok()) return s;
+  r.set_shift(shift);
   int64_t deadline = 0;
   if (absl::Status s = TimeOption(inv, "deadline", now, &deadline); !s.ok()) return s;
   r.set_deadline_unix_ms(deadline);
-  r.set_request_id(Value(inv, "request-id"));
+  r.set_request_id(inv.Text("request-id"));
   return r;
 }
 
@@ -90,17 +84,15 @@ absl::StatusOr<v1::ListFollowUpsRequest> BuildListFollowUpsRequest(const Invocat
     if (!n.ok()) return n.status();
     r.set_page_size(*n);
   }
-  r.set_page_token(Value(inv, "page-token"));
+  r.set_page_token(inv.Text("page-token"));
   return r;
 }
 
 absl::StatusOr<v1::ClaimNextRequest> BuildClaimNextRequest(const Invocation& inv) {
   v1::ClaimNextRequest r;
-  if (const std::string* shift = inv.Find("shift")) {
-    absl::StatusOr<v1::FollowUpShift> s = ParseShift("shift", *shift);
-    if (!s.ok()) return s.status();
-    r.set_shift(*s);
-  }
+  v1::FollowUpShift shift = v1::FOLLOW_UP_SHIFT_ANY;
+  if (absl::Status s = ShiftOption(inv, "shift", &shift); !s.ok()) return s;
+  r.set_shift(shift);
   int32_t minutes = 0;
   if (absl::Status s = MinutesOption(inv, &minutes); !s.ok()) return s;
   r.set_claim_minutes(minutes);
@@ -111,7 +103,7 @@ absl::StatusOr<v1::NoteFollowUpRequest> BuildNoteFollowUpRequest(const Invocatio
   v1::NoteFollowUpRequest r;
   r.set_id(inv.args.at(0));
   if (!inv.Has("note")) return absl::InvalidArgumentError("--note is required");
-  r.set_note(Value(inv, "note"));
+  r.set_note(inv.Text("note"));
   return r;
 }
 
@@ -132,7 +124,7 @@ absl::StatusOr<v1::CompleteFollowUpRequest> BuildCompleteFollowUpRequest(const I
     return absl::InvalidArgumentError(
         Cat("--outcome: \"", *outcome, "\" is not resolved, unreachable, declined or cancelled"));
   }
-  r.set_note(Value(inv, "note"));
+  r.set_note(inv.Text("note"));
   return r;
 }
 
@@ -145,11 +137,9 @@ absl::StatusOr<v1::ReassignFollowUpRequest> BuildReassignFollowUpRequest(const I
     return absl::InvalidArgumentError("give one of --to AGENT or --shift SHIFT");
   }
   if (to != nullptr) r.set_to_agent(*to);
-  if (shift != nullptr) {
-    absl::StatusOr<v1::FollowUpShift> s = ParseShift("shift", *shift);
-    if (!s.ok()) return s.status();
-    r.set_to_shift(*s);
-  }
+  v1::FollowUpShift to_shift = v1::FOLLOW_UP_SHIFT_ANY;
+  if (absl::Status s = ShiftOption(inv, "shift", &to_shift); !s.ok()) return s;
+  r.set_to_shift(to_shift);
   int32_t minutes = 0;
   if (absl::Status s = MinutesOption(inv, &minutes); !s.ok()) return s;
   r.set_claim_minutes(minutes);
@@ -165,7 +155,7 @@ absl::StatusOr<v1::RegisterCashbackRequest> BuildCashbackRequest(const Invocatio
   absl::StatusOr<int64_t> fen = ParseNonNegativeInt64("amount-fen", *amount);
   if (!fen.ok()) return fen.status();
   r.set_amount_fen(*fen);
-  r.set_note(Value(inv, "note"));
+  r.set_note(inv.Text("note"));
   int64_t deadline = 0;
   if (absl::Status s = TimeOption(inv, "deadline", now, &deadline); !s.ok()) return s;
   r.set_deadline_unix_ms(deadline);

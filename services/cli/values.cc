@@ -48,6 +48,16 @@ absl::StatusOr<absl::Duration> ParseTimeout(std::string_view value) {
   return absl::Seconds(seconds);
 }
 
+absl::Status TimeOption(const Invocation& inv, std::string_view option, absl::Time now,
+                        int64_t* out) {
+  const std::string* value = inv.Find(option);
+  if (value == nullptr) return absl::OkStatus();
+  absl::StatusOr<int64_t> ms = ParseTimeMs(option, *value, now);
+  if (!ms.ok()) return ms.status();
+  *out = *ms;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> ParseTimeMs(std::string_view option, std::string_view value,
                                     absl::Time now) {
   constexpr std::string_view kWhat =

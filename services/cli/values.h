@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "orderwatch/v1/common.pb.h"
+#include "services/cli/args.h"
 
 namespace orderwatch::cli {
 
@@ -23,6 +24,11 @@ absl::StatusOr<absl::Duration> ParseTimeout(std::string_view value);
 // "1h30m", "2.5h") or RFC 3339 ("2026-11-11T00:00:00+08:00").
 absl::StatusOr<int64_t> ParseTimeMs(std::string_view option, std::string_view value,
                                     absl::Time now);
+
+// The time option `option` of a command line, parsed as ParseTimeMs does, if it was given;
+// *out is left alone otherwise.
+absl::Status TimeOption(const Invocation& inv, std::string_view option, absl::Time now,
+                        int64_t* out);
 
 // What services/common/flags.h accepts.
 absl::StatusOr<v1::Flag> ParseFlagOption(std::string_view option, std::string_view value);

@@ -18,12 +18,25 @@ std::string Ms(absl::Time t) {
 
 }  // namespace
 
+std::string DeadlineListKey(const std::string& shop, v1::FollowUpKind kind) {
+  std::string key = redis::KeyScheme::FollowUps(shop) + ":d";
+  if (kind != v1::FOLLOW_UP_KIND_UNSPECIFIED) absl::StrAppend(&key, ":", static_cast<int>(kind));
+  return key;
+}
+
+std::string RecordKey(const std::string& shop, const std::string& id) {
+  return absl::StrCat(redis::KeyScheme::FollowUps(shop), ":u:", id);
+}
+
+std::string OrderOpenKey(const std::string& shop, const std::string& order) {
+  return absl::StrCat(redis::KeyScheme::FollowUps(shop), ":o:", order);
+}
+
 std::vector<redis::Command> OpenAndOverdueCounts(const std::string& shop, absl::Time now) {
-  const std::string base = redis::KeyScheme::FollowUps(shop);
   const std::string before = absl::StrCat("(", absl::ToUnixMillis(now));
   std::vector<redis::Command> counts;
   for (auto kind : AllKinds()) {
-    const std::string list = absl::StrCat(base, ":d:", static_cast<int>(kind));
+    const std::string list = DeadlineListKey(shop, kind);
     counts.push_back(redis::Command::Of({"ZCARD", list}));
     counts.push_back(redis::Command::Of({"ZCOUNT", list, "-inf", before}));
   }
@@ -116,9 +129,8 @@ void FollowUpBook::Get(const std::string& shop, const std::string& id, absl::Tim
 void FollowUpBook::GetAll(const std::string& shop, const std::vector<std::string>& ids,
                           absl::Time deadline, Done<std::vector<v1::FollowUp>> done) {
   if (ids.empty()) return done(std::vector<v1::FollowUp>{});
-  const std::string base = redis::KeyScheme::FollowUps(shop);
   std::vector<redis::Command> reads;
-  for (const auto& id : ids) reads.push_back(redis::Command::Of({"HGETALL", base + ":u:" + id}));
+  for (const auto& id : ids) reads.push_back(redis::Command::Of({"HGETALL", RecordKey(shop, id)}));
   redis_.RunAll(std::move(reads), deadline,
                 [this, ids, done = std::move(done)](
                     std::vector<absl::StatusOr<redis::Reply>> replies) mutable {

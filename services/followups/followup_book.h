@@ -16,6 +16,13 @@
 
 namespace orderwatch::followups {
 
+// The C++ side's names of a shop's follow-up keys (the scripts name the same from the base key,
+// see lua/lib/followups.lua): the open follow-ups by deadline, of a kind or (UNSPECIFIED) all;
+// one follow-up's record; an order's open follow-ups by kind.
+std::string DeadlineListKey(const std::string& shop, v1::FollowUpKind kind);
+std::string RecordKey(const std::string& shop, const std::string& id);
+std::string OrderOpenKey(const std::string& shop, const std::string& order);
+
 // ZCARD and ZCOUNT (deadline before `now`) of the shop's open follow-ups of each kind, in
 // AllKinds() order: the replies come in pairs, open then overdue.
 std::vector<redis::Command> OpenAndOverdueCounts(const std::string& shop, absl::Time now);

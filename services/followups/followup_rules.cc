@@ -1,7 +1,5 @@
 #include "services/followups/followup_rules.h"
 
-#include <map>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/validate.h"
@@ -140,54 +138,42 @@ absl::StatusOr<NewFollowUp> FromCreateRequest(const v1::CreateFollowUpRequest& r
 }
 
 v1::FollowUp FollowUpFromHash(const std::string& id, const redis::Reply& hash, absl::Time now) {
-  std::map<std::string, std::string> h;
-  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
-    h[hash.elements[i].str] = hash.elements[i + 1].str;
-  }
-  auto str = [&](const char* f) {
-    auto it = h.find(f);
-    return it == h.end() ? std::string() : it->second;
-  };
-  auto num = [&](const char* f) {
-    int64_t n = 0;
-    (void)absl::SimpleAtoi(str(f), &n);
-    return n;
-  };
+  const redis::HashFields h(hash);
   v1::FollowUp f;
   f.set_id(id);
-  const auto kind = num("k");
+  const auto kind = h.num("k");
   if (v1::FollowUpKind_IsValid(static_cast<int>(kind))) {
     f.set_kind(static_cast<v1::FollowUpKind>(kind));
   }
-  f.set_order_id(str("o"));
-  f.set_buyer_id(str("b"));
-  f.set_note(str("t"));
-  const std::string shift = str("sh");
+  f.set_order_id(h.str("o"));
+  f.set_buyer_id(h.str("b"));
+  f.set_note(h.str("t"));
+  const std::string shift = h.str("sh");
   f.set_shift(shift == "day"     ? v1::FOLLOW_UP_SHIFT_DAY
               : shift == "night" ? v1::FOLLOW_UP_SHIFT_NIGHT
                                  : v1::FOLLOW_UP_SHIFT_ANY);
-  f.set_deadline_unix_ms(num("dl"));
-  f.set_reply_deadline_unix_ms(num("rdl"));
-  f.set_solve_deadline_unix_ms(num("sdl"));
-  f.set_replied_unix_ms(num("rp"));
-  f.set_created_unix_ms(num("ct"));
-  f.set_created_by(str("by"));
-  f.set_notes(static_cast<int32_t>(num("nn")));
-  f.set_last_note(str("ln"));
-  f.set_cashback_fen(num("cf"));
+  f.set_deadline_unix_ms(h.num("dl"));
+  f.set_reply_deadline_unix_ms(h.num("rdl"));
+  f.set_solve_deadline_unix_ms(h.num("sdl"));
+  f.set_replied_unix_ms(h.num("rp"));
+  f.set_created_unix_ms(h.num("ct"));
+  f.set_created_by(h.str("by"));
+  f.set_notes(static_cast<int32_t>(h.num("nn")));
+  f.set_last_note(h.str("ln"));
+  f.set_cashback_fen(h.num("cf"));
   const int64_t now_ms = absl::ToUnixMillis(now);
-  const auto outcome = num("out");
+  const auto outcome = h.num("out");
   if (outcome != 0 && v1::FollowUpOutcome_IsValid(static_cast<int>(outcome))) {
     f.set_outcome(static_cast<v1::FollowUpOutcome>(outcome));
-    f.set_outcome_note(str("on"));
-    f.set_completed_by(str("cby"));
-    f.set_completed_unix_ms(num("cat"));
-    f.set_completed_late(str("late") == "1");
+    f.set_outcome_note(h.str("on"));
+    f.set_completed_by(h.str("cby"));
+    f.set_completed_unix_ms(h.num("cat"));
+    f.set_completed_late(h.str("late") == "1");
   } else {
     f.set_overdue(f.deadline_unix_ms() < now_ms);
-    if (num("cu") > now_ms) {
-      f.set_claimed_by(str("a"));
-      f.set_claim_until_unix_ms(num("cu"));
+    if (h.num("cu") > now_ms) {
+      f.set_claimed_by(h.str("a"));
+      f.set_claim_until_unix_ms(h.num("cu"));
     }
   }
   return f;

@@ -54,8 +54,9 @@ void FollowUpWorker::Attach(scheduler::Scheduler& scheduler) {
 void FollowUpWorker::Close(const std::string& shop, const std::string& order, v1::FollowUpKind kind,
                            v1::FollowUpOutcome outcome, const std::string& note,
                            absl::Time deadline, Done<v1::FollowUp> done) {
-  const std::string open = absl::StrCat(redis::KeyScheme::FollowUps(shop), ":o:", order);
-  redis_.Run(redis::Command::Of({"HGET", open, absl::StrCat(static_cast<int>(kind))}), deadline,
+  redis_.Run(redis::Command::Of(
+                 {"HGET", OrderOpenKey(shop, order), absl::StrCat(static_cast<int>(kind))}),
+             deadline,
              [this, shop, order, outcome, note, deadline,
               done = std::move(done)](absl::StatusOr<redis::Reply> id) mutable {
                if (!id.ok()) return done(id.status());

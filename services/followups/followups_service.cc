@@ -78,10 +78,7 @@ void FollowUpsService::List(const Principal& who, const v1::ListFollowUpsRequest
   }
   std::string after_ms, after_id;
   if (auto s = ParseToken(request.page_token(), &after_ms, &after_id); !s.ok()) return done(s);
-  std::string list = redis::KeyScheme::FollowUps(who.shop) + ":d";
-  if (request.kind() != v1::FOLLOW_UP_KIND_UNSPECIFIED) {
-    absl::StrAppend(&list, ":", static_cast<int>(request.kind()));
-  }
+  const std::string list = DeadlineListKey(who.shop, request.kind());
   // Overdue: a deadline before now (score_page's bound is inclusive).
   const std::string most =
       request.overdue_only() ? Ms(book_.clock().Now() - absl::Milliseconds(1)) : "";

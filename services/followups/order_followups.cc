@@ -1,6 +1,5 @@
 #include "services/followups/order_followups.h"
 
-#include <map>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -32,57 +31,80 @@ std::optional<Cashback> ParseCashbackRegistration(const std::string& value) {
   return c;
 }
 
+namespace {
+
+// A follow-up an order event opens, due a kind's time after the event: what the order must not
+// have reached since, and the detail its note carries.
+struct EventFollowUp {
+  const char* what;
+  v1::FollowUpKind kind;
+  const char* time_field;  // when the event happened
+  const char* label;
+  const char* detail_field;
+  std::vector<const char*> settled_by;
+};
+
+const std::vector<EventFollowUp>& EventFollowUps() {
+  namespace field = orders::field;
+  static const auto* const kAll = new std::vector<EventFollowUp>{
+      {"rfq",
+       v1::FOLLOW_UP_KIND_REFUND,
+       field::kRefundRequested,
+       "退款申请 refund requested",
+       field::kRefundReason,
+       {field::kRefunded}},
+      {"sto",
+       v1::FOLLOW_UP_KIND_STOCK_OUT,
+       field::kStockOut,
+       "缺货 stock-out",
+       field::kStockOutItems,
+       {field::kShipped, field::kClosed, field::kRefunded}},
+  };
+  return *kAll;
+}
+
+}  // namespace
+
 std::optional<NewFollowUp> FollowUpForOrder(std::string_view what, const std::string& order,
                                             const redis::Reply& hash) {
   namespace field = orders::field;
-  std::map<std::string, std::string> o;
-  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
-    o[hash.elements[i].str] = hash.elements[i + 1].str;
-  }
-  auto has = [&](const char* f) { return o.count(f) > 0; };
-  auto ms = [&](const char* f) {
-    int64_t n = 0;
-    auto it = o.find(f);
-    if (it != o.end()) (void)absl::SimpleAtoi(it->second, &n);
-    return n;
+  const redis::HashFields o(hash);
+  auto has_any = [&](const std::vector<const char*>& fields) {
+    for (const char* f : fields) {
+      if (o.has(f)) return true;
+    }
+    return false;
   };
   NewFollowUp f;
   f.order_id = order;
-  f.buyer_id = has(field::kBuyer) ? o[field::kBuyer] : "";
+  f.buyer_id = o.str(field::kBuyer);
   f.created_by = "order-event";
-  if (what == "rfq") {
-    if (has(field::kRefunded) || !has(field::kRefundRequested)) return std::nullopt;
-    f.kind = v1::FOLLOW_UP_KIND_REFUND;
-    f.note = absl::StrCat("退款申请 refund requested",
-                          has(field::kRefundReason) ? ": " + o[field::kRefundReason] : "");
-    f.solve_deadline =
-        DefaultDeadlines(f.kind, absl::FromUnixMillis(ms(field::kRefundRequested))).solve;
-    f.idempotency_key = absl::StrCat("rfq:", order, ":", ms(field::kRefundRequested));
-  } else if (what == "sto") {
-    if (!has(field::kStockOut) || has(field::kShipped) || has(field::kClosed) ||
-        has(field::kRefunded)) {
-      return std::nullopt;
-    }
-    f.kind = v1::FOLLOW_UP_KIND_STOCK_OUT;
-    f.note = absl::StrCat("缺货 stock-out",
-                          has(field::kStockOutItems) ? ": " + o[field::kStockOutItems] : "");
-    f.solve_deadline = DefaultDeadlines(f.kind, absl::FromUnixMillis(ms(field::kStockOut))).solve;
-    f.idempotency_key = absl::StrCat("sto:", order, ":", ms(field::kStockOut));
-  } else if (what == "pp") {
-    if (!has(field::kPromisedPay) || has(field::kPaid) || has(field::kClosed) ||
-        has(field::kRefunded)) {
+  for (const EventFollowUp& e : EventFollowUps()) {
+    if (what != e.what) continue;
+    if (!o.has(e.time_field) || has_any(e.settled_by)) return std::nullopt;
+    const int64_t at = o.num(e.time_field);
+    f.kind = e.kind;
+    f.note = o.has(e.detail_field) ? absl::StrCat(e.label, ": ", o.str(e.detail_field)) : e.label;
+    f.solve_deadline = DefaultDeadlines(f.kind, absl::FromUnixMillis(at)).solve;
+    f.idempotency_key = absl::StrCat(e.what, ":", order, ":", at);
+    return f;
+  }
+  if (what == "pp") {
+    if (!o.has(field::kPromisedPay) || has_any({field::kPaid, field::kClosed, field::kRefunded})) {
       return std::nullopt;
     }
     f.kind = v1::FOLLOW_UP_KIND_PROMISED_PAYMENT;
     f.created_by = "reminder-answer";
     f.note = "买家承诺付款 the buyer promised to pay";
-    f.solve_deadline = absl::FromUnixMillis(ms(field::kPromisedPay));
-    f.idempotency_key = absl::StrCat("pp:", order, ":", ms(field::kPromisedPay));
+    f.solve_deadline = absl::FromUnixMillis(o.num(field::kPromisedPay));
+    f.idempotency_key = absl::StrCat("pp:", order, ":", o.num(field::kPromisedPay));
     f.moves_open_deadline = true;
-  } else if (what == "cb") {
+    return f;
+  }
+  if (what == "cb") {
     // A refund voids the cashback, even one whose follow-up was never opened.
-    if (!has(field::kCashback) || has(field::kRefunded)) return std::nullopt;
-    auto r = ParseCashbackRegistration(o[field::kCashback]);
+    if (!o.has(field::kCashback) || o.has(field::kRefunded)) return std::nullopt;
+    auto r = ParseCashbackRegistration(o.str(field::kCashback));
     if (!r) return std::nullopt;
     f.kind = v1::FOLLOW_UP_KIND_CASHBACK;
     f.created_by = r->agent;
@@ -90,10 +112,9 @@ std::optional<NewFollowUp> FollowUpForOrder(std::string_view what, const std::st
     f.note = r->note.empty() ? "返现 cashback" : r->note;
     f.solve_deadline = r->deadline;
     f.idempotency_key = absl::StrCat("cb:", order);
-  } else {
-    return std::nullopt;
+    return f;
   }
-  return f;
+  return std::nullopt;
 }
 
 }  // namespace orderwatch::followups

@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "absl/strings/numbers.h"
+
 namespace orderwatch::redis {
 
 Reply Reply::HashOf(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -16,6 +18,24 @@ Reply Reply::HashOf(const std::vector<std::pair<std::string, std::string>>& fiel
     }
   }
   return r;
+}
+
+HashFields::HashFields(const Reply& hgetall) {
+  for (size_t i = 0; i + 1 < hgetall.elements.size(); i += 2) {
+    fields_[hgetall.elements[i].str] = hgetall.elements[i + 1].str;
+  }
+}
+
+std::string HashFields::str(std::string_view field) const {
+  auto it = fields_.find(field);
+  return it == fields_.end() ? std::string() : it->second;
+}
+
+int64_t HashFields::num(std::string_view field) const {
+  int64_t n = 0;
+  auto it = fields_.find(field);
+  if (it != fields_.end() && !absl::SimpleAtoi(it->second, &n)) n = 0;
+  return n;
 }
 
 Reply Reply::From(const redisReply& r) {

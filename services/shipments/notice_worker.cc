@@ -1,7 +1,5 @@
 #include "services/shipments/notice_worker.h"
 
-#include <map>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/json_text.h"
@@ -14,28 +12,13 @@ namespace {
 
 absl::Time Deadline() { return absl::Now() + absl::Seconds(5); }
 
-int64_t Int(const std::map<std::string, std::string>& o, const std::string& field) {
-  auto it = o.find(field);
-  int64_t n = 0;
-  if (it != o.end()) (void)absl::SimpleAtoi(it->second, &n);
-  return n;
-}
-
-std::string Field(const std::map<std::string, std::string>& o, const std::string& field) {
-  auto it = o.find(field);
-  return it == o.end() ? "" : it->second;
-}
-
 }  // namespace
 
 std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::string& order,
                                             const std::string& what, const redis::Reply& hash,
                                             const ShopFacts& facts,
                                             const v1::ShipmentPolicy& policy, absl::Time now) {
-  std::map<std::string, std::string> o;
-  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
-    o[hash.elements[i].str] = hash.elements[i + 1].str;
-  }
+  const redis::HashFields o(hash);
   dispatch::Delivery d;
   d.idempotency_key = absl::StrCat(scheduler::OrderJobId(shop, order), ":", what);
   const std::string head =
@@ -43,25 +26,25 @@ std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::
                    ",\"shop\":", JsonQuote(shop), ",\"order_id\":", JsonQuote(order));
   if (what == "stop") {
     d.channel = "warehouse";
-    d.json = absl::StrCat(head, ",\"type\":\"stop_shipment\",\"refund_requested_unix_ms\":",
-                          Int(o, "rrq"), ",\"items\":", JsonQuote(Field(o, "itm")), "}");
+    d.json = absl::StrCat(head,
+                          ",\"type\":\"stop_shipment\",\"refund_requested_unix_ms\":", o.num("rrq"),
+                          ",\"items\":", JsonQuote(o.str("itm")), "}");
     return d;
   }
-  const bool watched = o.count("paid") && !o.count("shp") && !o.count("cls") && !o.count("rfd");
+  const bool watched = o.has("paid") && !o.has("shp") && !o.has("cls") && !o.has("rfd");
   int stage = 0;
   if (what.size() != 2 || !absl::SimpleAtoi(what.substr(1), &stage) ||
       !v1::ShipmentStage_IsValid(stage) || stage == 0 || !watched) {
     return std::nullopt;
   }
   const auto s = static_cast<v1::ShipmentStage>(stage);
-  const int64_t deadline = Int(o, "dl");
+  const int64_t deadline = o.num("dl");
   if (what[0] == 'w') {
     d.channel = "warehouse";
-    d.json = absl::StrCat(head, ",\"type\":\"shipment_stage\",\"stage\":", JsonQuote(StageName(s)),
-                          ",\"deadline_unix_ms\":", deadline,
-                          ",\"buyer_urged\":", o.count("urg") ? "true" : "false",
-                          ",\"compensation_fen\":", Int(o, "scf"),
-                          ",\"items\":", JsonQuote(Field(o, "itm")), "}");
+    d.json = absl::StrCat(
+        head, ",\"type\":\"shipment_stage\",\"stage\":", JsonQuote(StageName(s)),
+        ",\"deadline_unix_ms\":", deadline, ",\"buyer_urged\":", o.has("urg") ? "true" : "false",
+        ",\"compensation_fen\":", o.num("scf"), ",\"items\":", JsonQuote(o.str("itm")), "}");
     return d;
   }
   if (what[0] != 'b') return std::nullopt;
@@ -69,17 +52,17 @@ std::optional<dispatch::Delivery> NoticeFor(const std::string& shop, const std::
   const absl::Time expected = ExpectedShip(s, absl::FromUnixMillis(deadline), policy, now);
   reminders::TemplateValues values;
   values.shop_name = facts.name.empty() ? shop : facts.name;
-  values.buyer_nick = Field(o, "buy");
+  values.buyer_nick = o.str("buy");
   values.order_id = order;
-  values.amount_fen = Int(o, "amt");
-  values.items = Field(o, "itm");
+  values.amount_fen = o.num("amt");
+  values.items = o.str("itm");
   values.ship_date = expected;
   values.zone = facts.zone;
   const std::string text = DelayNoticeText(policy, values, now);
   d.channel = "im";
   d.json = absl::StrCat(head, ",\"type\":\"shipment_delay\",\"stage\":", JsonQuote(StageName(s)),
-                        ",\"buyer_id\":", JsonQuote(Field(o, "buy")),
-                        ",\"buyer_phone_hash\":", JsonQuote(Field(o, "ph")),
+                        ",\"buyer_id\":", JsonQuote(o.str("buy")),
+                        ",\"buyer_phone_hash\":", JsonQuote(o.str("ph")),
                         ",\"expected_ship_unix_ms\":", absl::ToUnixMillis(expected),
                         ",\"text\":", JsonQuote(text), "}");
   return d;
