@@ -107,6 +107,19 @@ TEST(ServerE2ETest, RedisDownFailsFastThenRecovers) {
   EXPECT_GE(Sample(metrics, "orderwatch_redis_errors_total{kind=\"unavailable\"}"), 1);
 }
 
+TEST(ServerE2ETest, ReachesRedisThroughItsUnixSocket) {
+  RedisServer redis;
+  auto config = TestServer::DevConfig();
+  config.redis_unix = redis.unix_socket();  // wins over the port the fixture also sets
+  TestServer server(redis, config);
+  v1::Remark r;
+  auto s = server.remarks()->Set(TestServer::Context().get(), SetRequest("U1", "u1"), &r);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The server's connections are the socket's.
+  EXPECT_NE(redis.Flat("CLIENT LIST").find("redis.sock"), std::string::npos)
+      << redis.Flat("CLIENT LIST");
+}
+
 TEST(ServerE2ETest, StalledRedisMeetsTheCallDeadline) {
   RedisServer redis;
   TestServer server(redis);
