@@ -45,28 +45,35 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 }
 
 
-# start_stack SERVER_BIN: a fresh redis-server (no persistence) and orderwatch-server on free
-# loopback ports, the server's log sink in $work/sink.jsonl; sets redis_port, grpc_port and
-# metrics_port.
+# start_stack SERVER_BIN: a fresh redis-server and orderwatch-server on free loopback ports, the
+# server's log sink in $work/sink.jsonl; sets redis_port, grpc_port, metrics_port, redis_pid and
+# server_pid. Redis keeps no file unless REDIS_AOF=1 (then an append-only file, fsync every
+# second, as deploy/local.sh runs it); SERVER_ARGS are more server flags.
 start_stack() {
   local server_bin=$1
   free_port redis_port
   free_port grpc_port
   free_port metrics_port
   echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  local redis_cmd=(redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no
+  local persist=(--appendonly no)
+  [[ ${REDIS_AOF:-0} == 1 ]] && persist=(--appendonly yes --appendfsync everysec)
+  local redis_cmd=(redis-server --port "$redis_port" --bind 127.0.0.1 --save '' "${persist[@]}"
     --dir "$work" --logfile "$work/redis.log")
   show "${redis_cmd[@]}" >&2
   "${redis_cmd[@]}" &
-  pids+=("$!")
+  redis_pid=$!
+  pids+=("$redis_pid")
   wait_for 10 redis-server redis-cli -p "$redis_port" ping
 
   local server_cmd=("$server_bin" --auth=dev --grpc-addr="127.0.0.1:$grpc_port"
     --metrics-addr="127.0.0.1:$metrics_port" --redis="127.0.0.1:$redis_port"
     --reminder-sink="log:$work/sink.jsonl")
+  # shellcheck disable=SC2206  # SERVER_ARGS is a list of flags
+  server_cmd+=(${SERVER_ARGS:-})
   show "${server_cmd[@]}" >&2
   "${server_cmd[@]}" >"$work/server.log" 2>&1 &
-  pids+=("$!")
+  server_pid=$!
+  pids+=("$server_pid")
   wait_for 15 orderwatch-server grep -q "listening" "$work/server.log"
 }
 

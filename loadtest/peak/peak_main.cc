@@ -1,0 +1,210 @@
+// orderwatch-peak: the Double-11 day, compressed in time, against a running orderwatch-server;
+// or --find-max, the highest order rate it sustains. See --help.
+#include <grpcpp/grpcpp.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "loadtest/latency_stats.h"
+#include "loadtest/peak/peak_options.h"
+#include "loadtest/peak/peak_report.h"
+#include "loadtest/peak/scenario_runner.h"
+#include "loadtest/peak/server_probe.h"
+#include "orderwatch/v1/reminders.grpc.pb.h"
+
+namespace {
+
+using namespace orderwatch::load;  // NOLINT: this tool's own namespace
+
+// Shop loadshop's reminders: any hour, the flash-sale delay of the echo, up to 3 per order.
+std::string SetReminderPolicy(const PeakOptions& o) {
+  auto channel = grpc::CreateChannel(o.runner.addr, grpc::InsecureChannelCredentials());
+  auto stub = orderwatch::v1::Reminders::NewStub(channel);
+  auto context = [&] {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->AddMetadata("x-orderwatch-shop", o.runner.shop);
+    ctx->AddMetadata("x-orderwatch-agent", "load");
+    ctx->AddMetadata("x-orderwatch-role", "supervisor");
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return ctx;
+  };
+  orderwatch::v1::ReminderPolicy policy;
+  if (grpc::Status s = stub->GetPolicy(context().get(), {}, &policy); !s.ok()) {
+    return "GetPolicy: " + s.error_message();
+  }
+  orderwatch::v1::SetReminderPolicyRequest set;
+  *set.mutable_policy() = policy;
+  set.mutable_policy()->set_window_start("00:00");
+  set.mutable_policy()->set_window_end("00:00");
+  set.mutable_policy()->set_after_order_minutes(10);
+  set.mutable_policy()->set_pre_close_minutes(0);
+  set.mutable_policy()->set_flash_sale_minutes(static_cast<int>(o.echo_minutes));
+  set.mutable_policy()->set_max_per_order(3);
+  orderwatch::v1::ReminderPolicy out;
+  if (grpc::Status s = stub->SetPolicy(context().get(), set, &out); !s.ok()) {
+    return "SetPolicy: " + s.error_message();
+  }
+  return "";
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path);
+  f << text;
+  return static_cast<bool>(f);
+}
+
+int RunDay(const PeakOptions& o, ScenarioRunner& runner) {
+  const LoadCurve curve(o.curve);
+  CallStats stats(static_cast<int>(curve.phases().size()), static_cast<int>(curve.total_s()));
+  ServerProbe probe(o.probe, [&runner] { return runner.in_flight(); });
+  std::fprintf(stderr,
+               "orderwatch-peak: %.0f s of load, base %.0f orders/s (%.1f calls/order), "
+               "peak %.0fx, then %.0f s drain\n",
+               curve.total_s(), o.base, OrderFlow(o.mix, 0).CallsPerOrder(), o.curve.multiplier,
+               o.drain_s);
+  probe.Start();
+  std::thread progress([&] {
+    for (double t = 10; t < curve.total_s(); t += 10) {
+      std::this_thread::sleep_for(std::chrono::seconds(10));
+      const int p = curve.PhaseAt(t);
+      std::fprintf(stderr, "  %3.0f s  %-6s %4.1fx  %lld orders  %d calls in flight\n", t,
+                   curve.phases()[p].name.c_str(), curve.Multiplier(t),
+                   static_cast<long long>(runner.orders_created()), runner.in_flight());
+    }
+  });
+  runner.Run(curve, o.base, &stats);
+  progress.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(o.drain_s * 1000)));
+  probe.SampleNow();
+  probe.Stop();
+  const DayFindings findings = Judge(o, curve, stats, probe.samples());
+  std::fputs(DayText(o, stats, findings).c_str(), stdout);
+  if (!o.json_out.empty() && !WriteFile(o.json_out, DayJson(o, curve, stats, findings))) {
+    std::fprintf(stderr, "orderwatch-peak: cannot write %s\n", o.json_out.c_str());
+    return 1;
+  }
+  return findings.all_met() ? 0 : 3;
+}
+
+// One steady step of --find-max: the targets at `rate` orders/s, judged like the day's.
+struct Step {
+  double rate = 0;
+  bool held = false;
+  std::string why;
+  double worst_p99_ms = 0;
+  double calls_per_s = 0;
+};
+
+Step RunStep(const PeakOptions& o, ScenarioRunner& runner, double rate) {
+  PeakOptions step = o;
+  step.drain_s = 2;
+  CurveShape flat;
+  flat.normal_s = 2;  // unmeasured: the first calls meet cold connections and caches
+  flat.rise_s = 0;
+  flat.step_s = 0;
+  flat.hold_s = o.find_max_step_s - 2;
+  flat.decay_s = 0;
+  flat.tail_s = 0;
+  flat.multiplier = 1;
+  const LoadCurve curve(flat);
+  CallStats stats(static_cast<int>(curve.phases().size()), static_cast<int>(curve.total_s()));
+  ServerProbe probe(o.probe, [&runner] { return runner.in_flight(); });
+  probe.Start();
+  runner.Run(curve, rate, &stats);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  probe.SampleNow();
+  probe.Stop();
+  const DayFindings f = Judge(step, curve, stats, probe.samples());
+  Step s;
+  s.rate = rate;
+  s.held = true;
+  uint64_t calls = 0;
+  for (int k = 0; k < kCallKinds; ++k) calls += stats.at(1, static_cast<CallKind>(k)).calls();
+  s.calls_per_s = calls / (o.find_max_step_s - 2);
+  for (const Target& t : f.targets) {
+    // Lateness needs reminders coming due, which steady steps do not make.
+    if (t.what.find("lateness") != std::string::npos) continue;
+    if (!t.met) {
+      s.held = false;
+      s.why += (s.why.empty() ? "" : "; ") + t.found;
+    }
+    if (t.what.find("p99") == 0) s.why = s.why.empty() ? t.found : s.why;
+  }
+  if (s.held) s.why = f.targets[0].found;
+  return s;
+}
+
+int FindMax(const PeakOptions& o, ScenarioRunner& runner) {
+  double good = 0, bad = 0, rate = o.find_max_start;
+  std::vector<Step> steps;
+  std::printf(
+      "\n== orderwatch-peak --find-max: steady steps of %.0f s (first 2 s unmeasured), "
+      "bound p99 <= %.1f ms, no error, no backlog\n   %s\n\n",
+      o.find_max_step_s, o.p99_ms, o.command_line.c_str());
+  for (int i = 0; i < o.find_max_steps; ++i) {
+    Step s = RunStep(o, runner, rate);
+    std::printf("  step %d: %7.0f orders/s = %7.0f calls/s  %s  %s\n", i + 1, s.rate, s.calls_per_s,
+                s.held ? "held  " : "FAILED", s.why.c_str());
+    std::fflush(stdout);
+    steps.push_back(s);
+    if (s.held)
+      good = std::max(good, rate);
+    else
+      bad = bad == 0 ? rate : std::min(bad, rate);
+    if (bad > 0 && good > 0 && (bad - good) <= 0.05 * good) break;
+    rate = bad == 0 ? rate * 2 : good == 0 ? rate / 2 : (good + bad) / 2;
+  }
+  double calls = 0;
+  for (const Step& s : steps) {
+    if (s.rate == good) calls = s.calls_per_s;
+  }
+  std::printf("\nmaximum sustained: %.0f orders/s (%.0f calls/s); base (10%%): %.0f orders/s\n",
+              good, calls, good / 10);
+  if (!o.json_out.empty()) {
+    std::string j = absl::StrFormat(
+        "{\"command\":\"%s\",\"max_orders_per_s\":%.1f,"
+        "\"max_calls_per_s\":%.1f,\"steps\":[",
+        o.command_line, good, calls);
+    for (size_t i = 0; i < steps.size(); ++i) {
+      absl::StrAppendFormat(&j, "%s{\"orders_per_s\":%.1f,\"calls_per_s\":%.1f,\"held\":%s}",
+                            i ? "," : "", steps[i].rate, steps[i].calls_per_s,
+                            steps[i].held ? "true" : "false");
+    }
+    j += "]}\n";
+    if (!WriteFile(o.json_out, j)) return 1;
+  }
+  return good > 0 ? 0 : 3;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  bool help = false;
+  std::string error;
+  auto options = ParsePeakOptions(args, &help, &error);
+  if (help) {
+    std::fputs(PeakUsage().c_str(), stdout);
+    return 0;
+  }
+  if (!options) {
+    std::fprintf(stderr, "orderwatch-peak: %s\n", error.c_str());
+    return 2;
+  }
+  // Debian's Abseil keeps absl::Mutex deadlock detection on; the generator should not pay it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ScenarioRunner runner(options->runner, options->mix, options->seed);
+  if (std::string e = runner.Connect(); !e.empty()) {
+    std::fprintf(stderr, "orderwatch-peak: %s\n", e.c_str());
+    return 1;
+  }
+  if (std::string e = SetReminderPolicy(*options); !e.empty()) {
+    std::fprintf(stderr, "orderwatch-peak: %s\n", e.c_str());
+    return 1;
+  }
+  return options->find_max ? FindMax(*options, runner) : RunDay(*options, runner);
+}
