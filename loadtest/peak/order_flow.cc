@@ -74,10 +74,10 @@ void OrderFlow::PageOf(int64_t newest, std::vector<int64_t>* out) {
   }
 }
 
-double OrderFlow::CallsPerOrder() const {
-  const double unpaid = std::max(0.0, 1 - mix_.paid - mix_.closed);
-  return 1 + mix_.paid * (1 + mix_.shipped) + mix_.closed + std::min(unpaid, mix_.triggers) +
-         mix_.page_reads + mix_.remark_writes;
+double CallsPerOrder(const Mix& mix) {
+  const double unpaid = std::max(0.0, 1 - mix.paid - mix.closed);
+  return 1 + mix.paid * (1 + mix.shipped) + mix.closed + std::min(unpaid, mix.triggers) +
+         mix.page_reads + mix.remark_writes;
 }
 
 }  // namespace orderwatch::load

@@ -30,6 +30,9 @@ struct Mix {
   double triggers = 0.02;       // manual reminder triggers per order, on orders left unpaid
 };
 
+// Calls per order the mix makes on average (reports, sizing).
+double CallsPerOrder(const Mix& mix);
+
 struct Action {
   double at_s = 0;  // due, in seconds from the start of the run
   CallKind kind = CallKind::kCreated;
@@ -50,8 +53,6 @@ class OrderFlow {
   void PageOf(int64_t newest, std::vector<int64_t>* out);
 
   const Mix& mix() const { return mix_; }
-  // Calls per order the mix makes on average (for reports and the sizing guide).
-  double CallsPerOrder() const;
 
  private:
   double Exponential(double mean);

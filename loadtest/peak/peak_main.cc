@@ -64,8 +64,7 @@ int RunDay(const PeakOptions& o, ScenarioRunner& runner) {
   std::fprintf(stderr,
                "orderwatch-peak: %.0f s of load, base %.0f orders/s (%.1f calls/order), "
                "peak %.0fx, then %.0f s drain\n",
-               curve.total_s(), o.base, OrderFlow(o.mix, 0).CallsPerOrder(), o.curve.multiplier,
-               o.drain_s);
+               curve.total_s(), o.base, CallsPerOrder(o.mix), o.curve.multiplier, o.drain_s);
   probe.Start();
   std::thread progress([&] {
     for (double t = 10; t < curve.total_s(); t += 10) {

@@ -127,6 +127,35 @@ std::string Num(double v) {
   return absl::StrFormat("%.4g", v);
 }
 
+CallCost CostOf(const LoadCurve& curve, CallStats& stats, const std::vector<ProbeSample>& samples) {
+  CallCost c;
+  int busiest = -1;
+  uint64_t most = 0, created = 0;
+  for (int p = 0; p < stats.phases(); ++p) {
+    uint64_t calls = 0;
+    for (int k = 0; k < kCallKinds; ++k) calls += stats.at(p, Kind(k)).calls();
+    created += stats.at(p, CallKind::kCreated).calls();
+    if (curve.phases()[p].name == "hold" || (calls > most && c.phase != "hold")) {
+      busiest = p;
+      most = calls;
+      c.phase = curve.phases()[p].name;
+    }
+  }
+  if (busiest < 0 || most == 0) return c;
+  const Phase& ph = curve.phases()[busiest];
+  const ProbeSummary s = SummarizeProbe(samples, ph.start_s, ph.end_s);
+  c.calls_per_s = static_cast<double>(most) / (ph.end_s - ph.start_s);
+  // % of one core = core-seconds per 100 s; per call in microseconds.
+  c.server_us = s.cpu_server * 1e4 / c.calls_per_s;
+  c.redis_us = s.cpu_redis * 1e4 / c.calls_per_s;
+  c.generator_us = s.cpu_load * 1e4 / c.calls_per_s;
+  if (samples.size() >= 2 && created > 0 && samples.front().redis_used_mb >= 0) {
+    c.redis_bytes_per_order = (samples.back().redis_used_mb - samples.front().redis_used_mb) *
+                              1024 * 1024 / static_cast<double>(created);
+  }
+  return c;
+}
+
 }  // namespace
 
 bool DayFindings::all_met() const {
@@ -179,6 +208,7 @@ DayFindings Judge(const PeakOptions& o, const LoadCurve& curve, CallStats& stats
          seen ? absl::StrCat(Bound(all.lateness_p99[i]), " over ", all.lateness_count[i], " jobs")
               : "no job seen (is --metrics set?)"});
   }
+  f.cost = CostOf(curve, stats, f.samples);
   const ProbeSample* last = f.samples.empty() ? nullptr : &f.samples.back();
   const double oldest = last == nullptr ? -1 : MaxOldest(*last);
   f.targets.push_back(
@@ -241,6 +271,16 @@ std::string DayText(const PeakOptions& o, CallStats& stats, const DayFindings& f
                                 l.p50_ms, l.p99_ms, l.p999_ms, Codes(t)));
     }
   }
+  const CallCost& c = f.cost;
+  absl::StrAppend(
+      &out,
+      absl::StrFormat(
+          "\ncost per call in %s (%.0f calls/s): server %.0f us CPU, Redis %.0f us, generator "
+          "%.0f us; Redis %.0f bytes per order created\n  size a shop with: orderwatch-sizing "
+          "--server-us-per-call=%.0f --redis-us-per-call=%.0f --redis-bytes-per-order=%.0f "
+          "--orders-per-s=N\n",
+          c.phase, c.calls_per_s, c.server_us, c.redis_us, c.generator_us, c.redis_bytes_per_order,
+          c.server_us, c.redis_us, c.redis_bytes_per_order));
   absl::StrAppend(&out, "\ntargets:\n");
   for (const Target& t : f.targets) {
     absl::StrAppend(&out, "  ", t.met ? "PASS" : "FAIL", "  ", t.what, ": ", t.found, "\n");
@@ -317,7 +357,13 @@ std::string DayJson(const PeakOptions& o, const LoadCurve& curve, CallStats& sta
         ",\"reminders_due\":", Num(rem == s.due_jobs.end() ? 0 : rem->second),
         ",\"admission_rejected\":", Num(s.rejected), "}");
   }
-  absl::StrAppend(&j, "],\"targets\":[");
+  absl::StrAppend(&j, "],\"cost\":{\"phase\":", JsonString(f.cost.phase),
+                  ",\"calls_per_s\":", Num(f.cost.calls_per_s),
+                  ",\"server_us_per_call\":", Num(f.cost.server_us),
+                  ",\"redis_us_per_call\":", Num(f.cost.redis_us),
+                  ",\"generator_us_per_call\":", Num(f.cost.generator_us),
+                  ",\"redis_bytes_per_order\":", Num(f.cost.redis_bytes_per_order), "}");
+  absl::StrAppend(&j, ",\"targets\":[");
   for (size_t i = 0; i < f.targets.size(); ++i) {
     absl::StrAppend(&j, i ? "," : "", "{\"what\":", JsonString(f.targets[i].what),
                     ",\"met\":", f.targets[i].met ? "true" : "false",

@@ -18,10 +18,20 @@ struct Target {
   std::string found;  // "worst 7.2 ms: remarks.batch_get in hold"
 };
 
+// What a call costs at the peak: CPU per call (background work such as reminders and sweeps
+// included) and Redis memory per order; the inputs of orderwatch-sizing.
+struct CallCost {
+  std::string phase;  // where it was measured: "hold", else the busiest phase
+  double calls_per_s = 0;
+  double server_us = 0, redis_us = 0, generator_us = 0;  // CPU microseconds per call
+  double redis_bytes_per_order = 0;                      // used_memory growth / orders created
+};
+
 struct DayFindings {
   std::vector<Phase> phases;  // the curve's, then "drain" (no calls, the backlog watched)
   std::vector<ProbeSample> samples;
   std::vector<Target> targets;
+  CallCost cost;
   bool all_met() const;
 };
 

@@ -24,8 +24,9 @@ double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// utime + stime of a process, in clock ticks; -1 when it is gone.
-long long Ticks(int pid) {
+}  // namespace
+
+long long ProcessTicks(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
   if (!std::getline(in, line)) return -1;
@@ -41,6 +42,8 @@ long long Ticks(int pid) {
   return utime + stime;
 }
 
+namespace {
+
 double RssMb(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);) {
@@ -49,6 +52,8 @@ double RssMb(int pid) {
   return -1;
 }
 
+}  // namespace
+
 bool SplitHostPort(const std::string& addr, std::string* host, int* port) {
   const size_t colon = addr.rfind(':');
   if (colon == std::string::npos) return false;
@@ -56,7 +61,6 @@ bool SplitHostPort(const std::string& addr, std::string* host, int* port) {
   return absl::SimpleAtoi(addr.substr(colon + 1), port);
 }
 
-// GET http://addr/metrics; "" on failure.
 std::string HttpGetMetrics(const std::string& addr) {
   std::string host;
   int port = 0;
@@ -81,8 +85,6 @@ std::string HttpGetMetrics(const std::string& addr) {
   const size_t body = out.find("\r\n\r\n");
   return body == std::string::npos ? "" : out.substr(body + 4);
 }
-
-}  // namespace
 
 void ParseMetrics(
     const std::string& text,
@@ -175,7 +177,7 @@ ProbeSample ServerProbe::Take() {
   const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
   auto cpu = [&](int pid) {
     if (pid <= 0) return -1.0;
-    const long long t = Ticks(pid);
+    const long long t = ProcessTicks(pid);
     double pct = -1;
     const auto last = last_ticks_.find(pid);
     if (t >= 0 && last != last_ticks_.end() && now > last_at_) {

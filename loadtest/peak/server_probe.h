@@ -59,6 +59,15 @@ class ServerProbe {
   double last_at_ = 0;
 };
 
+// "host:port" into its parts; false if it is not that.
+bool SplitHostPort(const std::string& addr, std::string* host, int* port);
+
+// GET http://addr/metrics (addr is host:port); the body, or "" on failure.
+std::string HttpGetMetrics(const std::string& addr);
+
+// utime + stime of a process, in clock ticks (sysconf(_SC_CLK_TCK) a second); -1 if gone.
+long long ProcessTicks(int pid);
+
 // Reads a Prometheus text exposition: calls `line(name, labels, value)` per sample line.
 void ParseMetrics(const std::string& text,
                   const std::function<void(const std::string& name,
