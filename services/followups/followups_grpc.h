@@ -1,16 +1,15 @@
-// gRPC edge of FollowUpsService: each handler authenticates and hands the call over.
+// gRPC edge of FollowUpsService: each handler authenticates, admits and hands the call over.
 #pragma once
 
 #include "orderwatch/v1/followups.grpc.pb.h"
-#include "services/common/auth.h"
+#include "services/common/edge.h"
 #include "services/followups/followups_service.h"
 
 namespace orderwatch::followups {
 
 class FollowUpsGrpc final : public v1::FollowUps::CallbackService {
  public:
-  FollowUpsGrpc(FollowUpsService& service, const Authenticator& auth)
-      : service_(service), auth_(auth) {}
+  FollowUpsGrpc(FollowUpsService& service, Edge edge) : service_(service), edge_(edge) {}
 
   grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* ctx,
                                    const v1::CreateFollowUpRequest* request,
@@ -42,7 +41,7 @@ class FollowUpsGrpc final : public v1::FollowUps::CallbackService {
 
  private:
   FollowUpsService& service_;
-  const Authenticator& auth_;
+  const Edge edge_;
 };
 
 }  // namespace orderwatch::followups

@@ -2,15 +2,14 @@
 #pragma once
 
 #include "orderwatch/v1/order_events.grpc.pb.h"
-#include "services/common/auth.h"
+#include "services/common/edge.h"
 #include "services/orders/order_events_service.h"
 
 namespace orderwatch::orders {
 
 class OrderEventsGrpc final : public v1::OrderEvents::CallbackService {
  public:
-  OrderEventsGrpc(OrderEventsService& service, const Authenticator& auth)
-      : service_(service), auth_(auth) {}
+  OrderEventsGrpc(OrderEventsService& service, Edge edge) : service_(service), edge_(edge) {}
 
   grpc::ServerUnaryReactor* Record(grpc::CallbackServerContext* ctx,
                                    const v1::RecordEventRequest* request,
@@ -24,7 +23,7 @@ class OrderEventsGrpc final : public v1::OrderEvents::CallbackService {
 
  private:
   OrderEventsService& service_;
-  const Authenticator& auth_;
+  const Edge edge_;
 };
 
 }  // namespace orderwatch::orders

@@ -1,16 +1,15 @@
-// gRPC edge of RemarksService: each handler authenticates and hands the call over.
+// gRPC edge of RemarksService: each handler authenticates, admits and hands the call over.
 #pragma once
 
 #include "orderwatch/v1/remarks.grpc.pb.h"
-#include "services/common/auth.h"
+#include "services/common/edge.h"
 #include "services/remarks/remarks_service.h"
 
 namespace orderwatch::remarks {
 
 class RemarksGrpc final : public v1::Remarks::CallbackService {
  public:
-  RemarksGrpc(RemarksService& service, const Authenticator& auth)
-      : service_(service), auth_(auth) {}
+  RemarksGrpc(RemarksService& service, Edge edge) : service_(service), edge_(edge) {}
 
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* ctx,
                                 const v1::GetRemarkRequest* request, v1::Remark* response) override;
@@ -43,7 +42,7 @@ class RemarksGrpc final : public v1::Remarks::CallbackService {
 
  private:
   RemarksService& service_;
-  const Authenticator& auth_;
+  const Edge edge_;
 };
 
 }  // namespace orderwatch::remarks

@@ -1,9 +1,9 @@
 // gRPC edge of RemindersService (and ReminderAnswers, ReminderStatsReader): each handler
-// authenticates and hands the call over.
+// authenticates, admits and hands the call over.
 #pragma once
 
 #include "orderwatch/v1/reminders.grpc.pb.h"
-#include "services/common/auth.h"
+#include "services/common/edge.h"
 #include "services/reminders/reminder_answers.h"
 #include "services/reminders/reminder_stats.h"
 #include "services/reminders/reminders_service.h"
@@ -13,8 +13,8 @@ namespace orderwatch::reminders {
 class RemindersGrpc final : public v1::Reminders::CallbackService {
  public:
   RemindersGrpc(RemindersService& service, ReminderAnswers& answers, ReminderStatsReader& stats,
-                const Authenticator& auth)
-      : service_(service), answers_(answers), stats_(stats), auth_(auth) {}
+                Edge edge)
+      : service_(service), answers_(answers), stats_(stats), edge_(edge) {}
 
   grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* ctx,
                                       const v1::GetReminderPolicyRequest* request,
@@ -54,7 +54,7 @@ class RemindersGrpc final : public v1::Reminders::CallbackService {
   RemindersService& service_;
   ReminderAnswers& answers_;
   ReminderStatsReader& stats_;
-  const Authenticator& auth_;
+  const Edge edge_;
 };
 
 }  // namespace orderwatch::reminders

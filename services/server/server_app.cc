@@ -9,7 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "services/common/admission.h"
 #include "services/common/auth.h"
+#include "services/common/edge.h"
 #include "services/common/log.h"
 #include "services/followups/followup_book.h"
 #include "services/followups/followup_metrics.h"
@@ -22,6 +24,7 @@
 #include "services/reminders/reminders_grpc.h"
 #include "services/scheduler/lease.h"
 #include "services/scheduler/queues.h"
+#include "services/server/admission_metrics.h"
 #include "services/server/grpc_metrics.h"
 #include "services/server/process_metrics.h"
 #include "services/server/unparsable_request_status.h"
@@ -70,6 +73,10 @@ struct ServerApp::Parts {
   std::shared_ptr<ProcessMetrics> process_metrics = std::make_shared<ProcessMetrics>();
   std::unique_ptr<redis::ClientMetrics> redis_metrics;
   std::unique_ptr<GrpcMetrics> grpc_metrics;
+  // Before everything that may hold a call's completion (and so its admission ticket): destroyed
+  // after them.
+  std::unique_ptr<AdmissionMetrics> admission_metrics;
+  std::unique_ptr<Admission> admission;
   std::unique_ptr<prometheus::Exposer> exposer;
   std::unique_ptr<redis::KeyScheme> keys;
   std::unique_ptr<redis::Client> redis;
@@ -131,6 +138,12 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
                         v1::FollowUps::service_full_name()});
   p->scheduler_metrics =
       std::make_unique<scheduler::SchedulerMetrics>(*p->registry, scheduler::AllQueues());
+  // One bound on calls in flight for all services; health and reflection are not subject to it.
+  p->admission_metrics = std::make_unique<AdmissionMetrics>(*p->registry);
+  p->admission = std::make_unique<Admission>(Admission::Options{
+      .max_in_flight = config.max_in_flight, .observer = p->admission_metrics.get()});
+  p->admission_metrics->SetLimit(p->admission->max_in_flight());
+  const Edge edge{p->auth, *p->admission};
   try {
     p->exposer = std::make_unique<prometheus::Exposer>(config.metrics_addr, 2);
   } catch (const std::exception& e) {
@@ -178,7 +191,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->reminder_stats = std::make_unique<reminders::ReminderStatsReader>(*p->redis, *p->keys, clock,
                                                                        *p->reminder_settings);
   p->reminders_grpc = std::make_unique<reminders::RemindersGrpc>(
-      *p->reminders, *p->reminder_answers, *p->reminder_stats, p->auth);
+      *p->reminders, *p->reminder_answers, *p->reminder_stats, edge);
   p->shipment_policies =
       std::make_unique<shipments::ShipmentPolicyStore>(*p->redis, *p->keys, absl::Seconds(5));
   p->sweep_worker = std::make_unique<shipments::SweepWorker>(
@@ -210,18 +223,18 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->followups = std::make_unique<followups::FollowUpsService>(
       *p->redis, *p->keys, config.retention, *p->followup_book, *p->followup_worker,
       *p->followup_metrics);
-  p->followups_grpc = std::make_unique<followups::FollowUpsGrpc>(*p->followups, p->auth);
+  p->followups_grpc = std::make_unique<followups::FollowUpsGrpc>(*p->followups, edge);
   p->sla_gauges = std::make_unique<followups::SlaGauges>(*p->redis, clock, *p->followup_metrics,
                                                          config.followup_gauge_interval);
   p->shipments =
       std::make_unique<shipments::ShipmentsService>(*p->redis, *p->keys, *p->shipment_policies);
-  p->shipments_grpc = std::make_unique<shipments::ShipmentsGrpc>(*p->shipments, p->auth);
+  p->shipments_grpc = std::make_unique<shipments::ShipmentsGrpc>(*p->shipments, edge);
   p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention,
                                                            p->reminder_worker.get());
   p->remarks =
       std::make_unique<remarks::RemarksService>(*p->redis, *p->keys, config.retention, zone);
-  p->orders_grpc = std::make_unique<orders::OrderEventsGrpc>(*p->orders, p->auth);
-  p->remarks_grpc = std::make_unique<remarks::RemarksGrpc>(*p->remarks, p->auth);
+  p->orders_grpc = std::make_unique<orders::OrderEventsGrpc>(*p->orders, edge);
+  p->remarks_grpc = std::make_unique<remarks::RemarksGrpc>(*p->remarks, edge);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

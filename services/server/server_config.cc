@@ -73,6 +73,12 @@ const std::vector<Setting>& Settings() {
       {"redis-connections", "ORDERWATCH_REDIS_CONNECTIONS",
        "pipelined Redis connections shared by all calls (default 2)",
        IntIn("redis-connections", 1, 64, [](ServerConfig& c, int n) { c.redis_connections = n; })},
+      {"max-in-flight", "ORDERWATCH_MAX_IN_FLIGHT",
+       "gRPC calls admitted at once; beyond half of it low-priority calls (bulk reads, "
+       "after-sales work) are refused with RESOURCE_EXHAUSTED and a retry hint, beyond three "
+       "quarters normal ones, beyond it all (default 256)",
+       IntIn("max-in-flight", Admission::kMinLimit, Admission::kMaxLimit,
+             [](ServerConfig& c, int n) { c.max_in_flight = n; })},
       {"partitions", "ORDERWATCH_PARTITIONS",
        "hash-tag partitions of the key space; fixed for the life of the data (default 256)",
        IntIn("partitions", 1, 16384, [](ServerConfig& c, int n) { c.partitions = n; })},

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/admission.h"
 #include "services/common/clock.h"
 #include "services/common/retention.h"
 #include "services/scheduler/scheduler.h"
@@ -19,6 +20,8 @@ struct ServerConfig {
   int redis_port = 6379;
   std::string redis_unix;  // a Unix socket path instead of host and port
   int redis_connections = 2;
+  // gRPC calls admitted at once (see Admission): low-priority ones only below half of it.
+  int max_in_flight = Admission::kDefaultLimit;
   int partitions = 256;
   std::string auth = "tokens";  // "tokens" or "dev"
   std::string tokens_file;

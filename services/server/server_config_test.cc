@@ -85,13 +85,36 @@ TEST(ServerConfigTest, SchedulingSettings) {
   EXPECT_EQ(d->job_in_flight, absl::Seconds(30));
 }
 
+TEST(ServerConfigTest, MaxInFlight) {
+  bool help = false;
+  auto d = ParseServerConfig({}, {"--auth=dev"}, &help);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->max_in_flight, 256);
+  auto env = ParseServerConfig({"ORDERWATCH_MAX_IN_FLIGHT=1000"}, {"--auth=dev"}, &help);
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_EQ(env->max_in_flight, 1000);
+  auto flag = ParseServerConfig({"ORDERWATCH_MAX_IN_FLIGHT=1000"},
+                                {"--auth=dev", "--max-in-flight=8"}, &help);
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_EQ(flag->max_in_flight, 8);
+  EXPECT_TRUE(ParseServerConfig({}, {"--auth=dev", "--max-in-flight=100000"}, &help).ok());
+  auto low = ParseServerConfig({}, {"--auth=dev", "--max-in-flight=7"}, &help);
+  ASSERT_FALSE(low.ok());
+  EXPECT_NE(low.status().message().find("--max-in-flight"), absl::string_view::npos);
+  EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--max-in-flight=100001"}, &help).ok());
+  auto bad_env = ParseServerConfig({"ORDERWATCH_MAX_IN_FLIGHT=lots"}, {"--auth=dev"}, &help);
+  ASSERT_FALSE(bad_env.ok());
+  EXPECT_NE(bad_env.status().message().find("ORDERWATCH_MAX_IN_FLIGHT"), absl::string_view::npos);
+}
+
 TEST(ServerConfigTest, HelpListsEverySetting) {
   bool help = false;
   ASSERT_TRUE(ParseServerConfig({}, {"--help"}, &help).ok());
   EXPECT_TRUE(help);
   const std::string usage = ServerUsage();
-  for (const char* s : {"ORDERWATCH_GRPC_ADDR", "ORDERWATCH_METRICS_ADDR", "ORDERWATCH_REDIS",
-                        "ORDERWATCH_AUTH", "ORDERWATCH_TOKENS_FILE", "ORDERWATCH_PARTITIONS"}) {
+  for (const char* s :
+       {"ORDERWATCH_GRPC_ADDR", "ORDERWATCH_METRICS_ADDR", "ORDERWATCH_REDIS", "ORDERWATCH_AUTH",
+        "ORDERWATCH_TOKENS_FILE", "ORDERWATCH_PARTITIONS", "ORDERWATCH_MAX_IN_FLIGHT"}) {
     EXPECT_NE(usage.find(s), std::string::npos) << s;
   }
 }

@@ -1,16 +1,15 @@
-// gRPC edge of ShipmentsService: each handler authenticates and hands the call over.
+// gRPC edge of ShipmentsService: each handler authenticates, admits and hands the call over.
 #pragma once
 
 #include "orderwatch/v1/shipments.grpc.pb.h"
-#include "services/common/auth.h"
+#include "services/common/edge.h"
 #include "services/shipments/shipments_service.h"
 
 namespace orderwatch::shipments {
 
 class ShipmentsGrpc final : public v1::Shipments::CallbackService {
  public:
-  ShipmentsGrpc(ShipmentsService& service, const Authenticator& auth)
-      : service_(service), auth_(auth) {}
+  ShipmentsGrpc(ShipmentsService& service, Edge edge) : service_(service), edge_(edge) {}
 
   grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* ctx,
                                       const v1::GetShipmentPolicyRequest* request,
@@ -27,7 +26,7 @@ class ShipmentsGrpc final : public v1::Shipments::CallbackService {
 
  private:
   ShipmentsService& service_;
-  const Authenticator& auth_;
+  const Edge edge_;
 };
 
 }  // namespace orderwatch::shipments
