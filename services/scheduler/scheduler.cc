@@ -1,11 +1,11 @@
 #include "services/scheduler/scheduler.h"
 
-
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "services/common/log.h"
+#include "services/scheduler/idle_poll.h"
 
 namespace orderwatch::scheduler {
 
@@ -82,14 +82,25 @@ int Scheduler::leases_held() const {
 
 std::vector<absl::StatusOr<redis::Reply>> Scheduler::RunAndWait(
     std::vector<redis::Command> commands, absl::Duration timeout) {
+  // In bursts of at most kBurst commands, each sent when the last is answered: Redis runs a
+  // pipeline's scripts back to back, and a call that reaches it behind hundreds of lease,
+  // claim or statistics scripts waits for all of them. This bounds that wait to a burst.
+  constexpr size_t kBurst = 32;
+  const absl::Time deadline = absl::Now() + timeout;
   std::vector<absl::StatusOr<redis::Reply>> out;
-  absl::Notification ready;
-  redis_.RunAll(std::move(commands), absl::Now() + timeout,
-                [&out, &ready](std::vector<absl::StatusOr<redis::Reply>> replies) {
-                  out = std::move(replies);
-                  ready.Notify();
-                });
-  ready.WaitForNotification();  // RunAll always answers: by reply, deadline or failure
+  out.reserve(commands.size());
+  for (size_t first = 0; first < commands.size(); first += kBurst) {
+    const size_t last = std::min(commands.size(), first + kBurst);
+    std::vector<redis::Command> burst(std::make_move_iterator(commands.begin() + first),
+                                      std::make_move_iterator(commands.begin() + last));
+    absl::Notification ready;
+    redis_.RunAll(std::move(burst), deadline,
+                  [&out, &ready](std::vector<absl::StatusOr<redis::Reply>> replies) {
+                    for (auto& r : replies) out.push_back(std::move(r));
+                    ready.Notify();
+                  });
+    ready.WaitForNotification();  // RunAll always answers: by reply, deadline or failure
+  }
   return out;
 }
 
@@ -183,6 +194,8 @@ void Scheduler::ClaimDue() {
     absl::MutexLock lock(&mu_);
     int room = options_.max_outstanding - outstanding_;
     bool pre_sale_due = false;  // a pre-sale queue has due work this tick (not just a poll)
+    const IdlePoll idle(options_.idle_poll,
+                        static_cast<int64_t>(keys_.partitions()) * queues_.size());
     for (size_t i = 0; i < queues_.size(); ++i) {
       auto& q = queues_[i];
       const bool after_sales = q->priority == Priority::kAfterSales;
@@ -202,7 +215,8 @@ void Scheduler::ClaimDue() {
            ++p) {
         if (!held_[p].held) continue;
         const bool due = q->next[p] <= now;
-        if (due || real_now - q->last_polled[p] >= options_.idle_poll) {
+        if (due ||
+            idle.Due(static_cast<int64_t>(p) * queues_.size() + i, q->last_polled[p], real_now)) {
           if (due && !after_sales) pre_sale_due = true;
           plan.leases.push_back(held_[p].lease);
           q->last_polled[p] = real_now;
