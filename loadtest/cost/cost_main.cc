@@ -34,13 +34,14 @@ constexpr char kUsage[] =
     "usage: orderwatch-cost --metrics=HOST:PORT --redis=HOST:PORT --server-pid=N [--flag=value]\n\n"
     "Measures, on a running orderwatch-server (--auth=dev) and its Redis, what one call of each\n"
     "RPC costs: server CPU microseconds, Redis CPU microseconds and Redis round trips (commands\n"
-    "the server sent). For each size in --sizes it first grows shop loadshop's tracked orders\n"
-    "to that many (created events, 80% then paid; its reminder policy is set so that none comes\n"
-    "due during the run), then runs --calls calls of each RPC from --threads threads. Each\n"
-    "figure is the change in the server's /proc CPU, Redis's INFO cpu and the server's\n"
-    "orderwatch_redis_commands_total over the calls, less what the same time costs idle (the\n"
-    "scheduler's polling), measured just before. Flat columns across sizes mean the cost does\n"
-    "not grow with the orders tracked.\n\n"
+    "the server sent), the work its jobs bring later (deliveries, sweeps) included. For each\n"
+    "size in --sizes it first grows shop loadshop's tracked orders to that many (created\n"
+    "events, 80% then paid; its reminder policy is set so that none comes due during the run),\n"
+    "waits for the scheduler to work off what they queued, then runs --calls calls of each RPC\n"
+    "from --threads threads. Each figure is the change in the server's /proc CPU, Redis's INFO\n"
+    "cpu and the server's orderwatch_redis_commands_total from before the calls until the\n"
+    "scheduler is quiet again, less what the same time costs idle (the scheduler's polling),\n"
+    "measured just before. Flat columns across sizes: the cost does not grow with the orders.\n\n"
     "  --addr=HOST:PORT     gRPC address (default 127.0.0.1:50051)\n"
     "  --metrics=HOST:PORT  the server's metrics address (required)\n"
     "  --redis=HOST:PORT    its Redis (required)\n"
@@ -139,6 +140,28 @@ Meter Read(const Options& o) {
     if (name == "orderwatch_redis_commands_total") m.commands += v;
   });
   return m;
+}
+
+double JobsDone(const Options& o) {
+  double jobs = 0;
+  ParseMetrics(HttpGetMetrics(o.metrics), [&](const std::string& name, const auto&, double v) {
+    if (name == "orderwatch_scheduler_jobs_total") jobs += v;
+  });
+  return jobs;
+}
+
+// Waits until the scheduler has worked off what the new orders queued (sweeps' first looks,
+// follow-up jobs): fewer than 5 jobs a second for two seconds running. Prints progress.
+void AwaitQuiet(const Options& o) {
+  double last = JobsDone(o);
+  int quiet = 0;
+  for (int s = 1; s <= 600 && quiet < 2; ++s) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    const double now = JobsDone(o);
+    quiet = now - last < 5 ? quiet + 1 : 0;
+    if (s % 10 == 0) std::fprintf(stderr, "  waiting for the scheduler: %.0f jobs/s\n", now - last);
+    last = now;
+  }
 }
 
 // One RPC to measure: `call(i, stubs)` makes call number i and returns its status.
@@ -316,7 +339,7 @@ int main(int argc, char** argv) {
           2);
       if (s < 0) return 1;
       tracked = size;
-      std::this_thread::sleep_for(std::chrono::seconds(2));  // the follow-on work settles
+      AwaitQuiet(o);  // the orders' own follow-on work must not count as the calls' cost
     }
     std::mt19937 rng(size);
     std::mutex rng_mu;
@@ -329,8 +352,10 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::seconds(2));
       const Meter idle1 = Read(o);
       const double idle_span = absl::ToDoubleSeconds(idle1.at - idle0.at);
+      const absl::Time start = absl::Now();
       grpc::Status st = RunCalls(channel, m, o.calls, o.threads);
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // work the calls queued
+      const double calls_s = absl::ToDoubleSeconds(absl::Now() - start);
+      AwaitQuiet(o);  // the jobs the calls queued (deliveries, sweeps) are part of their cost
       const Meter done = Read(o);
       if (!st.ok()) {
         std::fprintf(stderr, "orderwatch-cost: %s: %s\n", m.name.c_str(),
@@ -345,7 +370,7 @@ int main(int argc, char** argv) {
       std::printf("%-26s %10d %12.1f %12.1f %14.2f %10.0f\n", m.name.c_str(), tracked,
                   1e6 * per_call(idle0.server_s, idle1.server_s, done.server_s),
                   1e6 * per_call(idle0.redis_s, idle1.redis_s, done.redis_s),
-                  per_call(idle0.commands, idle1.commands, done.commands), o.calls / (span - 0.3));
+                  per_call(idle0.commands, idle1.commands, done.commands), o.calls / calls_s);
       std::fflush(stdout);
     }
   }

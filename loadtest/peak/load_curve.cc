@@ -17,9 +17,10 @@ LoadCurve::LoadCurve(const CurveShape& s) {
   add("tail", s.tail_s, 1, 1);
 }
 
-LoadCurve LoadCurve::Steady(double seconds) {
+LoadCurve LoadCurve::Steady(double warmup_s, double seconds) {
   LoadCurve c;
-  c.phases_.push_back(Phase{"steady", 0, seconds, 1, 1});
+  c.phases_.push_back(Phase{"warmup", 0, warmup_s, 1, 1});
+  c.phases_.push_back(Phase{"steady", warmup_s, warmup_s + seconds, 1, 1});
   return c;
 }
 

@@ -31,8 +31,9 @@ struct CurveShape {
 class LoadCurve {
  public:
   explicit LoadCurve(const CurveShape& shape);
-  // One phase "steady" of `seconds` at multiplier 1 (the find-max steps).
-  static LoadCurve Steady(double seconds);
+  // "warmup" (not judged: the first calls meet cold connections) then "steady", both at
+  // multiplier 1: the steps of --find-max.
+  static LoadCurve Steady(double warmup_s, double seconds);
 
   double Multiplier(double t_s) const;
   // Index into phases() of the phase holding t_s (the last one past the end).

@@ -14,6 +14,7 @@
 #   MULTIPLIER   the midnight peak (default 10; 15 drives it into overload)
 #   PEAK_ARGS    more orderwatch-peak flags for both runs, e.g. "--hold-s=120 --page-reads=3"
 #   SERVER_ARGS  more orderwatch-server flags, e.g. "--max-in-flight=128"
+#   REDIS_AOF=0  run Redis without its append-only file
 #   KEEP=1       keep the temporary directory (logs, Redis, sink) after the run
 set -euo pipefail
 
@@ -44,7 +45,7 @@ mkdir -p "$OUT"
 source "$here/../lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/orderwatch-peak.XXXXXX")
 pids=()
-REDIS_AOF=1 start_stack "$server_bin"
+REDIS_AOF=${REDIS_AOF:-1} start_stack "$server_bin"
 sleep 2  # the scheduler's first rounds load its scripts (NOSCRIPT replies) before the reference
 
 show "$here/../redis_reference.sh" -p "$redis_port" -n 100000 -c 50 -r 10000 >&2

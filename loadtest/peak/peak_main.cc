@@ -101,15 +101,7 @@ struct Step {
 Step RunStep(const PeakOptions& o, ScenarioRunner& runner, double rate) {
   PeakOptions step = o;
   step.drain_s = 2;
-  CurveShape flat;
-  flat.normal_s = 2;  // unmeasured: the first calls meet cold connections and caches
-  flat.rise_s = 0;
-  flat.step_s = 0;
-  flat.hold_s = o.find_max_step_s - 2;
-  flat.decay_s = 0;
-  flat.tail_s = 0;
-  flat.multiplier = 1;
-  const LoadCurve curve(flat);
+  const LoadCurve curve = LoadCurve::Steady(2, o.find_max_step_s - 2);
   CallStats stats(static_cast<int>(curve.phases().size()), static_cast<int>(curve.total_s()));
   ServerProbe probe(o.probe, [&runner] { return runner.in_flight(); });
   probe.Start();

@@ -19,7 +19,9 @@ const char* const kCodeNames[kCodes] = {
     "DATA_LOSS", "UNAUTHENTICATED"};
 // Queues whose lateness is the reminder's: hand-over to the worker, then to the sinks.
 const char* const kReminderQueues[] = {"rem", "out"};
-constexpr int kMinCallsJudged = 100;  // fewer calls make no p99
+// A p99 over fewer calls is one of the ten slowest, and one hiccup of the virtual machine
+// decides it: such p99s are shown, not judged.
+constexpr size_t kMinCallsJudged = 1000;
 
 CallKind Kind(int k) { return static_cast<CallKind>(k); }
 
@@ -127,28 +129,41 @@ std::string Num(double v) {
   return absl::StrFormat("%.4g", v);
 }
 
+// The cost of a call is the growth of CPU from the quietest phase to the busiest over the growth
+// of calls per second: what each idle second costs anyway (the scheduler looking at its
+// partitions, lease renewals) is not charged to calls.
 CallCost CostOf(const LoadCurve& curve, CallStats& stats, const std::vector<ProbeSample>& samples) {
   CallCost c;
-  int busiest = -1;
-  uint64_t most = 0, created = 0;
+  struct Rate {
+    int phase = -1;
+    double calls_per_s = 0;
+  };
+  Rate busiest, quietest;
+  uint64_t created = 0;
   for (int p = 0; p < stats.phases(); ++p) {
+    const Phase& ph = curve.phases()[p];
+    if (ph.end_s - ph.start_s < 5) continue;  // too short for CPU samples a second apart
     uint64_t calls = 0;
     for (int k = 0; k < kCallKinds; ++k) calls += stats.at(p, Kind(k)).calls();
     created += stats.at(p, CallKind::kCreated).calls();
-    if (curve.phases()[p].name == "hold" || (calls > most && c.phase != "hold")) {
-      busiest = p;
-      most = calls;
-      c.phase = curve.phases()[p].name;
-    }
+    const double rate = static_cast<double>(calls) / (ph.end_s - ph.start_s);
+    if (busiest.phase < 0 || rate > busiest.calls_per_s) busiest = {p, rate};
+    if (quietest.phase < 0 || rate < quietest.calls_per_s) quietest = {p, rate};
   }
-  if (busiest < 0 || most == 0) return c;
-  const Phase& ph = curve.phases()[busiest];
-  const ProbeSummary s = SummarizeProbe(samples, ph.start_s, ph.end_s);
-  c.calls_per_s = static_cast<double>(most) / (ph.end_s - ph.start_s);
+  if (busiest.phase < 0 || busiest.calls_per_s <= quietest.calls_per_s * 1.5) return c;
+  const Phase& hi = curve.phases()[busiest.phase];
+  const Phase& lo = curve.phases()[quietest.phase];
+  const ProbeSummary a = SummarizeProbe(samples, hi.start_s, hi.end_s);
+  const ProbeSummary b = SummarizeProbe(samples, lo.start_s, lo.end_s);
+  const double more = busiest.calls_per_s - quietest.calls_per_s;
+  c.phase = absl::StrCat(hi.name, " over ", lo.name);
+  c.calls_per_s = busiest.calls_per_s;
   // % of one core = core-seconds per 100 s; per call in microseconds.
-  c.server_us = s.cpu_server * 1e4 / c.calls_per_s;
-  c.redis_us = s.cpu_redis * 1e4 / c.calls_per_s;
-  c.generator_us = s.cpu_load * 1e4 / c.calls_per_s;
+  c.server_us = (a.cpu_server - b.cpu_server) * 1e4 / more;
+  c.redis_us = (a.cpu_redis - b.cpu_redis) * 1e4 / more;
+  c.generator_us = (a.cpu_load - b.cpu_load) * 1e4 / more;
+  c.idle_server_pct = b.cpu_server - c.server_us * quietest.calls_per_s / 1e4;
+  c.idle_redis_pct = b.cpu_redis - c.redis_us * quietest.calls_per_s / 1e4;
   if (samples.size() >= 2 && created > 0 && samples.front().redis_used_mb >= 0) {
     c.redis_bytes_per_order = (samples.back().redis_used_mb - samples.front().redis_used_mb) *
                               1024 * 1024 / static_cast<double>(created);
@@ -170,10 +185,21 @@ DayFindings Judge(const PeakOptions& o, const LoadCurve& curve, CallStats& stats
   f.samples = std::move(samples);
 
   double worst = 0;
-  std::string worst_where = "no RPC with enough calls";
+  std::string worst_where = "no p99 over enough calls";
+  auto judge = [&](std::vector<int64_t> latencies, const std::string& where) {
+    if (latencies.size() < kMinCallsJudged) return;
+    const LatencySummary l = Summarize(latencies);
+    if (l.p99_ms > worst) {
+      worst = l.p99_ms;
+      worst_where = absl::StrCat(where, " (", l.count, " calls)");
+    }
+  };
   uint64_t errors = 0, unsent = 0;
   std::string first_error;
+  std::vector<std::vector<int64_t>> by_kind(kCallKinds);
   for (int p = 0; p < stats.phases(); ++p) {
+    const bool judged = f.phases[p].name != "warmup";
+    std::vector<int64_t> phase_all;
     for (int k = 0; k < kCallKinds; ++k) {
       CallTally& t = stats.at(p, Kind(k));
       errors += t.errors();
@@ -184,17 +210,21 @@ DayFindings Judge(const PeakOptions& o, const LoadCurve& curve, CallStats& stats
               absl::StrCat(CallName(Kind(k)), ": ", kCodeNames[c], " ", t.example_message[c]);
         }
       }
-      if (t.latencies_ns.size() < kMinCallsJudged) continue;
-      const LatencySummary l = Summarize(t.latencies_ns);
-      if (l.p99_ms > worst) {
-        worst = l.p99_ms;
-        worst_where = absl::StrCat(CallName(Kind(k)), " in ", f.phases[p].name);
-      }
+      if (!judged) continue;
+      phase_all.insert(phase_all.end(), t.latencies_ns.begin(), t.latencies_ns.end());
+      by_kind[k].insert(by_kind[k].end(), t.latencies_ns.begin(), t.latencies_ns.end());
+      judge(t.latencies_ns, absl::StrCat(CallName(Kind(k)), " in ", f.phases[p].name));
     }
+    if (judged) judge(std::move(phase_all), absl::StrCat("all calls in ", f.phases[p].name));
   }
-  f.targets.push_back({absl::StrCat("p99 of every RPC in every phase <= ", o.p99_ms, " ms"),
-                       worst <= o.p99_ms,
-                       absl::StrFormat("worst %.2f ms: %s", worst, worst_where)});
+  for (int k = 0; k < kCallKinds; ++k) {
+    judge(std::move(by_kind[k]), absl::StrCat(CallName(Kind(k)), " over the run"));
+  }
+  f.targets.push_back(
+      {absl::StrCat("p99 <= ", o.p99_ms,
+                    " ms: all calls per phase, each RPC per phase and over the run (where >= ",
+                    kMinCallsJudged, " calls)"),
+       worst <= o.p99_ms, absl::StrFormat("worst %.2f ms: %s", worst, worst_where)});
   f.targets.push_back({"no error, nothing left unsent", errors == 0 && unsent == 0,
                        absl::StrCat(errors, " errors, ", unsent, " unsent",
                                     first_error.empty() ? "" : "; first: " + first_error)});
@@ -362,6 +392,8 @@ std::string DayJson(const PeakOptions& o, const LoadCurve& curve, CallStats& sta
                   ",\"server_us_per_call\":", Num(f.cost.server_us),
                   ",\"redis_us_per_call\":", Num(f.cost.redis_us),
                   ",\"generator_us_per_call\":", Num(f.cost.generator_us),
+                  ",\"idle_server_pct\":", Num(f.cost.idle_server_pct),
+                  ",\"idle_redis_pct\":", Num(f.cost.idle_redis_pct),
                   ",\"redis_bytes_per_order\":", Num(f.cost.redis_bytes_per_order), "}");
   absl::StrAppend(&j, ",\"targets\":[");
   for (size_t i = 0; i < f.targets.size(); ++i) {

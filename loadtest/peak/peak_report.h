@@ -18,12 +18,14 @@ struct Target {
   std::string found;  // "worst 7.2 ms: remarks.batch_get in hold"
 };
 
-// What a call costs at the peak: CPU per call (background work such as reminders and sweeps
-// included) and Redis memory per order; the inputs of orderwatch-sizing.
+// What a call costs: CPU per call (the work it brings later, such as its reminders and
+// sweeps, included; the idle cost of the scheduler not) and Redis memory per order; the inputs
+// of orderwatch-sizing.
 struct CallCost {
-  std::string phase;  // where it was measured: "hold", else the busiest phase
-  double calls_per_s = 0;
+  std::string phase;       // where it was measured: "hold over normal"
+  double calls_per_s = 0;  // in the busier phase
   double server_us = 0, redis_us = 0, generator_us = 0;  // CPU microseconds per call
+  double idle_server_pct = 0, idle_redis_pct = 0;        // % of a core with no calls
   double redis_bytes_per_order = 0;                      // used_memory growth / orders created
 };
 
