@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/redis/resp.h"
 
 namespace orderwatch::redis {
 namespace {
@@ -207,16 +208,8 @@ struct Client::Loop {
   }
 
   bool Write(redisAsyncContext* ac, Pending* p) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    argv.reserve(p->command.argv.size());
-    lens.reserve(p->command.argv.size());
-    for (const auto& a : p->command.argv) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    return redisAsyncCommandArgv(ac, &Loop::OnReply, p, static_cast<int>(argv.size()), argv.data(),
-                                 lens.data()) == REDIS_OK;
+    const std::string wire = EncodeCommand(p->command.argv);
+    return redisAsyncFormattedCommand(ac, &Loop::OnReply, p, wire.data(), wire.size()) == REDIS_OK;
   }
 
   void Send(Connection* conn, std::unique_ptr<Pending> owned, absl::Time now) {
