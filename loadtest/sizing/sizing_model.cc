@@ -49,7 +49,7 @@ Sizing Size(const ShopPeak& shop, const CallCost& cost, const Headroom& room) {
                 room.spare_instances;
   s.redis_cores = s.calls_per_s * cost.redis_us / 1e6;
   s.redis_nodes_for_cpu = AtLeastOne(s.redis_cores / room.core_utilisation);
-  s.tracked_orders = shop.tracked_orders > 0 ? shop.tracked_orders : shop.orders_per_s * 86400;
+  s.tracked_orders = shop.tracked_orders > 0 ? shop.tracked_orders : shop.orders_per_s * 4 * 3600;
   s.redis_gb = s.tracked_orders * cost.redis_bytes_per_order / 1e9;
   s.redis_nodes_for_memory = AtLeastOne(s.redis_gb / (room.redis_node_gb * room.redis_fill));
   s.redis_nodes = std::max(s.redis_nodes_for_cpu, s.redis_nodes_for_memory);

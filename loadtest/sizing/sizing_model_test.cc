@@ -31,10 +31,10 @@ TEST(SizingTest, CallsFollowTheMixAndCoresTheMeasuredCost) {
   EXPECT_EQ(s.instances, 1 + 1);  // 0.874 cores / (0.5 x 2) -> 1, plus the spare
   EXPECT_NEAR(s.redis_cores, 0.437, 1e-9);
   EXPECT_EQ(s.redis_nodes_for_cpu, 1);
-  // 24 h of 1000 orders/s at 1000 bytes = 86.4 GB; 4 GB usable per node -> 22 nodes.
-  EXPECT_NEAR(s.redis_gb, 86.4, 1e-9);
-  EXPECT_EQ(s.redis_nodes_for_memory, 22);
-  EXPECT_EQ(s.redis_nodes, 22);
+  // 4 h of 1000 orders/s at 1000 bytes = 14.4 GB; 4 GB usable per node -> 4 nodes.
+  EXPECT_NEAR(s.redis_gb, 14.4, 1e-9);
+  EXPECT_EQ(s.redis_nodes_for_memory, 4);
+  EXPECT_EQ(s.redis_nodes, 4);
 }
 
 TEST(SizingTest, ABiggerPeakNeedsMoreInstancesAndRedisCores) {
