@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "orderwatch/v1/reminders.grpc.pb.h"
 
 namespace orderwatch::load {
 
@@ -16,6 +17,29 @@ std::unique_ptr<grpc::ClientContext> Context(const char* role) {
   ctx->AddMetadata("x-orderwatch-role", role);
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   return ctx;
+}
+
+std::string SetLoadReminderPolicy(const std::shared_ptr<grpc::Channel>& channel,
+                                  int after_order_minutes, int flash_sale_minutes,
+                                  int max_per_order) {
+  auto stub = v1::Reminders::NewStub(channel);
+  v1::SetReminderPolicyRequest set;
+  if (grpc::Status s = stub->GetPolicy(Context("supervisor").get(), {}, set.mutable_policy());
+      !s.ok()) {
+    return "GetPolicy: " + s.error_message();
+  }
+  v1::ReminderPolicy* p = set.mutable_policy();
+  p->set_window_start("00:00");
+  p->set_window_end("00:00");
+  p->set_pre_close_minutes(0);
+  p->set_after_order_minutes(after_order_minutes);
+  p->set_flash_sale_minutes(flash_sale_minutes);
+  p->set_max_per_order(max_per_order);
+  v1::ReminderPolicy out;
+  if (grpc::Status s = stub->SetPolicy(Context("supervisor").get(), set, &out); !s.ok()) {
+    return "SetPolicy: " + s.error_message();
+  }
+  return "";
 }
 
 long long RedisInt(redisContext* c, const std::string& command, const std::string& field) {

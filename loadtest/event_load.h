@@ -24,6 +24,12 @@ namespace orderwatch::load {
 // A call context as shop "loadshop", agent "load" and `role`, with a 60 s deadline.
 std::unique_ptr<grpc::ClientContext> Context(const char* role);
 
+// Sets shop loadshop's reminder policy for a load run: any hour of the day, no pre-close
+// reminder, and the given timings; "" or what failed.
+std::string SetLoadReminderPolicy(const std::shared_ptr<grpc::Channel>& channel,
+                                  int after_order_minutes, int flash_sale_minutes,
+                                  int max_per_order);
+
 // "ord<i>".
 inline std::string Order(int i) { return absl::StrCat("ord", i); }
 

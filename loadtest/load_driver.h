@@ -21,6 +21,11 @@
 namespace orderwatch::load {
 
 inline constexpr int kCodes = 17;  // grpc::StatusCode 0..16
+inline constexpr const char* kCodeNames[kCodes] = {
+    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED"};
 
 struct RunResult {
   double measured_s = 0;

@@ -19,15 +19,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "orderwatch/v1/order_events.grpc.pb.h"
-#include "orderwatch/v1/reminders.grpc.pb.h"
 #include "loadtest/event_load.h"
+#include "orderwatch/v1/order_events.grpc.pb.h"
 
 namespace {
 
 using namespace orderwatch::load;  // NOLINT: the load tools' shared helpers
 using orderwatch::v1::OrderEvents;
-using orderwatch::v1::Reminders;
 
 struct Options {
   std::string addr = "127.0.0.1:50051";
@@ -144,22 +142,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto channel = grpc::CreateChannel(o.addr, grpc::InsecureChannelCredentials());
-  auto reminders = Reminders::NewStub(channel);
-  orderwatch::v1::ReminderPolicy policy;
-  if (!reminders->GetPolicy(Context("supervisor").get(), {}, &policy).ok()) {
-    std::fprintf(stderr, "cannot reach orderwatch-server at %s\n", o.addr.c_str());
-    return 1;
-  }
-  orderwatch::v1::SetReminderPolicyRequest set;
-  *set.mutable_policy() = policy;
-  set.mutable_policy()->set_window_start("00:00");
-  set.mutable_policy()->set_window_end("00:00");
-  set.mutable_policy()->set_after_order_minutes(120);
-  set.mutable_policy()->set_pre_close_minutes(0);
-  set.mutable_policy()->set_max_per_order(1);
-  orderwatch::v1::ReminderPolicy out;
-  if (grpc::Status s = reminders->SetPolicy(Context("supervisor").get(), set, &out); !s.ok()) {
-    std::fprintf(stderr, "SetPolicy: %s\n", s.error_message().c_str());
+  // One reminder 120 min after the order (the flash-sale timing off).
+  if (std::string e = SetLoadReminderPolicy(channel, 120, 0, 1); !e.empty()) {
+    std::fprintf(stderr, "cannot set the reminder policy at %s: %s\n", o.addr.c_str(), e.c_str());
     return 1;
   }
 

@@ -9,47 +9,16 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "loadtest/event_load.h"
 #include "loadtest/latency_stats.h"
 #include "loadtest/peak/peak_options.h"
 #include "loadtest/peak/peak_report.h"
 #include "loadtest/peak/scenario_runner.h"
 #include "loadtest/peak/server_probe.h"
-#include "orderwatch/v1/reminders.grpc.pb.h"
 
 namespace {
 
 using namespace orderwatch::load;  // NOLINT: this tool's own namespace
-
-// Shop loadshop's reminders: any hour, the flash-sale delay of the echo, up to 3 per order.
-std::string SetReminderPolicy(const PeakOptions& o) {
-  auto channel = grpc::CreateChannel(o.runner.addr, grpc::InsecureChannelCredentials());
-  auto stub = orderwatch::v1::Reminders::NewStub(channel);
-  auto context = [&] {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->AddMetadata("x-orderwatch-shop", o.runner.shop);
-    ctx->AddMetadata("x-orderwatch-agent", "load");
-    ctx->AddMetadata("x-orderwatch-role", "supervisor");
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    return ctx;
-  };
-  orderwatch::v1::ReminderPolicy policy;
-  if (grpc::Status s = stub->GetPolicy(context().get(), {}, &policy); !s.ok()) {
-    return "GetPolicy: " + s.error_message();
-  }
-  orderwatch::v1::SetReminderPolicyRequest set;
-  *set.mutable_policy() = policy;
-  set.mutable_policy()->set_window_start("00:00");
-  set.mutable_policy()->set_window_end("00:00");
-  set.mutable_policy()->set_after_order_minutes(10);
-  set.mutable_policy()->set_pre_close_minutes(0);
-  set.mutable_policy()->set_flash_sale_minutes(static_cast<int>(o.echo_minutes));
-  set.mutable_policy()->set_max_per_order(3);
-  orderwatch::v1::ReminderPolicy out;
-  if (grpc::Status s = stub->SetPolicy(context().get(), set, &out); !s.ok()) {
-    return "SetPolicy: " + s.error_message();
-  }
-  return "";
-}
 
 bool WriteFile(const std::string& path, const std::string& text) {
   std::ofstream f(path);
@@ -193,7 +162,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "orderwatch-peak: %s\n", e.c_str());
     return 1;
   }
-  if (std::string e = SetReminderPolicy(*options); !e.empty()) {
+  // Reminders 10 min after an order, --echo-minutes after a flash-sale one; up to 3 per order.
+  if (std::string e = SetLoadReminderPolicy(
+          grpc::CreateChannel(options->runner.addr, grpc::InsecureChannelCredentials()), 10,
+          static_cast<int>(options->echo_minutes), 3);
+      !e.empty()) {
     std::fprintf(stderr, "orderwatch-peak: %s\n", e.c_str());
     return 1;
   }

@@ -8,15 +8,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "loadtest/latency_stats.h"
+#include "services/common/json_text.h"
 
 namespace orderwatch::load {
 namespace {
 
-const char* const kCodeNames[kCodes] = {
-    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
-    "DATA_LOSS", "UNAUTHENTICATED"};
 // Queues whose lateness is the reminder's: hand-over to the worker, then to the sinks.
 const char* const kReminderQueues[] = {"rem", "out"};
 // A p99 over fewer calls is one of the ten slowest, and one hiccup of the virtual machine
@@ -108,19 +104,6 @@ std::string Codes(const CallTally& t) {
   }
   if (t.unsent > 0) parts.push_back(absl::StrCat("unsent=", t.unsent));
   return parts.empty() ? "0" : absl::StrJoin(parts, " ");
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string Num(double v) {
@@ -324,14 +307,14 @@ std::string DayText(const PeakOptions& o, CallStats& stats, const DayFindings& f
 
 std::string DayJson(const PeakOptions& o, const LoadCurve& curve, CallStats& stats,
                     const DayFindings& f) {
-  std::string j = absl::StrCat("{\"command\":", JsonString(o.command_line),
+  std::string j = absl::StrCat("{\"command\":", JsonQuote(o.command_line),
                                ",\"base_orders_per_s\":", Num(o.base),
                                ",\"multiplier\":", Num(o.curve.multiplier), ",\"phases\":[");
   for (size_t p = 0; p < f.phases.size(); ++p) {
     const Phase& ph = f.phases[p];
     const ProbeSummary s = SummarizeProbe(f.samples, ph.start_s, ph.end_s);
     absl::StrAppend(
-        &j, p ? "," : "", "{\"name\":", JsonString(ph.name), ",\"start_s\":", Num(ph.start_s),
+        &j, p ? "," : "", "{\"name\":", JsonQuote(ph.name), ",\"start_s\":", Num(ph.start_s),
         ",\"end_s\":", Num(ph.end_s), ",\"cpu_pct\":{\"server\":", Num(s.cpu_server),
         ",\"redis\":", Num(s.cpu_redis), ",\"generator\":", Num(s.cpu_load), "}",
         ",\"rss_mb\":{\"server\":", Num(s.rss_server), ",\"redis\":", Num(s.rss_redis),
@@ -347,7 +330,7 @@ std::string DayJson(const PeakOptions& o, const LoadCurve& curve, CallStats& sta
         CallTally& t = stats.at(static_cast<int>(p), Kind(k));
         if (t.calls() + t.unsent == 0) continue;
         const LatencySummary l = Summarize(t.latencies_ns);
-        absl::StrAppend(&j, first ? "" : ",", JsonString(CallName(Kind(k))),
+        absl::StrAppend(&j, first ? "" : ",", JsonQuote(CallName(Kind(k))),
                         ":{\"calls\":", t.calls(),
                         ",\"per_s\":", Num(t.calls() / (ph.end_s - ph.start_s)),
                         ",\"p50_ms\":", Num(l.p50_ms), ",\"p99_ms\":", Num(l.p99_ms),
@@ -387,7 +370,7 @@ std::string DayJson(const PeakOptions& o, const LoadCurve& curve, CallStats& sta
         ",\"reminders_due\":", Num(rem == s.due_jobs.end() ? 0 : rem->second),
         ",\"admission_rejected\":", Num(s.rejected), "}");
   }
-  absl::StrAppend(&j, "],\"cost\":{\"phase\":", JsonString(f.cost.phase),
+  absl::StrAppend(&j, "],\"cost\":{\"phase\":", JsonQuote(f.cost.phase),
                   ",\"calls_per_s\":", Num(f.cost.calls_per_s),
                   ",\"server_us_per_call\":", Num(f.cost.server_us),
                   ",\"redis_us_per_call\":", Num(f.cost.redis_us),
@@ -397,9 +380,9 @@ std::string DayJson(const PeakOptions& o, const LoadCurve& curve, CallStats& sta
                   ",\"redis_bytes_per_order\":", Num(f.cost.redis_bytes_per_order), "}");
   absl::StrAppend(&j, ",\"targets\":[");
   for (size_t i = 0; i < f.targets.size(); ++i) {
-    absl::StrAppend(&j, i ? "," : "", "{\"what\":", JsonString(f.targets[i].what),
+    absl::StrAppend(&j, i ? "," : "", "{\"what\":", JsonQuote(f.targets[i].what),
                     ",\"met\":", f.targets[i].met ? "true" : "false",
-                    ",\"found\":", JsonString(f.targets[i].found), "}");
+                    ",\"found\":", JsonQuote(f.targets[i].found), "}");
   }
   absl::StrAppend(&j, "]}\n");
   return j;
