@@ -11,7 +11,7 @@
 #                loadtest/peak/orderwatch-peak (default: <repo>/build)
 #   OUT          directory for find-max.txt/.json, peak.txt/.json, peak.png (default: ./peak-report)
 #   BASE         base orders/s; set, it skips --find-max
-#   MULTIPLIER   the midnight peak (default 10; 15 drives it into overload)
+#   MULTIPLIER   the midnight peak (default 10; 15: half again over the p99-bound maximum)
 #   PEAK_ARGS    more orderwatch-peak flags for both runs, e.g. "--hold-s=120 --page-reads=3"
 #   SERVER_ARGS  more orderwatch-server flags, e.g. "--max-in-flight=128"
 #   REDIS_AOF=0  run Redis without its append-only file
