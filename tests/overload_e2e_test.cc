@@ -107,7 +107,6 @@ class Load {
 
 // Closed loop with `slots` calls in flight for `seconds`: calls answered per second.
 double Capacity(TestServer& server, int slots, double seconds) {
-  Load load(server);
   const auto end = Steady::now() + std::chrono::duration<double>(seconds);
   std::atomic<int> n{0};
   std::vector<std::thread> threads;

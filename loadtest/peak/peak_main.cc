@@ -15,6 +15,7 @@
 #include "loadtest/peak/peak_report.h"
 #include "loadtest/peak/scenario_runner.h"
 #include "loadtest/peak/server_probe.h"
+#include "services/common/json_text.h"
 
 namespace {
 
@@ -26,17 +27,13 @@ bool WriteFile(const std::string& path, const std::string& text) {
   return static_cast<bool>(f);
 }
 
-int RunDay(const PeakOptions& o, ScenarioRunner& runner) {
-  const LoadCurve curve(o.curve);
-  CallStats stats(static_cast<int>(curve.phases().size()), static_cast<int>(curve.total_s()));
+// Plays `curve` at `base` orders/s with the probe watching, waits o.drain_s, and judges.
+DayFindings Play(const PeakOptions& o, ScenarioRunner& runner, const LoadCurve& curve, double base,
+                 CallStats& stats, bool progress_lines) {
   ServerProbe probe(o.probe, [&runner] { return runner.in_flight(); });
-  std::fprintf(stderr,
-               "orderwatch-peak: %.0f s of load, base %.0f orders/s (%.1f calls/order), "
-               "peak %.0fx, then %.0f s drain\n",
-               curve.total_s(), o.base, CallsPerOrder(o.mix), o.curve.multiplier, o.drain_s);
   probe.Start();
   std::thread progress([&] {
-    for (double t = 10; t < curve.total_s(); t += 10) {
+    for (double t = 10; progress_lines && t < curve.total_s(); t += 10) {
       std::this_thread::sleep_for(std::chrono::seconds(10));
       const int p = curve.PhaseAt(t);
       std::fprintf(stderr, "  %3.0f s  %-6s %4.1fx  %lld orders  %d calls in flight\n", t,
@@ -44,12 +41,22 @@ int RunDay(const PeakOptions& o, ScenarioRunner& runner) {
                    static_cast<long long>(runner.orders_created()), runner.in_flight());
     }
   });
-  runner.Run(curve, o.base, &stats);
+  runner.Run(curve, base, &stats);
   progress.join();
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(o.drain_s * 1000)));
   probe.SampleNow();
   probe.Stop();
-  const DayFindings findings = Judge(o, curve, stats, probe.samples());
+  return Judge(o, curve, stats, probe.samples());
+}
+
+int RunDay(const PeakOptions& o, ScenarioRunner& runner) {
+  const LoadCurve curve(o.curve);
+  CallStats stats(static_cast<int>(curve.phases().size()), static_cast<int>(curve.total_s()));
+  std::fprintf(stderr,
+               "orderwatch-peak: %.0f s of load, base %.0f orders/s (%.1f calls/order), "
+               "peak %.0fx, then %.0f s drain\n",
+               curve.total_s(), o.base, CallsPerOrder(o.mix), o.curve.multiplier, o.drain_s);
+  const DayFindings findings = Play(o, runner, curve, o.base, stats, true);
   std::fputs(DayText(o, stats, findings).c_str(), stdout);
   if (!o.json_out.empty() && !WriteFile(o.json_out, DayJson(o, curve, stats, findings))) {
     std::fprintf(stderr, "orderwatch-peak: cannot write %s\n", o.json_out.c_str());
@@ -62,8 +69,7 @@ int RunDay(const PeakOptions& o, ScenarioRunner& runner) {
 struct Step {
   double rate = 0;
   bool held = false;
-  std::string why;
-  double worst_p99_ms = 0;
+  std::string why;  // the worst p99 when held, else what failed
   double calls_per_s = 0;
 };
 
@@ -72,13 +78,7 @@ Step RunStep(const PeakOptions& o, ScenarioRunner& runner, double rate) {
   step.drain_s = 2;
   const LoadCurve curve = LoadCurve::Steady(2, o.find_max_step_s - 2);
   CallStats stats(static_cast<int>(curve.phases().size()), static_cast<int>(curve.total_s()));
-  ServerProbe probe(o.probe, [&runner] { return runner.in_flight(); });
-  probe.Start();
-  runner.Run(curve, rate, &stats);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  probe.SampleNow();
-  probe.Stop();
-  const DayFindings f = Judge(step, curve, stats, probe.samples());
+  const DayFindings f = Play(step, runner, curve, rate, stats, false);
   Step s;
   s.rate = rate;
   s.held = true;
@@ -87,12 +87,9 @@ Step RunStep(const PeakOptions& o, ScenarioRunner& runner, double rate) {
   s.calls_per_s = calls / (o.find_max_step_s - 2);
   for (const Target& t : f.targets) {
     // Lateness needs reminders coming due, which steady steps do not make.
-    if (t.what.find("lateness") != std::string::npos) continue;
-    if (!t.met) {
-      s.held = false;
-      s.why += (s.why.empty() ? "" : "; ") + t.found;
-    }
-    if (t.what.find("p99") == 0) s.why = s.why.empty() ? t.found : s.why;
+    if (t.met || t.what.find("lateness") != std::string::npos) continue;
+    s.held = false;
+    s.why += (s.why.empty() ? "" : "; ") + t.found;
   }
   if (s.held) s.why = f.targets[0].found;
   return s;
@@ -126,9 +123,8 @@ int FindMax(const PeakOptions& o, ScenarioRunner& runner) {
               good, calls, good / 10);
   if (!o.json_out.empty()) {
     std::string j = absl::StrFormat(
-        "{\"command\":\"%s\",\"max_orders_per_s\":%.1f,"
-        "\"max_calls_per_s\":%.1f,\"steps\":[",
-        o.command_line, good, calls);
+        "{\"command\":%s,\"max_orders_per_s\":%.1f,\"max_calls_per_s\":%.1f,\"steps\":[",
+        orderwatch::JsonQuote(o.command_line), good, calls);
     for (size_t i = 0; i < steps.size(); ++i) {
       absl::StrAppendFormat(&j, "%s{\"orders_per_s\":%.1f,\"calls_per_s\":%.1f,\"held\":%s}",
                             i ? "," : "", steps[i].rate, steps[i].calls_per_s,

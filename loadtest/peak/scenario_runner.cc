@@ -126,9 +126,40 @@ void ScenarioRunner::Issue(const Action& a, Clock::time_point due, int phase, in
                          std::chrono::milliseconds(options_.timeout_ms));
   const size_t ch = next_channel_++ % channels_.size();
   auto done = [this, call](grpc::Status s) { Finish(call, s); };
-  const int64_t now_ms = NowUnixMs();
   const std::string order = OrderId(a.order);
-  v1::OrderEvent* e = call->record.mutable_event();
+  switch (a.kind) {
+    case CallKind::kCreated:
+    case CallKind::kPaid:
+    case CallKind::kClosed:
+    case CallKind::kShipped:
+      FillEvent(a, order, call->record.mutable_event());
+      events_[ch]->async()->Record(&call->ctx, &call->record, &call->recorded, std::move(done));
+      break;
+    case CallKind::kPageRead:
+      flow_.PageOf(std::min<int64_t>(a.order, next_order_ - 1), &page_);
+      for (int64_t n : page_) call->batch.add_order_ids(OrderId(n));
+      remarks_[ch]->async()->BatchGet(&call->ctx, &call->batch, &call->batch_reply,
+                                      std::move(done));
+      break;
+    case CallKind::kRemarkWrite:
+      call->append.set_request_id(absl::StrCat(order, "-r"));
+      call->append.set_order_id(order);
+      call->append.set_reason("客户要求顺丰, 周五前送达");
+      remarks_[ch]->async()->Append(&call->ctx, &call->append, &call->remark, std::move(done));
+      break;
+    case CallKind::kTrigger:
+      call->trigger.set_request_id(absl::StrCat(order, "-t"));
+      call->trigger.set_order_id(order);
+      reminders_[ch]->async()->Trigger(&call->ctx, &call->trigger, &call->reminder,
+                                       std::move(done));
+      break;
+  }
+}
+
+void ScenarioRunner::FillEvent(const Action& a, const std::string& order, v1::OrderEvent* e) const {
+  const int64_t now_ms = NowUnixMs();
+  e->set_order_id(order);
+  e->set_event_unix_ms(now_ms);
   switch (a.kind) {
     case CallKind::kCreated: {
       e->set_event_id("c");
@@ -161,34 +192,6 @@ void ScenarioRunner::Issue(const Action& a, Clock::time_point due, int phase, in
       e->mutable_shipped()->set_tracking_no(absl::StrCat("SF", a.order));
       break;
     default:
-      break;
-  }
-  switch (a.kind) {
-    case CallKind::kCreated:
-    case CallKind::kPaid:
-    case CallKind::kClosed:
-    case CallKind::kShipped:
-      e->set_order_id(order);
-      e->set_event_unix_ms(now_ms);
-      events_[ch]->async()->Record(&call->ctx, &call->record, &call->recorded, std::move(done));
-      break;
-    case CallKind::kPageRead:
-      flow_.PageOf(std::min<int64_t>(a.order, next_order_ - 1), &page_);
-      for (int64_t n : page_) call->batch.add_order_ids(OrderId(n));
-      remarks_[ch]->async()->BatchGet(&call->ctx, &call->batch, &call->batch_reply,
-                                      std::move(done));
-      break;
-    case CallKind::kRemarkWrite:
-      call->append.set_request_id(absl::StrCat(order, "-r"));
-      call->append.set_order_id(order);
-      call->append.set_reason("客户要求顺丰, 周五前送达");
-      remarks_[ch]->async()->Append(&call->ctx, &call->append, &call->remark, std::move(done));
-      break;
-    case CallKind::kTrigger:
-      call->trigger.set_request_id(absl::StrCat(order, "-t"));
-      call->trigger.set_order_id(order);
-      reminders_[ch]->async()->Trigger(&call->ctx, &call->trigger, &call->reminder,
-                                       std::move(done));
       break;
   }
 }

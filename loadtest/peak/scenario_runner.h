@@ -53,6 +53,8 @@ class ScenarioRunner {
 
   void Issue(const Action& a, Clock::time_point due, int phase, int second, CallStats* stats);
   void Finish(Call* call, const grpc::Status& status);
+  // An order event of `a` (created, paid, closed or shipped) for `order`, happening now.
+  void FillEvent(const Action& a, const std::string& order, v1::OrderEvent* e) const;
 
   const RunnerOptions options_;
   const std::string prefix_;  // unique per process, so event and request ids never repeat
