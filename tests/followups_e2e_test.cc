@@ -32,7 +32,7 @@ class FollowUpsE2ETest : public ::testing::Test {
     config.scheduler.tick = absl::Milliseconds(5);
     config.scheduler.idle_poll = absl::Milliseconds(50);
     config.scheduler.lease_renew = absl::Milliseconds(100);
-    config.followup_gauge_interval = absl::Seconds(1);
+    config.gauge_interval = absl::Seconds(1);
     server_ = std::make_unique<TestServer>(redis_, config);
     stub_ = server_->followups();
   }

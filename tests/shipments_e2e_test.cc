@@ -35,6 +35,7 @@ class ShipmentsE2ETest : public ::testing::Test {
     config.scheduler.tick = absl::Milliseconds(5);
     config.scheduler.idle_poll = absl::Milliseconds(50);
     config.scheduler.lease_renew = absl::Milliseconds(100);
+    config.gauge_interval = absl::Milliseconds(100);
     server_ = std::make_unique<TestServer>(redis_, config);
   }
 
@@ -196,6 +197,33 @@ TEST_F(ShipmentsE2ETest, APaidOrderGoesThroughTheStagesAndLeavesWhenShipped) {
   s = Summary();
   for (const auto& st : s.stages()) EXPECT_EQ(st.orders(), 0) << st.stage();
   EXPECT_EQ(s.incurred_orders(), 1) << "shipped late: the compensation stays incurred";
+}
+
+// The stage gauges add up every partition's orders (no shop id in a label) and follow the
+// orders through the stages and out when shipped.
+TEST_F(ShipmentsE2ETest, TheStageGaugesCountOrdersAndCompensationOverThePartitions) {
+  auto expect = [this](const char* stage, double orders, double yuan) {
+    absl::SleepFor(absl::Milliseconds(400));  // a few recounts
+    const std::string scrape = HttpGet(server_->metrics_port(), "/metrics");
+    EXPECT_EQ(scrape.find("shop1"), std::string::npos);
+    const std::string labels = absl::StrCat("{stage=\"", stage, "\"}");
+    EXPECT_EQ(MetricValue(scrape, "orderwatch_shipments_delayed_orders" + labels), orders) << stage;
+    EXPECT_NEAR(MetricValue(scrape, "orderwatch_shipments_compensation_yuan" + labels), yuan, 1e-6)
+        << stage;
+  };
+  for (const char* o : {"G1", "G2", "G3", "G4", "G5", "G6"}) PaidOrder(o, kT0);
+  expect("warning", 0, 0);
+
+  At(absl::Hours(20));
+  expect("warning", 6, 6 * 6.45);
+  At(absl::Hours(24));
+  expect("warning", 0, 0);
+  expect("overdue", 6, 6 * 6.45);
+
+  Record("G1", "s", kT0 + absl::Hours(25), [](v1::OrderEvent* e) { e->mutable_shipped(); });
+  Record("G2", "s", kT0 + absl::Hours(25), [](v1::OrderEvent* e) { e->mutable_shipped(); });
+  expect("overdue", 4, 4 * 6.45);
+  expect("escalated", 0, 0);
 }
 
 TEST_F(ShipmentsE2ETest, ARefundRequestedBeforeShippingStopsTheShipment) {

@@ -68,34 +68,16 @@ void FollowUpMetrics::SetOpen(v1::FollowUpKind kind, int64_t open, int64_t overd
 
 SlaGauges::SlaGauges(redis::Client& redis, const Clock& clock, FollowUpMetrics& metrics,
                      absl::Duration interval)
-    : redis_(redis), clock_(clock), metrics_(metrics), interval_(interval) {}
+    : redis_(redis),
+      clock_(clock),
+      metrics_(metrics),
+      every_("follow-up gauges", interval, [this] { return Recount(); }) {}
 
-SlaGauges::~SlaGauges() {
-  if (!stop_.HasBeenNotified()) stop_.Notify();
-  if (thread_.joinable()) thread_.join();
-}
-
-void SlaGauges::Start() {
-  thread_ = std::thread([this] {
-    do {
-      if (auto s = Recount(); !s.ok()) {
-        Log(LogLevel::kWarning, absl::StrCat("follow-up gauges: ", s.ToString()));
-      }
-    } while (!stop_.WaitForNotificationWithTimeout(interval_));
-  });
-}
+void SlaGauges::Start() { every_.Start(); }
 
 absl::Status SlaGauges::Recount() {
   auto wait = [this](std::vector<redis::Command> commands) {
-    absl::Notification done;
-    std::vector<absl::StatusOr<redis::Reply>> replies;
-    redis_.RunAll(std::move(commands), absl::Now() + absl::Seconds(10),
-                  [&](std::vector<absl::StatusOr<redis::Reply>> r) {
-                    replies = std::move(r);
-                    done.Notify();
-                  });
-    done.WaitForNotification();
-    return replies;
+    return redis_.RunAllAndWait(std::move(commands), absl::Now() + absl::Seconds(10));
   };
   auto shops = wait({redis::Command::Of({"SMEMBERS", redis::KeyScheme::FollowUpShops()})});
   if (!shops[0].ok()) return shops[0].status();

@@ -7,14 +7,12 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
-#include <atomic>
 #include <memory>
-#include <thread>
 
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "orderwatch/v1/followups.pb.h"
 #include "services/common/clock.h"
+#include "services/common/periodic.h"
 #include "services/redis/client.h"
 
 namespace orderwatch::followups {
@@ -42,7 +40,6 @@ class SlaGauges {
  public:
   SlaGauges(redis::Client& redis, const Clock& clock, FollowUpMetrics& metrics,
             absl::Duration interval);
-  ~SlaGauges();  // stops the thread
   void Start();
   // One recount now; waits for it (for the thread, and tests).
   absl::Status Recount();
@@ -51,9 +48,7 @@ class SlaGauges {
   redis::Client& redis_;
   const Clock& clock_;
   FollowUpMetrics& metrics_;
-  absl::Duration interval_;
-  absl::Notification stop_;
-  std::thread thread_;
+  Periodic every_;  // last: its thread stops before the members it reads go
 };
 
 }  // namespace orderwatch::followups

@@ -92,6 +92,7 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
   keys.push_back(keys_.ShipmentSummary(partition, shop));
   keys.push_back(keys_.Queue(partition, scheduler::kNoticeQueue).due);
   keys.push_back(keys_.Queue(partition, scheduler::kFollowUpQueue).due);
+  keys.push_back(keys_.ShipmentTotals(partition));
   return redis::Command::Eval(apply_event_, std::move(keys), std::move(args));
 }
 

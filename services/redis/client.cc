@@ -6,11 +6,13 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "services/redis/resp.h"
 
 namespace orderwatch::redis {
@@ -341,6 +343,24 @@ void Client::Run(Command command, absl::Time deadline, Callback done) {
   p->done = std::move(done);
   batch.push_back(std::move(p));
   Submit(std::move(batch));
+}
+
+std::vector<absl::StatusOr<Reply>> Client::RunAllAndWait(std::vector<Command> commands,
+                                                         absl::Time deadline, size_t burst) {
+  std::vector<absl::StatusOr<Reply>> out;
+  out.reserve(commands.size());
+  for (size_t first = 0; first < commands.size(); first += burst) {
+    const size_t last = std::min(commands.size(), first + burst);
+    std::vector<Command> part(std::make_move_iterator(commands.begin() + first),
+                              std::make_move_iterator(commands.begin() + last));
+    absl::Notification ready;
+    RunAll(std::move(part), deadline, [&out, &ready](std::vector<absl::StatusOr<Reply>> replies) {
+      for (auto& r : replies) out.push_back(std::move(r));
+      ready.Notify();
+    });
+    ready.WaitForNotification();  // RunAll always answers: by reply, deadline or failure
+  }
+  return out;
 }
 
 void Client::RunAll(std::vector<Command> commands, absl::Time deadline, BatchCallback done) {

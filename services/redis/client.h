@@ -69,6 +69,12 @@ class Client {
   void Run(Command command, absl::Time deadline, Callback done);
   // Runs independent commands together; `done` gets their results in order once all are back.
   void RunAll(std::vector<Command> commands, absl::Time deadline, BatchCallback done);
+  // RunAll for threads of their own (the scheduler's, the gauges'; never a gRPC thread): sends
+  // the commands in bursts of at most `burst`, each when the last is answered, and waits. Redis
+  // runs a pipeline's scripts back to back, so a call that reaches it behind hundreds of
+  // background scripts would wait for all of them; bursts bound that wait.
+  std::vector<absl::StatusOr<Reply>> RunAllAndWait(std::vector<Command> commands,
+                                                   absl::Time deadline, size_t burst = 32);
 
   bool connected() const { return connections_up_.load(std::memory_order_relaxed) > 0; }
   // Waits until a connection is up (for start-up and tests); false on timeout.

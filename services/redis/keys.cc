@@ -82,6 +82,9 @@ std::string KeyScheme::ShipmentStages(int partition, std::string_view shop, int 
 std::string KeyScheme::ShipmentSummary(int partition, std::string_view shop) const {
   return absl::StrCat(PartitionPrefix(partition), "ss:", Sv(shop));
 }
+std::string KeyScheme::ShipmentTotals(int partition) const {
+  return absl::StrCat(PartitionPrefix(partition), "sst");
+}
 
 int KeyScheme::BuyerBucket(std::string_view buyer) {
   uint64_t h = 14695981039346656037ull;  // FNV-1a

@@ -90,6 +90,8 @@ class KeyScheme {
   std::string ShipmentPolicy(std::string_view shop) const;
   std::string ShipmentStages(int partition, std::string_view shop, int stage) const;
   std::string ShipmentSummary(int partition, std::string_view shop) const;
+  // The shipment summaries of all shops in one partition added up (the stage gauges).
+  std::string ShipmentTotals(int partition) const;
   std::string ShopRequest(std::string_view shop, std::string_view request_id) const;
   // A buyer's keys carry the tag of the buyer's bucket in the shop (a buyer's orders spread over
   // all partitions). Buckets keep many buyers in one small hash, which Redis stores compactly;

@@ -62,7 +62,7 @@ void Scheduler::Stop() {
     }
   }
   metrics_.leases_held->Set(0);
-  if (!releases.empty()) RunAndWait(std::move(releases), absl::Seconds(2));
+  if (!releases.empty()) redis_.RunAllAndWait(std::move(releases), absl::Now() + absl::Seconds(2));
 }
 
 void Scheduler::Wake(const DueQueue& queue, int partition, absl::Time due) {
@@ -78,30 +78,6 @@ int Scheduler::leases_held() const {
   absl::MutexLock lock(&mu_);
   return static_cast<int>(
       std::count_if(held_.begin(), held_.end(), [](const Held& h) { return h.held; }));
-}
-
-std::vector<absl::StatusOr<redis::Reply>> Scheduler::RunAndWait(
-    std::vector<redis::Command> commands, absl::Duration timeout) {
-  // In bursts of at most kBurst commands, each sent when the last is answered: Redis runs a
-  // pipeline's scripts back to back, and a call that reaches it behind hundreds of lease,
-  // claim or statistics scripts waits for all of them. This bounds that wait to a burst.
-  constexpr size_t kBurst = 32;
-  const absl::Time deadline = absl::Now() + timeout;
-  std::vector<absl::StatusOr<redis::Reply>> out;
-  out.reserve(commands.size());
-  for (size_t first = 0; first < commands.size(); first += kBurst) {
-    const size_t last = std::min(commands.size(), first + kBurst);
-    std::vector<redis::Command> burst(std::make_move_iterator(commands.begin() + first),
-                                      std::make_move_iterator(commands.begin() + last));
-    absl::Notification ready;
-    redis_.RunAll(std::move(burst), deadline,
-                  [&out, &ready](std::vector<absl::StatusOr<redis::Reply>> replies) {
-                    for (auto& r : replies) out.push_back(std::move(r));
-                    ready.Notify();
-                  });
-    ready.WaitForNotification();  // RunAll always answers: by reply, deadline or failure
-  }
-  return out;
 }
 
 bool Scheduler::SleepUnlessStopping(absl::Duration d) {
@@ -143,7 +119,7 @@ void Scheduler::RenewLeases() {
   commands.reserve(keys_.partitions());
   for (int p = 0; p < keys_.partitions(); ++p) commands.push_back(leases_.AcquireCommand(p));
   const absl::Time sent = absl::Now();
-  auto replies = RunAndWait(std::move(commands), RenewEvery());
+  auto replies = redis_.RunAllAndWait(std::move(commands), absl::Now() + RenewEvery());
   int held = 0;
   absl::MutexLock lock(&mu_);
   for (int p = 0; p < keys_.partitions(); ++p) {
@@ -237,7 +213,7 @@ void Scheduler::ClaimDue() {
       commands.push_back(plan.q->queue->ClaimCommand(lease, now, plan.limit));
     }
   }
-  auto replies = RunAndWait(std::move(commands), absl::Seconds(2));
+  auto replies = redis_.RunAllAndWait(std::move(commands), absl::Now() + absl::Seconds(2));
   size_t at = 0;
   for (Plan& plan : plans) {
     QueueState& q = *plan.q;
@@ -338,7 +314,7 @@ void Scheduler::CollectStats() {
     std::vector<redis::Command> commands;
     commands.reserve(keys_.partitions());
     for (int p = 0; p < keys_.partitions(); ++p) commands.push_back(q->queue->StatsCommand(p));
-    auto replies = RunAndWait(std::move(commands), absl::Seconds(2));
+    auto replies = redis_.RunAllAndWait(std::move(commands), absl::Now() + absl::Seconds(2));
     QueueStats total;
     bool complete = true;
     for (auto& r : replies) {

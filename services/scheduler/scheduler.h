@@ -110,8 +110,6 @@ class Scheduler {
   void Finish(QueueState& q, const Lease& lease, const Job& job, absl::StatusOr<JobResult> result);
   void DropLease(const Lease& lease);
   void CollectStats();
-  std::vector<absl::StatusOr<redis::Reply>> RunAndWait(std::vector<redis::Command> commands,
-                                                       absl::Duration timeout);
 
   redis::Client& redis_;
   const redis::KeyScheme& keys_;

@@ -1,6 +1,7 @@
 #include "services/server/process_metrics.h"
 
 #include <dirent.h>
+#include <prometheus/gauge.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -80,6 +81,17 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
   out.push_back(Gauge("process_max_fds", "Maximum number of open file descriptors.",
                       static_cast<double>(nofile.rlim_cur)));
   return out;
+}
+
+void RegisterBuildInfo(prometheus::Registry& registry) {
+  prometheus::BuildGauge()
+      .Name("orderwatch_build_info")
+      .Help(
+          "Always 1; the labels say which build runs: the project's version and the git "
+          "revision it was built from")
+      .Register(registry)
+      .Add({{"version", ORDERWATCH_VERSION}, {"revision", ORDERWATCH_REVISION}})
+      .Set(1);
 }
 
 }  // namespace orderwatch::server

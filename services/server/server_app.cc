@@ -29,6 +29,7 @@
 #include "services/server/process_metrics.h"
 #include "services/server/unparsable_request_status.h"
 #include "services/shipments/notice_worker.h"
+#include "services/shipments/shipment_gauges.h"
 #include "services/shipments/shipments_grpc.h"
 #include "services/shipments/sweep_worker.h"
 
@@ -105,6 +106,7 @@ struct ServerApp::Parts {
   std::unique_ptr<followups::FollowUpsService> followups;
   std::unique_ptr<followups::FollowUpsGrpc> followups_grpc;
   std::unique_ptr<followups::SlaGauges> sla_gauges;
+  std::unique_ptr<shipments::ShipmentGauges> shipment_gauges;
   std::unique_ptr<orders::OrderEventsService> orders;
   std::unique_ptr<remarks::RemarksService> remarks;
   std::unique_ptr<orders::OrderEventsGrpc> orders_grpc;
@@ -150,6 +152,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
     return absl::UnavailableError(
         absl::StrCat("metrics: cannot listen on ", config.metrics_addr, ": ", e.what()));
   }
+  RegisterBuildInfo(*p->registry);
   p->exposer->RegisterCollectable(p->registry);
   p->exposer->RegisterCollectable(p->process_metrics);
 
@@ -225,7 +228,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
       *p->followup_metrics);
   p->followups_grpc = std::make_unique<followups::FollowUpsGrpc>(*p->followups, edge);
   p->sla_gauges = std::make_unique<followups::SlaGauges>(*p->redis, clock, *p->followup_metrics,
-                                                         config.followup_gauge_interval);
+                                                         config.gauge_interval);
+  p->shipment_gauges = std::make_unique<shipments::ShipmentGauges>(
+      *p->redis, *p->keys, *p->registry, config.gauge_interval);
   p->shipments =
       std::make_unique<shipments::ShipmentsService>(*p->redis, *p->keys, *p->shipment_policies);
   p->shipments_grpc = std::make_unique<shipments::ShipmentsGrpc>(*p->shipments, edge);
@@ -256,6 +261,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   }
   p->scheduler->Start();
   p->sla_gauges->Start();
+  p->shipment_gauges->Start();
   p->server->GetHealthCheckService()->SetServingStatus(true);
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(p)));
 }
@@ -284,6 +290,7 @@ void ServerApp::Shutdown(absl::Duration drain) {
   // Jobs out with handlers finish, and the leases go back so another instance takes over at once.
   parts_->scheduler->Stop();
   parts_->sla_gauges.reset();
+  parts_->shipment_gauges.reset();
   parts_->redis->Stop();
 }
 

@@ -37,8 +37,8 @@ struct ServerConfig {
   scheduler::SchedulerOptions scheduler;
   // A claimed job not finished within this is run again.
   absl::Duration job_in_flight = absl::Seconds(30);
-  // How often the open/overdue follow-up gauges are recounted.
-  absl::Duration followup_gauge_interval = absl::Seconds(15);
+  // How often the gauges kept in Redis (follow-ups, delayed shipments) are recounted.
+  absl::Duration gauge_interval = absl::Seconds(15);
   // How long start-up waits for Redis before giving up.
   absl::Duration redis_wait = absl::Seconds(10);
 };

@@ -79,13 +79,13 @@ NoticeWorker::NoticeWorker(redis::Client& redis, const redis::KeyScheme& keys,
       policies_(policies),
       notices_(prometheus::BuildCounter()
                    .Name("orderwatch_shipment_notices_total")
-                   .Help("Shipment notices by channel (im: the buyer's delay notice; warehouse: "
-                         "stage and stop-shipment events) and result")
+                   .Help("Shipment notices by sink, channel (im: the buyer's delay notice; "
+                         "warehouse: stage and stop-shipment events) and result")
                    .Register(registry)),
       queue_(redis, keys, scheduler::kNoticeQueue, queue) {
   for (const char* channel : {"im", "warehouse"}) {
     for (const char* result : {"delivered", "failed", "dropped"}) {
-      notices_.Add({{"channel", channel}, {"result", result}});
+      notices_.Add({{"sink", sink_.name()}, {"channel", channel}, {"result", result}});
     }
   }
 }
@@ -124,13 +124,20 @@ void NoticeWorker::Send(const std::string& shop, const std::string& order, const
                         scheduler::JobDone done) {
   auto d = NoticeFor(shop, order, what, hash, shop_facts_(shop), policy, now);
   if (!d) {
-    notices_.Add({{"channel", what[0] == 'b' ? "im" : "warehouse"}, {"result", "dropped"}})
+    notices_
+        .Add({{"sink", sink_.name()},
+              {"channel", what[0] == 'b' ? "im" : "warehouse"},
+              {"result", "dropped"}})
         .Increment();
     return done(scheduler::JobResult::kAcknowledge);
   }
   const std::string channel = d->channel;
   sink_.Deliver(*d, [this, channel, done = std::move(done)](absl::Status s) mutable {
-    notices_.Add({{"channel", channel}, {"result", s.ok() ? "delivered" : "failed"}}).Increment();
+    notices_
+        .Add({{"sink", sink_.name()},
+              {"channel", channel},
+              {"result", s.ok() ? "delivered" : "failed"}})
+        .Increment();
     if (!s.ok()) return done(std::move(s));
     done(scheduler::JobResult::kAcknowledge);
   });

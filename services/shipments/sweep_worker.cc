@@ -120,6 +120,7 @@ void SweepWorker::Commit(const scheduler::Lease& lease, const std::string& shop,
   }
   keys.push_back(keys_.ShipmentSummary(partition, shop));
   keys.push_back(keys_.Queue(partition, scheduler::kNoticeQueue).due);
+  keys.push_back(keys_.ShipmentTotals(partition));
   const bool enters = step.enter != v1::SHIPMENT_STAGE_UNSPECIFIED;
   std::vector<std::string> args = {
       lease.value(),

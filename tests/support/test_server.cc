@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace orderwatch::testing {
@@ -98,6 +100,23 @@ std::string HttpGet(int port, const std::string& path) {
   close(fd);
   const size_t body = response.find("\r\n\r\n");
   return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+double MetricValue(const std::string& scrape, const std::string& series) {
+  const std::string line_start = series + " ";
+  for (size_t at = 0; at < scrape.size();) {
+    size_t end = scrape.find('\n', at);
+    if (end == std::string::npos) end = scrape.size();
+    if (scrape.compare(at, line_start.size(), line_start) == 0) {
+      double v = 0;
+      if (absl::SimpleAtod(scrape.substr(at + line_start.size(), end - at - line_start.size()),
+                           &v)) {
+        return v;
+      }
+    }
+    at = end + 1;
+  }
+  return std::nan("");
 }
 
 }  // namespace orderwatch::testing

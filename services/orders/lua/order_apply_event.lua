@@ -6,7 +6,8 @@
 -- KEYS[14] the shop's reminder stats of the event's day in this partition,
 -- KEYS[15..17] the shipment sweep queue, its in-flight set and attempts,
 -- KEYS[18..20] the shop's shipment stage lists in this partition, KEYS[21] its stage summary,
--- KEYS[22] the shipment notice due-queue, KEYS[23] the follow-up due-queue
+-- KEYS[22] the shipment notice due-queue, KEYS[23] the follow-up due-queue,
+-- KEYS[24] the partition's shipment stage totals over all shops
 -- The ids of applied events are fields "e:<id>" of the order hash itself: a separate set per
 -- order would cost more memory than the order's state.
 -- ARGV[1] event id, ARGV[2] mode, ARGV[3] the event's time (ms), ARGV[4] retention (ms),
@@ -113,7 +114,7 @@ elseif st[2] or st[5] then
   job_cancel(KEYS[15], KEYS[16], KEYS[17], job)
   local stage = tonumber(redis.call('HGET', order, 'ss') or '0')
   if stage > 0 then
-    stage_move(order, order_id, {KEYS[18], KEYS[19], KEYS[20]}, KEYS[21], stage, 0, now, 0, 0)
+    stage_move(order, order_id, {KEYS[18], KEYS[19], KEYS[20]}, {KEYS[21], KEYS[24]}, stage, 0, now, 0, 0)
   end
 end
 

@@ -3,7 +3,7 @@
 -- KEYS[1] lease, KEYS[2] order, KEYS[3] remark history, KEYS[4..8] flag indexes for flags 1-5,
 -- KEYS[9] sweep due-queue, KEYS[10] its in-flight set, KEYS[11] its attempts,
 -- KEYS[12..14] the shop's stage lists (warning, overdue, escalated), KEYS[15] its stage summary,
--- KEYS[16] the notice due-queue
+-- KEYS[16] the notice due-queue, KEYS[17] the partition's stage totals over all shops
 -- ARGV[1] lease value, ARGV[2] job id, ARGV[3] order id, ARGV[4] now (ms), ARGV[5] the stage the
 -- worker read (compare-and-set), ARGV[6] stage to enter (0 = none), ARGV[7] deadline (ms),
 -- ARGV[8] next look (ms, '' = none), ARGV[9] compensation (fen), ARGV[10] remark flag,
@@ -26,7 +26,7 @@ if stage ~= tonumber(ARGV[5]) then return {'stale', stage} end
 
 local version, enter = 0, tonumber(ARGV[6])
 if enter > stage then
-  stage_move(order, order_id, {KEYS[12], KEYS[13], KEYS[14]}, KEYS[15], stage, enter, now,
+  stage_move(order, order_id, {KEYS[12], KEYS[13], KEYS[14]}, {KEYS[15], KEYS[17]}, stage, enter, now,
              ARGV[7], tonumber(ARGV[9]))
   version = remark_note(order, KEYS[3], {KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]}, order_id,
                         tonumber(ARGV[10]), ARGV[11], tonumber(ARGV[12]), ARGV[15], ARGV[16], now,
