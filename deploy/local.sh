@@ -24,7 +24,8 @@ PACKAGES=(cmake g++ make pkg-config tzdata
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libhiredis-dev libevent-dev libssl-dev libabsl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
-  jq iproute2)  # jq, ss: loadtest/run.sh
+  jq iproute2 curl  # jq, ss: loadtest/run.sh
+  prometheus python3 python3-yaml)  # promtool, Prometheus and the checks of tests/ops
 
 say() { printf 'local.sh: %s\n' "$*" >&2; }
 

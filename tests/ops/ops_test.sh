@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The ops checks, run by ctest (tests/ops/CMakeLists.txt), each against a fresh redis-server and
+# orderwatch-server on free loopback ports where it needs a live server:
+#   ops_test.sh BUILD_DIR metrics      `promtool check metrics` on a live scrape is clean; every
+#                                      family has HELP; no label could carry a shop, buyer or order
+#   ops_test.sh BUILD_DIR dashboards   tests/ops/check_dashboards.py on deploy/grafana/dashboards
+#   ops_test.sh BUILD_DIR rules        promtool check rules + test rules on deploy/prometheus;
+#                                      every alert has a runbook section; every metric a rule
+#                                      selects is exported (or recorded by the shipped rules)
+#   ops_test.sh BUILD_DIR prometheus   a real Prometheus with the shipped scrape config and rules
+#                                      scrapes the server while calls are made; every dashboard
+#                                      query returns data and every rule evaluates cleanly
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+mode=$2
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/orderwatch-ops.XXXXXX")
+pids=()
+# shellcheck source=loadtest/lib.sh
+source "$repo/loadtest/lib.sh"
+python=/usr/bin/python3  # Debian's, with python3-yaml (deploy/local.sh installs both)
+
+fail() { echo "ops_test $mode: $*" >&2; KEEP=1; exit 1; }
+
+scrape() {  # the server's /metrics into $work/scrape.txt
+  start_stack "$build/services/server/orderwatch-server" 2>"$work/stack.log"
+  curl -sf "http://127.0.0.1:$metrics_port/metrics" >"$work/scrape.txt" || fail "no scrape"
+  [[ -s $work/scrape.txt ]] || fail "empty scrape"
+}
+
+case $mode in
+  metrics)
+    scrape
+    if ! out=$(promtool check metrics <"$work/scrape.txt" 2>&1) || [[ -n $out ]]; then
+      fail "promtool check metrics: $out"
+    fi
+    # Every family is described; label names that would hold ids of shops, buyers or orders
+    # (unbounded) do not occur.
+    families=$(grep -c '^# TYPE ' "$work/scrape.txt")
+    helps=$(grep -c '^# HELP .* [^ ]' "$work/scrape.txt")
+    ((families == helps)) || fail "$families families but $helps with HELP text"
+    if grep -vE '^#' "$work/scrape.txt" | grep -E '[{,](shop|buyer|order|order_id|shop_id|buyer_id|agent)="'; then
+      fail "a label names a shop, buyer, order or agent"
+    fi
+    grep -qE '^orderwatch_build_info\{.*version="[0-9]+\.[0-9]+\.[0-9]+".*\} 1$' "$work/scrape.txt" ||
+      fail "no orderwatch_build_info with a version"
+    echo "ops_test metrics: promtool clean, $families families described"
+    ;;
+  dashboards)
+    scrape
+    "$python" "$here/check_dashboards.py" "$work/scrape.txt" "$repo"/deploy/grafana/dashboards/*.json
+    ;;
+  rules)
+    scrape
+    run promtool check rules "$repo"/deploy/prometheus/rules/*.yml
+    (cd "$repo/deploy/prometheus/tests" && run promtool test rules ./*.yml)
+    "$python" "$here/check_rules.py" "$work/scrape.txt" "$repo/docs/runbook.md" \
+      "$repo"/deploy/prometheus/rules/*.yml
+    ;;
+  prometheus)
+    scrape
+    free_port prom_port
+    sed -e "s#127.0.0.1:9464#127.0.0.1:$metrics_port#" \
+      -e "s#^\(  *\)\(scrape\|evaluation\)_interval: .*#\1\2_interval: 1s#" \
+      -e "s#^\(  *\)scrape_timeout: .*#\1scrape_timeout: 1s#" \
+      -e "s#- rules/#- $repo/deploy/prometheus/rules/#" \
+      "$repo/deploy/prometheus/prometheus.yml" >"$work/prometheus.yml"
+    run promtool check config "$work/prometheus.yml"
+    prom=(prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb"
+      --web.listen-address="127.0.0.1:$prom_port")
+    show "${prom[@]}" >&2
+    "${prom[@]}" >"$work/prometheus.log" 2>&1 &
+    pids+=($!)
+    wait_for 30 prometheus curl -sf "http://127.0.0.1:$prom_port/-/ready"
+    cli=("$build/services/cli/orderwatch" --addr="127.0.0.1:$grpc_port" --shop=shop1 --agent=alice)
+    for i in $(seq 1 20); do  # calls, so the rates and latency histograms have data
+      "${cli[@]}" --role=storefront event record "ops$i" --type=created --amount-fen=990 \
+        --buyer="b$i" --event-id=c >/dev/null
+      "${cli[@]}" remark set "ops$i" --flag=red --text="ops check" --version=0 >/dev/null
+      sleep 0.2
+    done
+    "$python" "$here/check_prometheus.py" "http://127.0.0.1:$prom_port" \
+      "$repo"/deploy/grafana/dashboards/*.json
+    ;;
+  *)
+    echo "usage: ops_test.sh BUILD_DIR metrics|dashboards|rules|prometheus" >&2
+    exit 2
+    ;;
+esac
