@@ -58,6 +58,21 @@ constexpr char kAnyHourPolicy[] = R"({
   "sms_per_phone_per_day": 1
 })";
 
+TEST_F(CliE2ETest, HealthSaysServingOrExitsFive) {
+  auto r = Cli("health");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "SERVING\n");
+  r = Cli("health --json");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"status\": \"SERVING\""), std::string::npos) << r.out;
+  r = Cli("health --service no.such.Service");
+  EXPECT_EQ(r.exit_code, 3) << r.out;  // NOT_FOUND
+  // Nothing listens on port 1.
+  r = Cli("health --timeout 1", "agent", "127.0.0.1:1");
+  EXPECT_EQ(r.exit_code, 5) << r.out;
+  EXPECT_NE(r.out.find("UNAVAILABLE"), std::string::npos) << r.out;
+}
+
 TEST_F(CliE2ETest, RecordSetAppendGetHistory) {
   auto r = Cli("event record K1 --type created --amount-fen 9900 --buyer b1 --items 'cup x1'",
                "storefront");

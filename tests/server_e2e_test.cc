@@ -176,6 +176,30 @@ TEST(ServerE2ETest, ShutdownDrainsCallsInFlight) {
             "memo secret-memo-text");
 }
 
+// With --max-connection-age-seconds the server sends GOAWAY after about that long, so a client
+// reconnects (through a layer-4 balancer, possibly to a newer instance); its calls still succeed.
+TEST(ServerE2ETest, ClosesClientConnectionsAfterTheirMaxAge) {
+  RedisServer redis;
+  auto config = TestServer::DevConfig();
+  config.max_connection_age = absl::Seconds(1);
+  config.drain = absl::Seconds(1);
+  TestServer server(redis, config);
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  auto stub = v1::Remarks::NewStub(channel);
+  v1::Remark r;
+  ASSERT_TRUE(stub->Set(TestServer::Context().get(), SetRequest("G1", "g1"), &r).ok());
+  ASSERT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+  // Age 1 s (+-10% jitter) and 1 s of grace: the connection is gone well within 5 s.
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  EXPECT_TRUE(channel->WaitForStateChange(GRPC_CHANNEL_READY, deadline));
+  EXPECT_NE(channel->GetState(false), GRPC_CHANNEL_READY);
+  v1::GetRemarkRequest get;
+  get.set_order_id("G1");
+  auto s = stub->Get(TestServer::Context().get(), get, &r);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(r.version(), 1);
+}
+
 }  // namespace
 }  // namespace orderwatch
 

@@ -24,4 +24,8 @@ int RunShipmentCommand(const Invocation& inv, Connection& connection, std::ostre
 int RunFollowUpCommand(const Invocation& inv, Connection& connection, std::ostream& out,
                        std::ostream& err);
 
+// health: the server's grpc.health.v1 status.
+int RunHealthCommand(const Invocation& inv, Connection& connection, std::ostream& out,
+                     std::ostream& err);
+
 }  // namespace orderwatch::cli

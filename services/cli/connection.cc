@@ -41,7 +41,8 @@ Connection::Connection(const GlobalOptions& options)
       events_(v1::OrderEvents::NewStub(channel_)),
       reminders_(v1::Reminders::NewStub(channel_)),
       shipments_(v1::Shipments::NewStub(channel_)),
-      followups_(v1::FollowUps::NewStub(channel_)) {}
+      followups_(v1::FollowUps::NewStub(channel_)),
+      health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "orderwatch/v1/followups.grpc.pb.h"
 #include "orderwatch/v1/order_events.grpc.pb.h"
@@ -37,6 +38,7 @@ class Connection {
   v1::Reminders::Stub& reminders() { return *reminders_; }
   v1::Shipments::Stub& shipments() { return *shipments_; }
   v1::FollowUps::Stub& followups() { return *followups_; }
+  grpc::health::v1::Health::Stub& health() { return *health_; }
   const GlobalOptions& options() const { return options_; }
 
  private:
@@ -47,6 +49,7 @@ class Connection {
   std::unique_ptr<v1::Reminders::Stub> reminders_;
   std::unique_ptr<v1::Shipments::Stub> shipments_;
   std::unique_ptr<v1::FollowUps::Stub> followups_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
 }  // namespace orderwatch::cli

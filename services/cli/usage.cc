@@ -42,7 +42,7 @@ constexpr std::string_view kExitHelp = R"(Exit codes:
   4  conflict: ABORTED (stale --version: re-read with "remark get", retry with its version;
      stale --expected-version: re-read with "policy get") or FAILED_PRECONDITION (remind:
      the order is paid, closed or refunded, outside the sending window, or past the policy's caps)
-  5  server unreachable: UNAVAILABLE or DEADLINE_EXCEEDED
+  5  server unreachable: UNAVAILABLE or DEADLINE_EXCEEDED; health: NOT_SERVING
   6  UNAUTHENTICATED or PERMISSION_DENIED
   Errors are printed to stderr as "orderwatch: CODE: message".
 )";
@@ -382,6 +382,21 @@ Example:
                0,
                0,
                {"file", "expected-version"},
+               {}});
+  c.push_back({"health",
+               "",
+               "[--service NAME]",
+               "whether the server serves calls (grpc.health.v1), for probes and scripts",
+               R"(Asks the server's grpc.health.v1 service. Prints SERVING and exits 0 while the
+server takes calls; prints NOT_SERVING and exits 5 while it starts or drains after SIGTERM.
+Needs no identity: probes (Docker HEALTHCHECK, systemd, cron) may run it as they are.
+  --service NAME        one service, e.g. orderwatch.v1.Remarks (default: the whole server)
+Example:
+  orderwatch health --addr 127.0.0.1:50051 --timeout 1
+)",
+               0,
+               0,
+               {"service"},
                {}});
   AddFollowUpCommands(&c);
   return c;

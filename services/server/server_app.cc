@@ -245,6 +245,14 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.grpc_addr, grpc::InsecureServerCredentials(), &p->grpc_port);
+  if (config.max_connection_age > absl::ZeroDuration()) {
+    // gRPC adds a jitter of +-10% so that reconnections spread out.
+    builder.AddChannelArgument(
+        GRPC_ARG_MAX_CONNECTION_AGE_MS,
+        static_cast<int>(absl::ToInt64Milliseconds(config.max_connection_age)));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               static_cast<int>(absl::ToInt64Milliseconds(config.drain)));
+  }
   builder.RegisterService(p->orders_grpc.get());
   builder.RegisterService(p->remarks_grpc.get());
   builder.RegisterService(p->reminders_grpc.get());

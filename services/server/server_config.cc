@@ -173,6 +173,12 @@ const std::vector<Setting>& Settings() {
       {"drain-seconds", "ORDERWATCH_DRAIN_SECONDS",
        "on SIGTERM/SIGINT, seconds to let calls in flight finish (default 10)",
        IntIn("drain-seconds", 0, 600, [](ServerConfig& c, int n) { c.drain = absl::Seconds(n); })},
+      {"max-connection-age-seconds", "ORDERWATCH_MAX_CONNECTION_AGE_SECONDS",
+       "close each client connection after about this long (GOAWAY; calls in flight get "
+       "--drain-seconds to finish) so clients reconnect and spread over instances added "
+       "behind a layer-4 balancer, e.g. a Kubernetes Service; 0 = never (default 0)",
+       IntIn("max-connection-age-seconds", 0, 86400,
+             [](ServerConfig& c, int n) { c.max_connection_age = absl::Seconds(n); })},
   };
   return kSettings;
 }

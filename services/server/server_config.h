@@ -28,6 +28,8 @@ struct ServerConfig {
   std::string timezone = "Asia/Shanghai";
   Retention retention;
   absl::Duration drain = absl::Seconds(10);
+  // Client connections are closed (GOAWAY) after about this long; zero: never.
+  absl::Duration max_connection_age = absl::ZeroDuration();
   // Where sent reminders are delivered (see dispatch::OpenSink).
   std::string reminder_sink = "log:-";
   std::string reminder_webhook_secret_file;  // the webhook sink's signing secret

@@ -18,6 +18,17 @@ TEST(ServerConfigTest, DefaultsEnvThenFlags) {
   EXPECT_EQ(c->redis_port, 7000);
   EXPECT_EQ(c->partitions, 64);
   EXPECT_EQ(c->retention.history_entries, 200);
+  EXPECT_EQ(c->max_connection_age, absl::ZeroDuration());
+}
+
+TEST(ServerConfigTest, MaxConnectionAge) {
+  bool help = false;
+  auto c = ParseServerConfig({"ORDERWATCH_MAX_CONNECTION_AGE_SECONDS=300"}, {"--auth=dev"}, &help);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->max_connection_age, absl::Seconds(300));
+  c = ParseServerConfig({}, {"--auth=dev", "--max-connection-age-seconds=-1"}, &help);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("--max-connection-age-seconds"), std::string::npos);
 }
 
 TEST(ServerConfigTest, RedisByUnixSocket) {
