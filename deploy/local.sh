@@ -25,7 +25,7 @@ PACKAGES=(cmake g++ make pkg-config tzdata
   libhiredis-dev libevent-dev libssl-dev libabsl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
   jq iproute2 curl  # jq, ss: loadtest/run.sh
-  prometheus python3 python3-yaml)  # promtool, Prometheus and the checks of tests/ops
+  prometheus python3 python3-yaml systemd)  # promtool, Prometheus, systemd-analyze: tests/ops
 
 say() { printf 'local.sh: %s\n' "$*" >&2; }
 

@@ -48,17 +48,20 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 # start_stack SERVER_BIN: a fresh redis-server and orderwatch-server on free loopback ports, the
 # server's log sink in $work/sink.jsonl; sets redis_port, grpc_port, metrics_port, redis_pid and
 # server_pid. Redis keeps no file unless REDIS_AOF=1 (then an append-only file, fsync every
-# second, as deploy/local.sh runs it); SERVER_ARGS are more server flags.
+# second, as deploy/local.sh runs it); REDIS_CONF=FILE starts it from that configuration file
+# instead (port, address, directory and log file still the stack's). SERVER_ARGS are more
+# server flags.
 start_stack() {
   local server_bin=$1
   free_port redis_port
   free_port grpc_port
   free_port metrics_port
   echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  local persist=(--appendonly no)
-  [[ ${REDIS_AOF:-0} == 1 ]] && persist=(--appendonly yes --appendfsync everysec)
-  local redis_cmd=(redis-server --port "$redis_port" --bind 127.0.0.1 --save '' "${persist[@]}"
-    --dir "$work" --logfile "$work/redis.log")
+  local persist=(--save '' --appendonly no)
+  [[ ${REDIS_AOF:-0} == 1 ]] && persist=(--save '' --appendonly yes --appendfsync everysec)
+  [[ -n ${REDIS_CONF:-} ]] && persist=()
+  local redis_cmd=(redis-server ${REDIS_CONF:+"$REDIS_CONF"} --port "$redis_port"
+    --bind 127.0.0.1 "${persist[@]}" --dir "$work" --logfile "$work/redis.log")
   show "${redis_cmd[@]}" >&2
   "${redis_cmd[@]}" &
   redis_pid=$!

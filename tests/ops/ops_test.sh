@@ -10,6 +10,11 @@
 #   ops_test.sh BUILD_DIR prometheus   a real Prometheus with the shipped scrape config and rules
 #                                      scrapes the server while calls are made; every dashboard
 #                                      query returns data and every rule evaluates cleanly
+#   ops_test.sh BUILD_DIR deploy       the deployment files, offline: tests/ops/check_deploy.py,
+#                                      promtool check config of the compose Prometheus, and
+#                                      systemd-analyze security of the unit at most $max_exposure
+#   ops_test.sh BUILD_DIR redis        orderwatch on a redis-server started from
+#                                      deploy/redis/redis.conf: AOF on, noeviction, calls work
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
@@ -21,6 +26,7 @@ pids=()
 # shellcheck source=loadtest/lib.sh
 source "$repo/loadtest/lib.sh"
 python=/usr/bin/python3  # Debian's, with python3-yaml (deploy/local.sh installs both)
+max_exposure=1.5  # systemd-analyze's scale: 0 (sealed) to 10 (exposed); deploy/README.md
 
 fail() { echo "ops_test $mode: $*" >&2; KEEP=1; exit 1; }
 
@@ -84,8 +90,55 @@ case $mode in
     "$python" "$here/check_prometheus.py" "http://127.0.0.1:$prom_port" \
       "$repo"/deploy/grafana/dashboards/*.json
     ;;
+  deploy)
+    # The Debian packages owning the shared libraries the two programs link, but those every
+    # Debian image has (libc6, libgcc-s1, libstdc++6).
+    for bin in "$build/services/server/orderwatch-server" "$build/services/cli/orderwatch"; do
+      ldd "$bin" | awk '/=> \// { print $3 }'
+    done | sort -u | while read -r lib; do
+      dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")"
+    done | cut -d: -f1 | sort -u | grep -vxE 'libc6|libgcc-s1|libstdc\+\+6' >"$work/runtime-packages"
+    [[ -s $work/runtime-packages ]] || fail "no runtime packages found with ldd and dpkg -S"
+    { "$build/services/server/orderwatch-server" --help; "$build/services/cli/orderwatch" --help; } \
+      >"$work/settings.txt"
+    "$python" "$here/check_deploy.py" "$repo/deploy" "$work/settings.txt" "$work/runtime-packages"
+    # The compose Prometheus as it sees its files: the rules beside its configuration.
+    mkdir "$work/compose"
+    cp "$repo/deploy/compose/prometheus.yml" "$work/compose/"
+    ln -s "$repo/deploy/prometheus/rules" "$work/compose/rules"
+    run promtool check config "$work/compose/prometheus.yml"
+    unit=$repo/deploy/systemd/orderwatch.service
+    show systemd-analyze security --offline=yes --no-pager "$unit" >&2
+    systemd-analyze security --offline=yes --no-pager "$unit" >"$work/security.txt" 2>&1 ||
+      fail "systemd-analyze security: $(cat "$work/security.txt")"
+    if grep -iE 'unknown|invalid|failed to' "$work/security.txt"; then fail "the unit has errors"; fi
+    exposure=$(sed -n 's/.*Overall exposure level for orderwatch.service: \([0-9.]*\).*/\1/p' \
+      "$work/security.txt")
+    [[ -n $exposure ]] || fail "no exposure level in: $(tail -3 "$work/security.txt")"
+    awk -v e="$exposure" -v m="$max_exposure" 'BEGIN { exit !(e <= m) }' ||
+      fail "the unit's exposure is $exposure, above $max_exposure"
+    echo "ops_test deploy: systemd exposure $exposure (at most $max_exposure)"
+    ;;
+  redis)
+    REDIS_CONF=$repo/deploy/redis/redis.conf SERVER_ARGS=--redis-connections=2 \
+      start_stack "$build/services/server/orderwatch-server" 2>"$work/stack.log"
+    rcli=(redis-cli -p "$redis_port")
+    for want in "appendonly yes" "appendfsync everysec" "maxmemory-policy noeviction"; do
+      got=$("${rcli[@]}" config get "${want% *}" | tail -1)
+      [[ $got == "${want#* }" ]] || fail "redis.conf: ${want% *} is $got, not ${want#* }"
+    done
+    cli=("$build/services/cli/orderwatch" --addr="127.0.0.1:$grpc_port" --shop=shop1 --agent=alice)
+    "${cli[@]}" health >/dev/null || fail "orderwatch health did not say SERVING"
+    "${cli[@]}" --role=storefront event record r1 --type=created --amount-fen=990 --buyer=b1 \
+      --event-id=c >/dev/null || fail "event record failed"
+    "${cli[@]}" remark set r1 --flag=red --text="redis.conf check" --version=0 >/dev/null ||
+      fail "remark set failed"
+    "${rcli[@]}" info persistence | grep -q '^aof_enabled:1' || fail "AOF is off"
+    ls "$work"/appendonlydir/*.incr.aof >/dev/null 2>&1 || fail "no append-only file in $work"
+    echo "ops_test redis: orderwatch runs on deploy/redis/redis.conf (AOF on, noeviction)"
+    ;;
   *)
-    echo "usage: ops_test.sh BUILD_DIR metrics|dashboards|rules|prometheus" >&2
+    echo "usage: ops_test.sh BUILD_DIR metrics|dashboards|rules|prometheus|deploy|redis" >&2
     exit 2
     ;;
 esac
