@@ -6,12 +6,15 @@ cluster or a container engine:
     systemd environment file is one the server or the CLI reads (their --help lists them);
   - Kubernetes: each object has apiVersion, kind, a name and the app label; the Deployment runs
     as non-root with native gRPC probes on its gRPC port, a preStop hook, resource requests and
-    a termination grace that covers preStop plus the server's drain; the Services, the
+    a termination grace that covers preStop plus the server's drain, a startup probe that
+    outlasts the server's wait for Redis, and no replica count under the HPA; the Services, the
     PodDisruptionBudget and the HorizontalPodAutoscaler select or target that Deployment; the
-    ConfigMap and Secret it uses exist, and the token file lies on the Secret's mount;
+    ConfigMap and Secret it uses exist, the token file lies on the Secret's mount and the
+    non-root user can read it;
     kustomization.yaml lists every manifest but the optional ones;
   - compose: the four services, every file it mounts exists, the image is built from the
-    Dockerfile, Grafana reads the dashboards where the provisioning says;
+    Dockerfile, Redis has a volume at redis.conf's dir, Grafana reads the dashboards where the
+    provisioning says;
   - Grafana provisioning: the data source and the dashboard provider carry their fields;
   - Dockerfile: Debian 12 stages, a non-root user, a health check, and a runtime stage that
     installs every Debian package owning a shared library the two programs link.
@@ -96,7 +99,8 @@ def check_kubernetes(kdir, known, fault):
     where = "kubernetes/deployment.yaml"
     if not labels_match((spec.get("selector") or {}).get("matchLabels"), pod_labels):
         fault(where, "the selector does not match the pod template's labels")
-    if not (pod.get("securityContext") or {}).get("runAsNonRoot"):
+    pod_security = pod.get("securityContext") or {}
+    if not pod_security.get("runAsNonRoot"):
         fault(where, "the pod does not set runAsNonRoot")
     configmaps = {o["metadata"]["name"]: o for _, o in by_kind.get("ConfigMap", [])}
     secrets = {o["metadata"]["name"]: o for _, o in by_kind.get("Secret", [])}
@@ -136,6 +140,11 @@ def check_kubernetes(kdir, known, fault):
         elif pre_stop[0] == "sleep":
             sleep = int(pre_stop[1])
         drain = int(env.get("ORDERWATCH_DRAIN_SECONDS", 10))
+        startup = c.get("startupProbe") or {}
+        budget = startup.get("periodSeconds", 10) * startup.get("failureThreshold", 3)
+        wait = int(env.get("ORDERWATCH_REDIS_WAIT_SECONDS", 10))
+        if wait >= budget:
+            fault(cw, f"waits {wait} s for Redis, but the startup probe gives up after {budget} s")
         grace = pod.get("terminationGracePeriodSeconds", 30)
         if grace < sleep + drain + 2:
             fault(where, f"terminationGracePeriodSeconds {grace} < preStop {sleep} s + drain {drain} s + 2")
@@ -147,6 +156,11 @@ def check_kubernetes(kdir, known, fault):
             if secret not in secrets:
                 fault(where, f"volume {v.get('name')} uses Secret {secret}, which is not shipped")
                 continue
+            # Secret files belong to root: a non-root user reads them through fsGroup or a
+            # mode open to others.
+            mode = (v.get("secret") or {}).get("defaultMode", 0o644)
+            if not (mode & 0o004 or (pod_security.get("fsGroup") is not None and mode & 0o040)):
+                fault(where, f"Secret {secret} is unreadable by the non-root user (no fsGroup with a group-readable mode)")
             tokens = env.get("ORDERWATCH_TOKENS_FILE", "")
             keys = set((secrets[secret].get("stringData") or {})) | set((secrets[secret].get("data") or {}))
             mount = mounts.get(v.get("name"))
@@ -173,6 +187,8 @@ def check_kubernetes(kdir, known, fault):
         s = o.get("spec") or {}
         if (s.get("scaleTargetRef") or {}).get("name") != dep_name:
             fault(f"kubernetes/{name}", "does not target the Deployment")
+        if "replicas" in spec:
+            fault(where, "sets replicas, which every apply would reset under the HPA")
         if not 1 <= s.get("minReplicas", 0) <= s.get("maxReplicas", 0):
             fault(f"kubernetes/{name}", "needs 1 <= minReplicas <= maxReplicas")
         if not any(((m.get("resource") or {}).get("name") == "cpu") for m in s.get("metrics") or []):
@@ -205,6 +221,12 @@ def check_compose(deploy, known, fault):
         env = s.get("environment") or {}
         check_settings(f"{where}: {name}", env if isinstance(env, dict) else
                        [e.split("=")[0] for e in env], known, fault)
+    # Redis changes into the configuration's `dir` while reading the file, before any flag:
+    # the compose Redis must have that folder, as a volume.
+    conf = open(os.path.join(deploy, "redis/redis.conf"), encoding="utf-8").read()
+    conf_dir = re.search(r"^dir (\S+)", conf, re.M)
+    if conf_dir and conf_dir.group(1) not in {t for (n, t) in mounts if n == "redis"}:
+        fault(where, f"redis has no volume at redis.conf's dir {conf_dir.group(1)}")
     build = (services.get("orderwatch") or {}).get("build") or {}
     if not os.path.exists(os.path.join(cdir, build.get("context", "."), build.get("dockerfile", ""))):
         fault(where, "orderwatch is not built from a Dockerfile that exists")
