@@ -73,6 +73,50 @@ TEST_F(CliE2ETest, HealthSaysServingOrExitsFive) {
   EXPECT_NE(r.out.find("UNAVAILABLE"), std::string::npos) << r.out;
 }
 
+// token new needs no server; its line makes a token-mode server accept the token, whose holder
+// then issues, lists and revokes tokens with the CLI.
+TEST_F(CliE2ETest, TokensFromNewToIssueListRevoke) {
+  auto r = Cli("token new ops root ops");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const size_t t = r.out.find("token: ") + 7;
+  const std::string ops_token = r.out.substr(t, r.out.find('\n', t) - t);
+  const size_t l = r.out.find("sha256:");
+  ASSERT_NE(l, std::string::npos) << r.out;
+  const std::string line = r.out.substr(l);
+  EXPECT_EQ(line.find(ops_token), std::string::npos);  // the file line holds only the hash
+  EXPECT_EQ(Cli("token new ops root boss").exit_code, 2);
+
+  const std::string path = PolicyFile("tokens", line);
+  auto config = TestServer::DevConfig();
+  config.auth = "tokens";
+  config.tokens_file = path;
+  TestServer server(*redis_, config);
+  const std::string as_ops = "--token " + ops_token + " ";
+
+  r = Cli(as_ops + "token issue shopC amy agent --note 'night shift'", "agent", server.address());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const size_t a = r.out.find("token: ") + 7;
+  const std::string amy = r.out.substr(a, r.out.find('\n', a) - a);
+  const std::string id = r.out.substr(r.out.find("token ") + 6, 16);
+  r = Cli("--token " + amy + " remark get K404", "agent", server.address());
+  EXPECT_EQ(r.exit_code, 0) << r.out;  // amy is known (no remark: version 0)
+
+  r = Cli(as_ops + "token list shopC", "agent", server.address());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(id), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("night shift"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(amy), std::string::npos) << r.out;
+
+  r = Cli(as_ops + "token revoke " + id, "agent", server.address());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = Cli("--token " + amy + " remark get K404", "agent", server.address());
+  EXPECT_EQ(r.exit_code, 6) << r.out;  // UNAUTHENTICATED
+  // A development-mode server uses no tokens, and says so.
+  r = Cli("token list", "supervisor");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("--auth=dev"), std::string::npos) << r.out;
+}
+
 TEST_F(CliE2ETest, RecordSetAppendGetHistory) {
   auto r = Cli("event record K1 --type created --amount-fen 9900 --buyer b1 --items 'cup x1'",
                "storefront");

@@ -24,6 +24,10 @@ int RunShipmentCommand(const Invocation& inv, Connection& connection, std::ostre
 int RunFollowUpCommand(const Invocation& inv, Connection& connection, std::ostream& out,
                        std::ostream& err);
 
+// token new, issue, list and revoke.
+int RunTokenCommand(const Invocation& inv, Connection& connection, std::ostream& out,
+                    std::ostream& err);
+
 // health: the server's grpc.health.v1 status.
 int RunHealthCommand(const Invocation& inv, Connection& connection, std::ostream& out,
                      std::ostream& err);

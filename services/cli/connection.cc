@@ -42,7 +42,8 @@ Connection::Connection(const GlobalOptions& options)
       reminders_(v1::Reminders::NewStub(channel_)),
       shipments_(v1::Shipments::NewStub(channel_)),
       followups_(v1::FollowUps::NewStub(channel_)),
-      health_(grpc::health::v1::Health::NewStub(channel_)) {}
+      health_(grpc::health::v1::Health::NewStub(channel_)),
+      access_(v1::Access::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "orderwatch/v1/access.grpc.pb.h"
 #include "orderwatch/v1/followups.grpc.pb.h"
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
@@ -39,6 +40,7 @@ class Connection {
   v1::Shipments::Stub& shipments() { return *shipments_; }
   v1::FollowUps::Stub& followups() { return *followups_; }
   grpc::health::v1::Health::Stub& health() { return *health_; }
+  v1::Access::Stub& access() { return *access_; }
   const GlobalOptions& options() const { return options_; }
 
  private:
@@ -50,6 +52,7 @@ class Connection {
   std::unique_ptr<v1::Shipments::Stub> shipments_;
   std::unique_ptr<v1::FollowUps::Stub> followups_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  std::unique_ptr<v1::Access::Stub> access_;
 };
 
 }  // namespace orderwatch::cli

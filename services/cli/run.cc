@@ -30,6 +30,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
   Connection connection(inv.global);
   const std::string_view group = inv.command->group;
   if (group == "health") return RunHealthCommand(inv, connection, out, err);
+  if (group == "token") return RunTokenCommand(inv, connection, out, err);
   if (group == "remark") return RunRemarkCommand(inv, connection, out, err);
   if (group == "event") return RunEventCommand(inv, connection, out, err);
   if (group == "delayed" || group == "shipping") return RunShipmentCommand(inv, connection, out, err);

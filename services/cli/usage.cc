@@ -383,6 +383,61 @@ Example:
                0,
                {"file", "expected-version"},
                {}});
+  c.push_back({"token",
+               "new",
+               "SHOP AGENT ROLE",
+               "make a token and its token-file line, without a server (the first ops token)",
+               R"(Prints a fresh token and the line for --tokens-file that names it only by its
+SHA-256, so the file holds no secret. Hand the token to its principal; put the line in the file
+of every server. Roles: storefront, agent, supervisor, ops.
+Example:
+  orderwatch token new ops root ops
+)",
+               3,
+               3,
+               {},
+               {}});
+  c.push_back({"token",
+               "issue",
+               "SHOP AGENT ROLE [--note TEXT]",
+               "issue a token for a principal (ops: any; supervisors: their shop's agents)",
+               R"(The server keeps only the token's SHA-256; the token is printed once, now. It
+works on every instance within a second. Ops may issue any role for any shop; supervisors
+agent and storefront tokens of their own shop.
+  --note TEXT           what it is for, at most 200 bytes
+Example:
+  orderwatch --token "$OPS_TOKEN" token issue shop1 alice agent --note "night shift"
+)",
+               3,
+               3,
+               {"note"},
+               {}});
+  c.push_back({"token",
+               "list",
+               "[SHOP|*]",
+               "the principals with a token, never the tokens",
+               R"(Token id, shop, agent, role, when and by whom issued, note; those of the token
+file too. Without SHOP: the caller's shop; ops may name any shop, or * for all.
+Example:
+  orderwatch --token "$OPS_TOKEN" token list shop1
+)",
+               0,
+               1,
+               {},
+               {}});
+  c.push_back({"token",
+               "revoke",
+               "ID",
+               "revoke a token by its id; calls with it fail from then on",
+               R"(Takes effect on every instance within a second. Tokens of the token file are
+removed from the file instead.
+Example:
+  orderwatch --token "$OPS_TOKEN" token revoke 3f2a9c0d81b7e6a4
+)",
+               1,
+               1,
+               {},
+               {}});
   c.push_back({"health",
                "",
                "[--service NAME]",

@@ -1,11 +1,14 @@
 #include "services/common/auth.h"
 
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/validate.h"
 
 namespace orderwatch {
@@ -44,37 +47,39 @@ absl::StatusOr<Role> ParseRole(std::string_view name) {
                                                  "\"; use storefront, agent, supervisor or ops"));
 }
 
+struct Authenticator::State {
+  bool development = false;
+  TokenTable file;  // fixed after start
+  mutable absl::Mutex mu;
+  TokenTable stored ABSL_GUARDED_BY(mu);
+  int64_t version ABSL_GUARDED_BY(mu) = -1;  // of the last snapshot applied
+  // Changes made here, by the store version they made, until a snapshot that has them arrives:
+  // an entry issued, or nullopt for one revoked (so a slower snapshot never brings it back).
+  std::map<std::string, std::pair<int64_t, std::optional<TokenEntry>>, std::less<>> local
+      ABSL_GUARDED_BY(mu);
+};
+
+Authenticator::Authenticator(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Authenticator::Authenticator(Authenticator&&) noexcept = default;
+Authenticator& Authenticator::operator=(Authenticator&&) noexcept = default;
+Authenticator::~Authenticator() = default;
+
 Authenticator Authenticator::Development() {
-  Authenticator a;
-  a.development_ = true;
-  return a;
+  auto state = std::make_unique<State>();
+  state->development = true;
+  return Authenticator(std::move(state));
 }
 
 absl::StatusOr<Authenticator> Authenticator::FromTokenTable(std::string_view text) {
-  Authenticator a;
-  int line_no = 0;
-  for (absl::string_view line : absl::StrSplit(Sv(text), '\n')) {
-    ++line_no;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipWhitespace());
-    auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat("token table line ", line_no, ": ", why));
-    };
-    if (f.size() != 4) return bad("want \"<token> <shop> <agent> <role>\"");
-    if (f[0].size() < 16) return bad("token is shorter than 16 characters");
-    if (auto s = ValidateId("shop", f[1]); !s.ok()) return bad(s.message());
-    if (auto s = ValidateId("agent", f[2]); !s.ok()) return bad(s.message());
-    auto role = ParseRole(f[3]);
-    if (!role.ok()) return bad(role.status().message());
-    if (!a.tokens_.emplace(f[0], Principal{f[1], f[2], *role}).second) {
-      return bad("token appears twice");
-    }
-  }
-  return a;
+  auto table = TokenTable::Parse(text);
+  if (!table.ok()) return table.status();
+  auto state = std::make_unique<State>();
+  state->file = *std::move(table);
+  return Authenticator(std::move(state));
 }
 
 absl::StatusOr<Authenticator> Authenticator::FromTokenFile(const std::string& path) {
+  if (path.empty()) return FromTokenTable("");
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("token file ", path, " cannot be read"));
   std::stringstream buf;
@@ -82,9 +87,16 @@ absl::StatusOr<Authenticator> Authenticator::FromTokenFile(const std::string& pa
   return FromTokenTable(buf.str());
 }
 
+bool Authenticator::development() const { return state_->development; }
+
+size_t Authenticator::token_count() const {
+  absl::ReaderMutexLock lock(&state_->mu);
+  return state_->file.size() + state_->stored.size();
+}
+
 absl::StatusOr<Principal> Authenticator::Authenticate(
     const grpc::ServerContextBase& context) const {
-  if (development_) {
+  if (state_->development) {
     Principal p;
     p.shop = std::string(Metadata(context, "x-orderwatch-shop"));
     p.agent = std::string(Metadata(context, "x-orderwatch-agent"));
@@ -107,10 +119,60 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
   if (header.substr(0, kBearer.size()) != kBearer) {
     return absl::UnauthenticatedError("authorization: send \"Bearer <token>\"");
   }
-  auto it = tokens_.find(header.substr(kBearer.size()));
-  if (it == tokens_.end()) return absl::UnauthenticatedError("authorization: unknown token");
-  return it->second;
+  const std::string hash = TokenHash(header.substr(kBearer.size()));
+  if (const TokenEntry* e = state_->file.FindHash(hash); e != nullptr) return e->principal;
+  absl::ReaderMutexLock lock(&state_->mu);
+  if (const TokenEntry* e = state_->stored.FindHash(hash); e != nullptr) return e->principal;
+  return absl::UnauthenticatedError("authorization: unknown or revoked token");
 }
+
+void Authenticator::ApplyStored(int64_t version, std::vector<TokenEntry> entries) {
+  TokenTable table;
+  for (auto& e : entries) table.Put(std::move(e));
+  absl::MutexLock lock(&state_->mu);
+  if (version < state_->version) return;
+  for (auto it = state_->local.begin(); it != state_->local.end();) {
+    const auto& [made_at, entry] = it->second;
+    if (made_at <= version) {  // the snapshot has it
+      it = state_->local.erase(it);
+      continue;
+    }
+    if (entry.has_value()) {
+      table.Put(*entry);
+    } else {
+      table.Remove(it->first);
+    }
+    ++it;
+  }
+  state_->stored = std::move(table);
+  state_->version = version;
+}
+
+void Authenticator::PutStored(int64_t version, TokenEntry entry) {
+  absl::MutexLock lock(&state_->mu);
+  state_->local[std::string(entry.id())] = {version, entry};
+  state_->stored.Put(std::move(entry));
+}
+
+void Authenticator::RemoveStored(int64_t version, std::string_view id) {
+  absl::MutexLock lock(&state_->mu);
+  state_->local[std::string(id)] = {version, std::nullopt};
+  state_->stored.Remove(id);
+}
+
+int64_t Authenticator::stored_version() const {
+  absl::ReaderMutexLock lock(&state_->mu);
+  return state_->version;
+}
+
+std::vector<TokenEntry> Authenticator::Entries() const {
+  std::vector<TokenEntry> out = state_->file.Entries();
+  absl::ReaderMutexLock lock(&state_->mu);
+  for (auto& e : state_->stored.Entries()) out.push_back(std::move(e));
+  return out;
+}
+
+bool Authenticator::InFile(std::string_view id) const { return state_->file.FindId(id) != nullptr; }
 
 absl::Status RequireRole(const Principal& principal, std::initializer_list<Role> allowed,
                          std::string_view action) {

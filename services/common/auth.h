@@ -1,7 +1,9 @@
 // Identity: who is calling, taken from call metadata by one layer for all services.
 //
-// Token mode (the default): metadata "authorization: Bearer <token>", looked up in a table loaded
-// from a file with one principal per line: "<token> <shop> <agent> <role>" ('#' starts a comment).
+// Token mode (the default): metadata "authorization: Bearer <token>". The token's SHA-256 is
+// looked up among the principals of the token file (--tokens-file, see TokenTable::Parse) and
+// those of the token store in Redis (services/access: issued and revoked with the CLI, applied on
+// every instance within a second). No token is kept, only hashes.
 // Development mode: metadata "x-orderwatch-shop", "x-orderwatch-agent" and optionally
 // "x-orderwatch-role" (default agent) are trusted as they are. Never use it where a network
 // reaches the server.
@@ -9,45 +11,56 @@
 
 #include <grpcpp/server_context.h>
 
-#include <map>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/common/principal.h"
+#include "services/common/token_table.h"
 
 namespace orderwatch {
-
-enum class Role { kStorefront, kAgent, kSupervisor, kOps };
-
-std::string_view RoleName(Role role);
-absl::StatusOr<Role> ParseRole(std::string_view name);
-
-struct Principal {
-  std::string shop;
-  std::string agent;
-  Role role = Role::kAgent;
-};
 
 class Authenticator {
  public:
   static Authenticator Development();
-  // Parses a token table; errors name the line.
+  // Token mode with the principals of a token file's text (errors name the line).
   static absl::StatusOr<Authenticator> FromTokenTable(std::string_view text);
+  // The same from a file; an empty path: no file principals (only the store's).
   static absl::StatusOr<Authenticator> FromTokenFile(const std::string& path);
 
-  bool development() const { return development_; }
-  size_t token_count() const { return tokens_.size(); }
+  Authenticator(Authenticator&&) noexcept;
+  Authenticator& operator=(Authenticator&&) noexcept;
+  ~Authenticator();
+
+  bool development() const;
+  // Principals with a token: the file's and the store's.
+  size_t token_count() const;
 
   // UNAUTHENTICATED when the metadata names no valid principal.
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
 
- private:
-  bool development_ = false;
-  std::map<std::string, Principal, std::less<>> tokens_;
-};
+  // The token store's principals as of store version `version` (a snapshot); ignored when a
+  // newer snapshot is applied. Changes made here (Put/RemoveStored, with the version they made)
+  // hold until a snapshot of that version or later arrives, so a slower snapshot never brings a
+  // revoked token back.
+  void ApplyStored(int64_t version, std::vector<TokenEntry> entries);
+  void PutStored(int64_t version, TokenEntry entry);
+  void RemoveStored(int64_t version, std::string_view id);
+  // The version of the last snapshot applied (-1: none).
+  int64_t stored_version() const;
 
-// PERMISSION_DENIED unless the principal's role is one of `allowed`.
-absl::Status RequireRole(const Principal& principal, std::initializer_list<Role> allowed,
-                         std::string_view action);
+  // Every principal, the file's first.
+  std::vector<TokenEntry> Entries() const;
+  // Whether the token of this id is one of the file's.
+  bool InFile(std::string_view id) const;
+
+ private:
+  struct State;
+  explicit Authenticator(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace orderwatch

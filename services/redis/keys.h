@@ -45,6 +45,10 @@
 //   ow:followup-shops                 set    shops that ever had a follow-up (for the gauges)
 //   ow:{x:<channel>}:out              stream messages for external channel workers (stream sink)
 //   ow:{g}:peak                       string peak mode for all shops (protobuf PeakMode)
+//   ow:{auth}:tokens                  hash   issued tokens: id (16 hex) -> the principal, with the
+//                                            token's SHA-256 (never the token; see token_store.h)
+//   ow:{auth}:version                 string bumped by every issue and revocation
+//   ow:{auth}:log                     stream who issued and revoked which token id, and when
 //   ow:meta                           hash   deployment facts (partition count)
 // clang-format on
 
@@ -105,6 +109,9 @@ class KeyScheme {
   static std::string FollowUpShops() { return "ow:followup-shops"; }
   static std::string DispatchStream(std::string_view channel);
   static std::string AllShopsPeak() { return "ow:{g}:peak"; }
+  static std::string Tokens() { return "ow:{auth}:tokens"; }
+  static std::string TokenVersion() { return "ow:{auth}:version"; }
+  static std::string TokenLog() { return "ow:{auth}:log"; }
   static std::string Meta() { return "ow:meta"; }
 
  private:

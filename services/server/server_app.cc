@@ -9,6 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "services/access/access_grpc.h"
+#include "services/access/token_store.h"
 #include "services/common/admission.h"
 #include "services/common/auth.h"
 #include "services/common/edge.h"
@@ -111,6 +113,9 @@ struct ServerApp::Parts {
   std::unique_ptr<remarks::RemarksService> remarks;
   std::unique_ptr<orders::OrderEventsGrpc> orders_grpc;
   std::unique_ptr<remarks::RemarksGrpc> remarks_grpc;
+  std::unique_ptr<access::TokenStore> token_store;
+  std::unique_ptr<access::AccessService> access;
+  std::unique_ptr<access::AccessGrpc> access_grpc;
   std::unique_ptr<grpc::Server> server;
   int grpc_port = 0;
   bool shut_down = false;
@@ -125,7 +130,6 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
     auto auth = Authenticator::FromTokenFile(config.tokens_file);
     if (!auth.ok()) return auth.status();
     p->auth = *std::move(auth);
-    Log(LogLevel::kInfo, absl::StrCat("auth=tokens: ", p->auth.token_count(), " principals"));
   }
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(config.timezone, &zone)) {
@@ -137,7 +141,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
       *p->registry, std::vector<std::string>{
                         v1::OrderEvents::service_full_name(), v1::Remarks::service_full_name(),
                         v1::Reminders::service_full_name(), v1::Shipments::service_full_name(),
-                        v1::FollowUps::service_full_name()});
+                        v1::FollowUps::service_full_name(), v1::Access::service_full_name()});
   p->scheduler_metrics =
       std::make_unique<scheduler::SchedulerMetrics>(*p->registry, scheduler::AllQueues());
   // One bound on calls in flight for all services; health and reflection are not subject to it.
@@ -171,6 +175,15 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->reminder_metrics = std::make_unique<reminders::ReminderMetrics>(*p->registry, p->sink->name());
   p->redis->Start();
   if (auto s = CheckPartitions(*p->redis, config.partitions, config.redis_wait); !s.ok()) return s;
+  p->token_store = std::make_unique<access::TokenStore>(*p->redis, p->auth);
+  if (!p->auth.development()) {
+    if (auto s = p->token_store->Load(absl::Now() + config.redis_wait); !s.ok()) return s;
+    p->token_store->StartSync(absl::Seconds(1));
+    Log(LogLevel::kInfo,
+        absl::StrCat("auth=tokens: ", p->auth.token_count(), " principals (token file and store)"));
+  }
+  p->access = std::make_unique<access::AccessService>(*p->token_store, p->auth);
+  p->access_grpc = std::make_unique<access::AccessGrpc>(*p->access, edge);
 
   const Clock& clock = config.clock != nullptr ? *config.clock : p->system_clock;
   p->scheduler =
@@ -258,6 +271,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   builder.RegisterService(p->reminders_grpc.get());
   builder.RegisterService(p->shipments_grpc.get());
   builder.RegisterService(p->followups_grpc.get());
+  builder.RegisterService(p->access_grpc.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   // In this order: the metrics see the status as corrected.
   creators.push_back(UnparsableRequestStatusFactory());

@@ -83,7 +83,8 @@ const std::vector<Setting>& Settings() {
        "hash-tag partitions of the key space; fixed for the life of the data (default 256)",
        IntIn("partitions", 1, 16384, [](ServerConfig& c, int n) { c.partitions = n; })},
       {"auth", "ORDERWATCH_AUTH",
-       "\"tokens\" (bearer tokens from --tokens-file) or \"dev\" (trust "
+       "\"tokens\" (bearer tokens: those of --tokens-file and those issued with \"orderwatch "
+       "token issue\", kept hashed in Redis) or \"dev\" (trust "
        "x-orderwatch-shop/agent/role "
        "headers; development only) (default tokens)",
        [](ServerConfig& c, const std::string& v) {
@@ -92,7 +93,9 @@ const std::vector<Setting>& Settings() {
          return absl::OkStatus();
        }},
       {"tokens-file", "ORDERWATCH_TOKENS_FILE",
-       "file of \"<token> <shop> <agent> <role>\" lines, roles storefront|agent|supervisor|ops",
+       "file of \"<token> <shop> <agent> <role>\" lines (or \"sha256:<hex of the token's "
+       "SHA-256> ...\", as \"orderwatch token new\" prints them), roles "
+       "storefront|agent|supervisor|ops; at least the first ops or supervisor",
        [](ServerConfig& c, const std::string& v) {
          c.tokens_file = v;
          return absl::OkStatus();
