@@ -351,6 +351,28 @@ TEST_F(ShipmentsE2ETest, PagesComeInDeadlineOrderWithoutRepeats) {
   EXPECT_EQ(seen, (std::vector<std::string>{"P6", "P5", "P4", "P3", "P2", "P1", "P0"}));
 }
 
+// Without a stage, one read per partition covers all three stage lists: the pages merge them
+// by deadline and each order keeps its own stage.
+TEST_F(ShipmentsE2ETest, AllStagesPageTogetherByDeadline) {
+  PaidOrder("X0", kT0);                      // ship by 24 h: overdue at 24 h 01
+  PaidOrder("X1", kT0 + absl::Hours(3));     // ship by 27 h: at risk (warning) from 23 h
+  PaidOrder("X2", kT0 + absl::Hours(10));    // ship by 34 h: on time
+  PaidOrder("X3", kT0 + absl::Minutes(90));  // ship by 25 h 30: at risk
+  At(absl::Hours(24) + absl::Minutes(1));
+  std::vector<std::pair<std::string, v1::ShipmentStage>> seen;
+  std::string token;
+  for (int page = 0; page < 5; ++page) {
+    auto l = List(v1::SHIPMENT_STAGE_UNSPECIFIED, 1, token);
+    for (const auto& o : l.orders()) seen.emplace_back(o.order_id(), o.stage());
+    token = l.next_page_token();
+    if (token.empty()) break;
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, v1::ShipmentStage>>{
+                      {"X0", v1::SHIPMENT_STAGE_OVERDUE},
+                      {"X3", v1::SHIPMENT_STAGE_WARNING},
+                      {"X1", v1::SHIPMENT_STAGE_WARNING}}));
+}
+
 TEST_F(ShipmentsE2ETest, PolicyIsValidatedAndOnlySupervisorsChangeIt) {
   auto p = Defaults();
   p.set_escalate_after_minutes(5);

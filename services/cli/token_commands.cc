@@ -24,11 +24,11 @@ int ParseRoleWord(std::string_view word) {
 
 std::string FormatTokens(const v1::ListTokensResponse& r, absl::TimeZone tz) {
   if (r.tokens().empty()) return "no tokens\n";
-  std::string out = absl::StrFormat("%-16s  %-12s  %-12s  %-10s  %-25s  %-16s  %s\n", "ID", "SHOP",
+  std::string out = absl::StrFormat("%-16s  %-12s  %-12s  %-10s  %-26s  %-16s  %s\n", "ID", "SHOP",
                                     "AGENT", "ROLE", "ISSUED", "BY", "NOTE");
   for (const auto& t : r.tokens()) {
     absl::StrAppendFormat(
-        &out, "%-16s  %-12s  %-12s  %-10s  %-25s  %-16s  %s\n", t.token_id(), t.shop_id(),
+        &out, "%-16s  %-12s  %-12s  %-10s  %-26s  %-16s  %s\n", t.token_id(), t.shop_id(),
         t.agent_id(), RoleWord(t.role()),
         t.issued_unix_ms() == 0 ? "(token file)" : FormatTime(t.issued_unix_ms(), tz),
         t.issued_by(), t.note());

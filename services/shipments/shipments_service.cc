@@ -11,7 +11,7 @@
 
 namespace orderwatch::shipments {
 namespace lua {
-extern const std::string_view kScorePage;
+extern const std::string_view kStagePage;
 }  // namespace lua
 
 namespace {
@@ -46,7 +46,7 @@ int64_t Int(const redis::Reply& r) {
 
 ShipmentsService::ShipmentsService(redis::Client& redis, const redis::KeyScheme& keys,
                                    ShipmentPolicyStore& policies)
-    : redis_(redis), keys_(keys), policies_(policies), page_("score_page", lua::kScorePage) {}
+    : redis_(redis), keys_(keys), policies_(policies), page_("stage_page", lua::kStagePage) {}
 
 void ShipmentsService::GetPolicy(const Principal& who, const v1::GetShipmentPolicyRequest&,
                                  absl::Time deadline, Done<v1::ShipmentPolicy> done) {
@@ -84,28 +84,31 @@ void ShipmentsService::ListDelayed(const Principal& who, const v1::ListDelayedRe
       stages.push_back(s);
     }
   }
-  // Each partition's next `size` of each stage, merged: the page is the first `size` of all.
+  // Each partition's next `size` over the stages asked for (one script reads them all), merged:
+  // the page is the first `size` of all.
   std::vector<redis::Command> reads;
-  std::vector<int> stage_of;
   for (int p = 0; p < keys_.partitions(); ++p) {
-    for (int s : stages) {
-      reads.push_back(redis::Command::Eval(
-          page_, {keys_.ShipmentStages(p, who.shop, s)},
-          {cursor->deadline_ms < 0 ? "" : absl::StrCat(cursor->deadline_ms), cursor->order_id,
-           absl::StrCat(size)}));
-      stage_of.push_back(s);
-    }
+    std::vector<std::string> lists;
+    for (int s : stages) lists.push_back(keys_.ShipmentStages(p, who.shop, s));
+    reads.push_back(
+        redis::Command::Eval(page_, std::move(lists),
+                             {cursor->deadline_ms < 0 ? "" : absl::StrCat(cursor->deadline_ms),
+                              cursor->order_id, absl::StrCat(size)}));
   }
   redis_.RunAll(
       std::move(reads), deadline,
-      [this, shop = who.shop, size, stage_of, deadline,
+      [this, shop = who.shop, size, stages, deadline,
        done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
         std::vector<std::tuple<int64_t, std::string, int>> found;
-        for (size_t i = 0; i < replies.size(); ++i) {
-          if (!replies[i].ok()) return done(replies[i].status());
-          const auto& e = replies[i]->elements;
-          for (size_t j = 0; j + 1 < e.size(); j += 2) {
-            found.emplace_back(Int(e[j + 1]), e[j].str, stage_of[i]);
+        for (const auto& reply : replies) {
+          if (!reply.ok()) return done(reply.status());
+          const auto& e = reply->elements;
+          for (size_t j = 0; j + 2 < e.size(); j += 3) {
+            const int64_t list = Int(e[j]);
+            if (list < 1 || list > static_cast<int64_t>(stages.size())) {
+              return done(absl::InternalError("stage_page: bad reply"));
+            }
+            found.emplace_back(Int(e[j + 2]), e[j + 1].str, stages[list - 1]);
           }
         }
         std::sort(found.begin(), found.end());
