@@ -1,7 +1,7 @@
 -- A page of a sorted set read by score: up to ARGV[3] members after the cursor (score ARGV[1],
 -- member ARGV[2]; '' = from the start), lowest score first, ties by member, no score above
--- ARGV[4] ('' = no bound): {member1, score1, ...}. Shipment stage lists and follow-up deadlines
--- are read a page at a time with it.
+-- ARGV[4] ('' = no bound): {member1, score1, ...}. Follow-up deadlines are read a page at a
+-- time with it (shipment stage lists with stage_page.lua, all stages at once).
 -- KEYS[1] the sorted set (read only).
 local key, n = KEYS[1], tonumber(ARGV[3])
 local after_ms, after_id = tonumber(ARGV[1]) or -1, ARGV[2]
