@@ -170,6 +170,11 @@ TEST_F(AccessE2ETest, BadInputNamesTheField) {
   auto long_note = IssueFor("shop1", "amy", v1::PRINCIPAL_ROLE_AGENT);
   long_note.set_note(std::string(201, 'n'));
   EXPECT_EQ(message(long_note).substr(0, 5), "note:");
+  for (const char* forged : {"night\nabc shop2 root ops", "tab\there", "c1 \xc2\x9b[31m"}) {
+    auto note = IssueFor("shop1", "amy", v1::PRINCIPAL_ROLE_AGENT);
+    note.set_note(forged);
+    EXPECT_EQ(message(note).substr(0, 5), "note:") << forged;
+  }
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id("not-an-id");
   v1::TokenInfo info;

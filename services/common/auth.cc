@@ -130,7 +130,10 @@ void Authenticator::ApplyStored(int64_t version, std::vector<TokenEntry> entries
   TokenTable table;
   for (auto& e : entries) table.Put(std::move(e));
   absl::MutexLock lock(&state_->mu);
-  if (version < state_->version) return;
+  // Snapshots are read one after another, so a lower version means Redis went back (a failover
+  // to a lagging replica, an older file, a flush): the snapshot is the truth, local changes too
+  // (their versions no longer compare).
+  if (version < state_->version) state_->local.clear();
   for (auto it = state_->local.begin(); it != state_->local.end();) {
     const auto& [made_at, entry] = it->second;
     if (made_at <= version) {  // the snapshot has it
@@ -150,14 +153,17 @@ void Authenticator::ApplyStored(int64_t version, std::vector<TokenEntry> entries
 
 void Authenticator::PutStored(int64_t version, TokenEntry entry) {
   absl::MutexLock lock(&state_->mu);
+  // A snapshot of this version or later is applied already and says what holds (the token may
+  // have been revoked since on another instance).
+  if (version <= state_->version) return;
   state_->local[std::string(entry.id())] = {version, entry};
   state_->stored.Put(std::move(entry));
 }
 
 void Authenticator::RemoveStored(int64_t version, std::string_view id) {
   absl::MutexLock lock(&state_->mu);
-  state_->local[std::string(id)] = {version, std::nullopt};
-  state_->stored.Remove(id);
+  state_->stored.Remove(id);  // removing is always safe
+  if (version > state_->version) state_->local[std::string(id)] = {version, std::nullopt};
 }
 
 int64_t Authenticator::stored_version() const {

@@ -42,10 +42,11 @@ class Authenticator {
   // UNAUTHENTICATED when the metadata names no valid principal.
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
 
-  // The token store's principals as of store version `version` (a snapshot); ignored when a
-  // newer snapshot is applied. Changes made here (Put/RemoveStored, with the version they made)
-  // hold until a snapshot of that version or later arrives, so a slower snapshot never brings a
-  // revoked token back.
+  // The token store's principals as of store version `version` (a snapshot; snapshots are
+  // applied one after another, and a lower version than the last means Redis went back: it is
+  // taken as the truth). Changes made here (Put/RemoveStored, with the version they made) hold
+  // until a snapshot of that version or later arrives, so a snapshot read before them never
+  // undoes them; a change older than the applied snapshot adds nothing.
   void ApplyStored(int64_t version, std::vector<TokenEntry> entries);
   void PutStored(int64_t version, TokenEntry entry);
   void RemoveStored(int64_t version, std::string_view id);

@@ -67,7 +67,8 @@ absl::StatusOr<TokenTable> TokenTable::Parse(std::string_view text) {
     if (auto s = ValidateId("shop", f[1]); !s.ok()) return bad(s.message());
     if (auto s = ValidateId("agent", f[2]); !s.ok()) return bad(s.message());
     auto role = ParseRole(f[3]);
-    if (!role.ok()) return bad(role.status().message());
+    // Not the value: on a misordered line it may be the token.
+    if (!role.ok()) return bad("role: must be storefront, agent, supervisor or ops");
     e.principal = Principal{f[1], f[2], *role};
     e.issued_by = "file";
     if (table.FindId(e.id()) != nullptr) return bad("token appears twice");

@@ -67,6 +67,12 @@ TEST(TokenTableTest, ErrorsNameTheLine) {
                                  "sha256:" +
                                  TokenHash("0123456789abcdef0123") + " shop2 bob agent\n")
                    .ok());
+  // A misordered line names the field, never the value (it may be the token).
+  auto misordered =
+      TokenTable::Parse("shop-with-a-long-name alice agent owt_secret-token-0123456789\n");
+  ASSERT_FALSE(misordered.ok());
+  EXPECT_EQ(misordered.status().message().find("owt_"), absl::string_view::npos)
+      << misordered.status();
   EXPECT_TRUE(IsTokenId("0123456789abcdef"));
   EXPECT_FALSE(IsTokenId("0123456789ABCDEF"));
   EXPECT_FALSE(IsTokenId("0123456789abcde"));
