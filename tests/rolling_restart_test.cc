@@ -16,6 +16,7 @@
 
 #include "orderwatch/v1/remarks.grpc.pb.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/scrape.h"
 #include "tests/support/server_process.h"
 
 namespace orderwatch {
@@ -35,13 +36,7 @@ std::unique_ptr<grpc::ClientContext> Context() {
 
 // The server's count of calls it finished, from its /metrics (0 when unreachable).
 double CallsHandled(int metrics_port) {
-  const std::string cmd =
-      "curl -sf http://127.0.0.1:" + std::to_string(metrics_port) + "/metrics 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string scrape;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof(buf), p)) > 0;) scrape.append(buf, n);
-  pclose(p);
+  const std::string scrape = testing::HttpGet(metrics_port, "/metrics");
   double sum = 0;
   for (size_t at = 0;
        (at = scrape.find("\ngrpc_server_handled_total{", at)) != std::string::npos;) {

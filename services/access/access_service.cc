@@ -9,37 +9,6 @@
 namespace orderwatch::access {
 namespace {
 
-v1::PrincipalRole ToProto(Role role) {
-  switch (role) {
-    case Role::kStorefront:
-      return v1::PRINCIPAL_ROLE_STOREFRONT;
-    case Role::kAgent:
-      return v1::PRINCIPAL_ROLE_AGENT;
-    case Role::kSupervisor:
-      return v1::PRINCIPAL_ROLE_SUPERVISOR;
-    case Role::kOps:
-      return v1::PRINCIPAL_ROLE_OPS;
-  }
-  return v1::PRINCIPAL_ROLE_UNSPECIFIED;
-}
-
-absl::StatusOr<Role> FromProto(int role) {
-  switch (role) {
-    case v1::PRINCIPAL_ROLE_STOREFRONT:
-      return Role::kStorefront;
-    case v1::PRINCIPAL_ROLE_AGENT:
-      return Role::kAgent;
-    case v1::PRINCIPAL_ROLE_SUPERVISOR:
-      return Role::kSupervisor;
-    case v1::PRINCIPAL_ROLE_OPS:
-      return Role::kOps;
-    default:
-      return InvalidField("role", absl::StrCat("is ", role,
-                                               "; must be 1 (storefront), 2 (agent), "
-                                               "3 (supervisor) or 4 (ops)"));
-  }
-}
-
 absl::Status MayManage(const Authenticator& auth, const Principal& who, std::string_view what) {
   if (auth.development()) {
     return absl::FailedPreconditionError(
@@ -68,7 +37,7 @@ v1::TokenInfo AccessService::Info(const TokenEntry& e) {
   info.set_token_id(std::string(e.id()));
   info.set_shop_id(e.principal.shop);
   info.set_agent_id(e.principal.agent);
-  info.set_role(ToProto(e.principal.role));
+  info.set_role(RoleToProto(e.principal.role));
   info.set_issued_unix_ms(e.issued_ms);
   info.set_issued_by(e.issued_by);
   info.set_note(e.note);
@@ -81,7 +50,7 @@ void AccessService::IssueToken(const Principal& who, const v1::IssueTokenRequest
   const std::string shop = request.shop_id().empty() ? who.shop : request.shop_id();
   if (auto s = ValidateId("shop_id", shop); !s.ok()) return done(s);
   if (auto s = ValidateId("agent_id", request.agent_id()); !s.ok()) return done(s);
-  auto role = FromProto(request.role());
+  auto role = RoleFromProto(request.role());
   if (!role.ok()) return done(role.status());
   if (auto s = ValidateText("note", request.note(), 200); !s.ok()) return done(s);
   if (!SingleLine(request.note())) {
@@ -128,14 +97,15 @@ void AccessService::ListTokens(const Principal& who, const v1::ListTokensRequest
         "shop_id: a supervisor lists the tokens of their own shop only"));
   }
   std::vector<TokenEntry> entries = auth_.Entries();
+  if (shop != "*") {
+    std::erase_if(entries, [&](const TokenEntry& e) { return e.principal.shop != shop; });
+  }
   std::sort(entries.begin(), entries.end(), [](const TokenEntry& a, const TokenEntry& b) {
     return std::tie(a.principal.shop, a.principal.agent, a.issued_ms) <
            std::tie(b.principal.shop, b.principal.agent, b.issued_ms);
   });
   v1::ListTokensResponse out;
-  for (const auto& e : entries) {
-    if (shop == "*" || e.principal.shop == shop) *out.add_tokens() = Info(e);
-  }
+  for (const auto& e : entries) *out.add_tokens() = Info(e);
   done(std::move(out));
 }
 
@@ -147,9 +117,9 @@ void AccessService::RevokeToken(const Principal& who, const v1::RevokeTokenReque
   }
   TokenStore::RevokeScope scope;
   if (who.role != Role::kOps) scope = {who.shop, true};
-  for (const auto& e : auth_.Entries()) {
-    if (e.id() != request.token_id() || !auth_.InFile(e.id())) continue;
-    if (!scope.shop.empty() && e.principal.shop != scope.shop) break;  // not found, below
+  // A file token out of scope falls through to the store: NOT_FOUND, as for no token at all.
+  if (const TokenEntry* e = auth_.FileEntry(request.token_id());
+      e != nullptr && (scope.shop.empty() || e->principal.shop == scope.shop)) {
     return done(absl::FailedPreconditionError(
         absl::StrCat("token_id: token ", request.token_id(),
                      " is in the token file; remove its line there and restart the servers")));

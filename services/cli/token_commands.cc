@@ -9,17 +9,10 @@
 namespace orderwatch::cli {
 namespace {
 
-constexpr std::string_view kRoles[] = {"", "storefront", "agent", "supervisor", "ops"};
-
-std::string_view RoleWord(int role) {
-  return role > 0 && role < 5 ? kRoles[role] : std::string_view("?");
-}
-
-int ParseRoleWord(std::string_view word) {
-  for (int r = 1; r < 5; ++r) {
-    if (word == kRoles[r]) return r;
-  }
-  return 0;
+// "agent", ... for a role on the wire; "?" for one this CLI does not know.
+std::string RoleWord(int role) {
+  auto r = RoleFromProto(role);
+  return r.ok() ? std::string(RoleName(*r)) : "?";
 }
 
 std::string FormatTokens(const v1::ListTokensResponse& r, absl::TimeZone tz) {
@@ -42,9 +35,8 @@ int RunTokenCommand(const Invocation& inv, Connection& connection, std::ostream&
                     std::ostream& err) {
   const std::string_view name = inv.command->name;
   const std::string topic = CommandName(*inv.command);
-  auto role_of = [&](const std::string& word) { return ParseRoleWord(word); };
   if (name == "new") {
-    if (role_of(inv.args[2]) == 0) {
+    if (!ParseRole(inv.args[2]).ok()) {
       return ReportUsageError("ROLE: use storefront, agent, supervisor or ops", topic, err);
     }
     const std::string token = NewToken();
@@ -64,10 +56,11 @@ int RunTokenCommand(const Invocation& inv, Connection& connection, std::ostream&
     v1::IssueTokenRequest request;
     request.set_shop_id(inv.args[0]);
     request.set_agent_id(inv.args[1]);
-    request.set_role(static_cast<v1::PrincipalRole>(role_of(inv.args[2])));
-    if (request.role() == v1::PRINCIPAL_ROLE_UNSPECIFIED) {
+    auto role = ParseRole(inv.args[2]);
+    if (!role.ok()) {
       return ReportUsageError("ROLE: use storefront, agent, supervisor or ops", topic, err);
     }
+    request.set_role(RoleToProto(*role));
     request.set_note(inv.Text("note"));
     v1::IssuedToken response;
     const grpc::Status status =

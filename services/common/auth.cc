@@ -6,8 +6,6 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/validate.h"
 
@@ -37,6 +35,37 @@ std::string_view RoleName(Role role) {
       return "ops";
   }
   return "unknown";
+}
+
+v1::PrincipalRole RoleToProto(Role role) {
+  switch (role) {
+    case Role::kStorefront:
+      return v1::PRINCIPAL_ROLE_STOREFRONT;
+    case Role::kAgent:
+      return v1::PRINCIPAL_ROLE_AGENT;
+    case Role::kSupervisor:
+      return v1::PRINCIPAL_ROLE_SUPERVISOR;
+    case Role::kOps:
+      return v1::PRINCIPAL_ROLE_OPS;
+  }
+  return v1::PRINCIPAL_ROLE_UNSPECIFIED;
+}
+
+absl::StatusOr<Role> RoleFromProto(int role) {
+  switch (role) {
+    case v1::PRINCIPAL_ROLE_STOREFRONT:
+      return Role::kStorefront;
+    case v1::PRINCIPAL_ROLE_AGENT:
+      return Role::kAgent;
+    case v1::PRINCIPAL_ROLE_SUPERVISOR:
+      return Role::kSupervisor;
+    case v1::PRINCIPAL_ROLE_OPS:
+      return Role::kOps;
+    default:
+      return InvalidField("role", absl::StrCat("is ", role,
+                                               "; must be 1 (storefront), 2 (agent), "
+                                               "3 (supervisor) or 4 (ops)"));
+  }
 }
 
 absl::StatusOr<Role> ParseRole(std::string_view name) {
@@ -178,7 +207,9 @@ std::vector<TokenEntry> Authenticator::Entries() const {
   return out;
 }
 
-bool Authenticator::InFile(std::string_view id) const { return state_->file.FindId(id) != nullptr; }
+const TokenEntry* Authenticator::FileEntry(std::string_view id) const {
+  return state_->file.FindId(id);
+}
 
 absl::Status RequireRole(const Principal& principal, std::initializer_list<Role> allowed,
                          std::string_view action) {

@@ -55,8 +55,8 @@ class Authenticator {
 
   // Every principal, the file's first.
   std::vector<TokenEntry> Entries() const;
-  // Whether the token of this id is one of the file's.
-  bool InFile(std::string_view id) const;
+  // The token file's entry of this id, or null (the file's entries never change).
+  const TokenEntry* FileEntry(std::string_view id) const;
 
  private:
   struct State;

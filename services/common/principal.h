@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "orderwatch/v1/access.pb.h"
 
 namespace orderwatch {
 
@@ -13,6 +14,11 @@ enum class Role { kStorefront, kAgent, kSupervisor, kOps };
 
 std::string_view RoleName(Role role);
 absl::StatusOr<Role> ParseRole(std::string_view name);
+
+// The wire's PrincipalRole (orderwatch.v1.Access); RoleFromProto fails INVALID_ARGUMENT naming
+// the field "role" for 0 and unknown numbers.
+v1::PrincipalRole RoleToProto(Role role);
+absl::StatusOr<Role> RoleFromProto(int role);
 
 struct Principal {
   std::string shop;

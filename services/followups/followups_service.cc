@@ -91,13 +91,14 @@ void FollowUpsService::List(const Principal& who, const v1::ListFollowUpsRequest
         std::vector<std::string> ids;
         std::string next;
         const auto& e = r->elements;
-        for (size_t i = 0; i + 1 < e.size(); i += 2) {
+        // {set, member, score} triples of the one list.
+        for (size_t i = 0; i + 2 < e.size(); i += 3) {
           if (static_cast<int>(ids.size()) == size) {
             // There is more: the token names the page's last follow-up.
             next = absl::StrCat(e[i - 1].integer, ":", ids.back());
             break;
           }
-          ids.push_back(e[i].str);
+          ids.push_back(e[i + 1].str);
         }
         book_.GetAll(
             shop, ids, deadline,

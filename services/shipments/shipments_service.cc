@@ -11,7 +11,7 @@
 
 namespace orderwatch::shipments {
 namespace lua {
-extern const std::string_view kStagePage;
+extern const std::string_view kScorePage;
 }  // namespace lua
 
 namespace {
@@ -46,7 +46,7 @@ int64_t Int(const redis::Reply& r) {
 
 ShipmentsService::ShipmentsService(redis::Client& redis, const redis::KeyScheme& keys,
                                    ShipmentPolicyStore& policies)
-    : redis_(redis), keys_(keys), policies_(policies), page_("stage_page", lua::kStagePage) {}
+    : redis_(redis), keys_(keys), policies_(policies), page_("score_page", lua::kScorePage) {}
 
 void ShipmentsService::GetPolicy(const Principal& who, const v1::GetShipmentPolicyRequest&,
                                  absl::Time deadline, Done<v1::ShipmentPolicy> done) {
@@ -106,7 +106,7 @@ void ShipmentsService::ListDelayed(const Principal& who, const v1::ListDelayedRe
           for (size_t j = 0; j + 2 < e.size(); j += 3) {
             const int64_t list = Int(e[j]);
             if (list < 1 || list > static_cast<int64_t>(stages.size())) {
-              return done(absl::InternalError("stage_page: bad reply"));
+              return done(absl::InternalError("score_page: bad reply"));
             }
             found.emplace_back(Int(e[j + 2]), e[j + 1].str, stages[list - 1]);
           }

@@ -16,6 +16,7 @@
 #include "services/redis/keys.h"
 #include "services/server/server_app.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/scrape.h"
 
 namespace orderwatch::testing {
 
@@ -61,11 +62,5 @@ class ServerSuite : public ::testing::Test {
   static RedisServer* redis_;
   static TestServer* server_;
 };
-
-// GET http://127.0.0.1:<port><path>; the body, or "" on failure.
-std::string HttpGet(int port, const std::string& path);
-// The value of the sample `series` (name and labels as exposed, e.g.
-// `x_total{kind="a"}`) in a scrape, or NaN when it is not there.
-double MetricValue(const std::string& scrape, const std::string& series);
 
 }  // namespace orderwatch::testing
