@@ -19,6 +19,9 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
+# Everything these scripts talk to is on loopback: curl, gRPC and Python must not route it through
+# a proxy the environment may name.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY grpc_proxy
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

@@ -12,11 +12,15 @@ import urllib.parse
 import urllib.request
 
 
+# Prometheus is on loopback: never through a proxy, whatever http_proxy/no_proxy say.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def api(base, path, **params):
     url = f"{base}/api/v1/{path}"
     if params:
         url += "?" + urllib.parse.urlencode(params)
-    with urllib.request.urlopen(url, timeout=10) as r:
+    with DIRECT.open(url, timeout=10) as r:
         body = json.load(r)
     if body.get("status") != "success":
         raise RuntimeError(f"{path} {params}: {body}")
@@ -34,14 +38,18 @@ def main(argv):
     base = argv[1]
     deadline, first_up = time.time() + 60, None
     while True:  # the target up, and enough scrapes for rate() over 15 s
-        targets = api(base, "targets")["activeTargets"]
+        try:
+            targets = api(base, "targets")["activeTargets"]
+            seen = targets
+        except OSError as e:  # not answering yet; reported if it never does
+            targets, seen = [], f"no answer from {base}: {e}"
         up = [t for t in targets if t["labels"].get("job") == "orderwatch" and t["health"] == "up"]
         if up:
             first_up = first_up or time.time()
             if time.time() - first_up > 8:
                 break
         if time.time() > deadline:
-            print(f"check_prometheus: the orderwatch target is not up: {targets}")
+            print(f"check_prometheus: the orderwatch target is not up: {seen}")
             return 1
         time.sleep(0.5)
     faults, asked = [], 0

@@ -87,8 +87,11 @@ case $mode in
       "${cli[@]}" remark set "ops$i" --flag=red --text="ops check" --version=0 >/dev/null
       sleep 0.2
     done
-    "$python" "$here/check_prometheus.py" "http://127.0.0.1:$prom_port" \
-      "$repo"/deploy/grafana/dashboards/*.json
+    if ! "$python" "$here/check_prometheus.py" "http://127.0.0.1:$prom_port" \
+      "$repo"/deploy/grafana/dashboards/*.json; then
+      tail -n 20 "$work/prometheus.log" >&2
+      fail "check_prometheus.py failed (Prometheus' log above)"
+    fi
     ;;
   deploy)
     # The Debian packages owning the shared libraries the two programs link, but those every
