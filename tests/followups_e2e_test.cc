@@ -180,9 +180,9 @@ TEST_F(FollowUpsE2ETest, AgentsClaimTheEarliestDeadlineFirstOneAgentEach) {
   // One agent per follow-up: bob may not work alice's; a supervisor may.
   v1::FollowUp f;
   auto s = Note(kBob, first.id(), "I'll take it", &f);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_NE(s.error_message().find("claimed by alice"), std::string::npos) << s.error_message();
-  EXPECT_EQ(Complete(kBob, first.id(), &f).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Complete(kBob, first.id(), &f).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   ASSERT_TRUE(Complete(kAlice, first.id(), &f).ok());
   EXPECT_EQ(f.outcome(), v1::FOLLOW_UP_OUTCOME_RESOLVED);
@@ -222,7 +222,7 @@ TEST_F(FollowUpsE2ETest, AnUnworkedClaimExpiresAndTheFollowUpGoesBackToTheQueue)
   EXPECT_EQ(taken.claimed_by(), "bob");
   v1::FollowUp out;
   EXPECT_EQ(Note(kAlice, f.id(), "back again", &out).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+            grpc::StatusCode::PERMISSION_DENIED);
   const std::string metrics = HttpGet(server_->metrics_port(), "/metrics");
   EXPECT_NE(metrics.find("orderwatch_followup_claims_expired_total 1"), std::string::npos);
 }
@@ -310,7 +310,7 @@ TEST_F(FollowUpsE2ETest, ShiftsAndReassignment) {
   req.set_to_agent("carol");
   v1::FollowUp f;
   EXPECT_EQ(stub_->Reassign(TestServer::Context(kAlice).get(), req, &f).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION)
+            grpc::StatusCode::PERMISSION_DENIED)
       << "alice does not hold it";
   ASSERT_TRUE(stub_->Reassign(TestServer::Context(kBob).get(), req, &f).ok());
   EXPECT_EQ(f.claimed_by(), "carol");

@@ -99,8 +99,8 @@ void FollowUpBook::Update(const std::string& shop, const std::string& agent, boo
                  return done(absl::FailedPreconditionError(
                      absl::StrCat("follow-up ", id, " is completed already")));
                }
-               if (what == "claimed") {
-                 return done(absl::FailedPreconditionError(absl::StrCat(
+               if (what == "claimed") {  // an agent may not act as another
+                 return done(absl::PermissionDeniedError(absl::StrCat(
                      "follow-up ", id, " is claimed by ", e.size() > 1 ? e[1].str : "another agent",
                      "; only they or a supervisor may work it")));
                }

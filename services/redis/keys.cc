@@ -37,9 +37,10 @@ std::string KeyScheme::History(std::string_view shop, std::string_view order) co
 std::string KeyScheme::Reminders(std::string_view shop, std::string_view order) const {
   return OrderKey('m', shop, order);
 }
-std::string KeyScheme::Request(std::string_view shop, std::string_view order,
+std::string KeyScheme::Request(std::string_view shop, std::string_view order, RequestOf what,
                                std::string_view request_id) const {
-  return absl::StrCat(OrderKey('r', shop, order), ":", Sv(request_id));
+  const char* of = what == RequestOf::kRemark ? "w" : what == RequestOf::kReminder ? "m" : "a";
+  return absl::StrCat(OrderKey('r', shop, order), ":", of, ":", Sv(request_id));
 }
 std::string KeyScheme::FlagIndex(int partition, std::string_view shop, int flag) const {
   return absl::StrCat(PartitionPrefix(partition), "f:", Sv(shop), ":", flag);

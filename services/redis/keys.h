@@ -74,7 +74,10 @@ class KeyScheme {
   std::string Order(std::string_view shop, std::string_view order) const;
   std::string History(std::string_view shop, std::string_view order) const;
   std::string Reminders(std::string_view shop, std::string_view order) const;
-  std::string Request(std::string_view shop, std::string_view order,
+  // What an order's request id is remembered for: ids are the caller's, and a caller may use one
+  // id for a remark and another for a reminder; each operation keeps its own.
+  enum class RequestOf { kRemark, kReminder, kAnswer };
+  std::string Request(std::string_view shop, std::string_view order, RequestOf what,
                       std::string_view request_id) const;
   std::string FlagIndex(int partition, std::string_view shop, int flag) const;
   std::string FlagIndexOf(std::string_view shop, std::string_view order, int flag) const;

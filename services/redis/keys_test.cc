@@ -18,7 +18,12 @@ TEST(KeySchemeTest, AnOrdersKeysShareOneHashTag) {
   const std::string tag = HashTag(keys.Order("shop1", "1001"));
   EXPECT_EQ(HashTag(keys.History("shop1", "1001")), tag);
   EXPECT_EQ(HashTag(keys.Reminders("shop1", "1001")), tag);
-  EXPECT_EQ(HashTag(keys.Request("shop1", "1001", "req")), tag);
+  using RequestOf = KeyScheme::RequestOf;
+  for (auto what : {RequestOf::kRemark, RequestOf::kReminder, RequestOf::kAnswer}) {
+    EXPECT_EQ(HashTag(keys.Request("shop1", "1001", what, "req")), tag);
+  }
+  EXPECT_NE(keys.Request("shop1", "1001", RequestOf::kRemark, "req"),
+            keys.Request("shop1", "1001", RequestOf::kReminder, "req"));
   for (int f = 1; f <= 5; ++f) EXPECT_EQ(HashTag(keys.FlagIndexOf("shop1", "1001", f)), tag);
   EXPECT_EQ(tag, "{p" + std::to_string(keys.PartitionOf("shop1", "1001")) + "}");
   // The partition's scheduler keys carry the same tag, so a script may touch them with the order.

@@ -216,8 +216,9 @@ void RemarksService::RunWrite(const Principal& who, Write w, absl::Time deadline
                               Done<v1::Remark> done) {
   if (auto s = MayWrite(who); !s.ok()) return done(s);
   const std::string& shop = who.shop;
-  std::vector<std::string> keys = {keys_.Order(shop, w.order_id), keys_.History(shop, w.order_id),
-                                   keys_.Request(shop, w.order_id, w.request_id)};
+  std::vector<std::string> keys = {
+      keys_.Order(shop, w.order_id), keys_.History(shop, w.order_id),
+      keys_.Request(shop, w.order_id, redis::KeyScheme::RequestOf::kRemark, w.request_id)};
   for (auto& k : keys_.FlagIndexes(keys_.PartitionOf(shop, w.order_id), shop)) {
     keys.push_back(std::move(k));
   }

@@ -63,7 +63,9 @@ void ReminderAnswers::Record(const Principal& who, const v1::RecordAnswerRequest
       redis::Command::Eval(
           script_,
           {keys_.Order(who.shop, order_id), keys_.Reminders(who.shop, order_id), queue.due,
-           queue.in_flight, keys_.Request(who.shop, order_id, request.request_id()),
+           queue.in_flight,
+           keys_.Request(who.shop, order_id, redis::KeyScheme::RequestOf::kAnswer,
+                         request.request_id()),
            keys_.Queue(partition, scheduler::kFollowUpQueue).due},
           {absl::StrCat(request.reminder_number()), AnswerValue(answer),
            request.promised_pay_unix_ms() != 0 ? absl::StrCat(request.promised_pay_unix_ms()) : "",

@@ -26,15 +26,16 @@ void ReminderCommitter::Run(const Commit& c, absl::Time deadline, Done<Committed
   const int partition = keys_.PartitionOf(c.shop, c.order_id);
   auto rem = keys_.Queue(partition, scheduler::kReminderQueue);
   auto out = keys_.Queue(partition, scheduler::kDeliveryQueue);
-  std::vector<std::string> keys = {keys_.Lease(partition),
-                                   keys_.Order(c.shop, c.order_id),
-                                   keys_.History(c.shop, c.order_id),
-                                   keys_.Reminders(c.shop, c.order_id),
-                                   rem.due,
-                                   rem.in_flight,
-                                   rem.attempts,
-                                   out.due,
-                                   keys_.Request(c.shop, c.order_id, c.request_id)};
+  std::vector<std::string> keys = {
+      keys_.Lease(partition),
+      keys_.Order(c.shop, c.order_id),
+      keys_.History(c.shop, c.order_id),
+      keys_.Reminders(c.shop, c.order_id),
+      rem.due,
+      rem.in_flight,
+      rem.attempts,
+      out.due,
+      keys_.Request(c.shop, c.order_id, redis::KeyScheme::RequestOf::kReminder, c.request_id)};
   for (auto& k : keys_.FlagIndexes(partition, c.shop)) keys.push_back(std::move(k));
   keys.push_back(keys_.ReminderStats(partition, c.shop, absl::FormatTime("%Y%m%d", c.now, c.zone)));
   std::vector<std::string> args = {c.lease ? c.lease->value() : "",

@@ -115,7 +115,10 @@ TEST(ReminderRecordsTest, AnswersRoundTripAndJoinTheirReminders) {
   auto back = ParseAnswer(AnswerValue(a));
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->SerializeAsString(), a.SerializeAsString());
-  EXPECT_FALSE(ParseAnswer("99\x1f\x1f0\x1f\x1f0").ok());
+  EXPECT_FALSE(ParseAnswer("99\x1f\x1f"
+                           "0\x1f\x1f"
+                           "0")
+                   .ok());
   EXPECT_FALSE(ParseAnswer("2").ok());
 
   const std::string record =

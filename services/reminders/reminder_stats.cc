@@ -19,8 +19,9 @@ int64_t Get(const std::map<std::string, int64_t>& c, const std::string& name) {
 
 }  // namespace
 
-v1::ReminderStats StatsFromCounters(const std::string& day,
-                                    const std::map<std::string, int64_t>& c) {
+v1::ReminderStats StatsFromCounters(const std::string& day, const std::map<std::string, int64_t>& c,
+                                    const Principal& reader) {
+  const bool all_agents = reader.role == Role::kSupervisor || reader.role == Role::kOps;
   v1::ReminderStats s;
   s.set_day(day);
   s.set_orders_placed(Get(c, "placed"));
@@ -57,7 +58,8 @@ v1::ReminderStats StatsFromCounters(const std::string& day,
   for (const auto& [name, n] : c) {
     if (absl::StartsWith(name, "skipped:")) {
       (*s.mutable_skipped())[name.substr(8)] = n;
-    } else if (absl::StartsWith(name, "agent:")) {
+    } else if (absl::StartsWith(name, "agent:") &&
+               (all_agents || (reader.role == Role::kAgent && name.substr(6) == reader.agent))) {
       v1::AgentReminders a;
       a.set_agent_id(name.substr(6));
       a.set_sent(n);
@@ -81,26 +83,26 @@ void ReminderStatsReader::Read(const Principal& who, const v1::ReminderStatsRequ
   if (!request.day().empty() && !absl::ParseCivilTime(request.day(), &day)) {
     return done(InvalidField("day", "is not a date YYYY-MM-DD"));
   }
-  if (!request.day().empty()) return ReadDay(who.shop, day, deadline, std::move(done));
+  if (!request.day().empty()) return ReadDay(who, day, deadline, std::move(done));
   // Today in the shop's zone.
-  settings_.Get(who.shop, deadline,
-                [this, shop = who.shop, deadline,
-                 done = std::move(done)](absl::StatusOr<SharedSettings> s) mutable {
-                  if (!s.ok()) return done(s.status());
-                  ReadDay(shop, absl::ToCivilDay(clock_.Now(), (*s)->Zone()), deadline,
-                          std::move(done));
-                });
+  settings_.Get(
+      who.shop, deadline,
+      [this, who, deadline, done = std::move(done)](absl::StatusOr<SharedSettings> s) mutable {
+        if (!s.ok()) return done(s.status());
+        ReadDay(who, absl::ToCivilDay(clock_.Now(), (*s)->Zone()), deadline, std::move(done));
+      });
 }
 
-void ReminderStatsReader::ReadDay(const std::string& shop, absl::CivilDay day, absl::Time deadline,
+void ReminderStatsReader::ReadDay(const Principal& who, absl::CivilDay day, absl::Time deadline,
                                   Done<v1::ReminderStats> done) {
+  const std::string& shop = who.shop;
   const std::string key_day = absl::StrFormat("%04d%02d%02d", day.year(), day.month(), day.day());
   std::vector<redis::Command> reads;
   for (int p = 0; p < keys_.partitions(); ++p) {
     reads.push_back(redis::Command::Of({"HGETALL", keys_.ReminderStats(p, shop, key_day)}));
   }
   redis_.RunAll(std::move(reads), deadline,
-                [day = absl::FormatCivilTime(day), done = std::move(done)](
+                [day = absl::FormatCivilTime(day), who, done = std::move(done)](
                     std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
                   std::map<std::string, int64_t> counters;
                   for (const auto& r : replies) {
@@ -112,7 +114,7 @@ void ReminderStatsReader::ReadDay(const std::string& shop, absl::CivilDay day, a
                       }
                     }
                   }
-                  done(StatsFromCounters(day, counters));
+                  done(StatsFromCounters(day, counters, who));
                 });
 }
 

@@ -20,9 +20,11 @@
 
 namespace orderwatch::reminders {
 
-// The response from a day's counters, summed over the partitions.
+// The response from a day's counters, summed over the partitions, as `reader` may see it: the
+// per-agent lines are for supervisors and ops; an agent sees only its own, a storefront none.
 v1::ReminderStats StatsFromCounters(const std::string& day,
-                                    const std::map<std::string, int64_t>& counters);
+                                    const std::map<std::string, int64_t>& counters,
+                                    const Principal& reader);
 
 class ReminderStatsReader {
  public:
@@ -33,7 +35,7 @@ class ReminderStatsReader {
             Done<v1::ReminderStats> done);
 
  private:
-  void ReadDay(const std::string& shop, absl::CivilDay day, absl::Time deadline,
+  void ReadDay(const Principal& who, absl::CivilDay day, absl::Time deadline,
                Done<v1::ReminderStats> done);
 
   redis::Client& redis_;

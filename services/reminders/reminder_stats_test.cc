@@ -5,6 +5,8 @@
 namespace orderwatch::reminders {
 namespace {
 
+const Principal kSupervisor{"shop1", "sue", Role::kSupervisor};
+
 TEST(ReminderStatsTest, CountersBecomeTheResponse) {
   const std::map<std::string, int64_t> c = {
       {"placed", 8},
@@ -28,7 +30,7 @@ TEST(ReminderStatsTest, CountersBecomeTheResponse) {
       {"agent:bob", 1},
       {"agent:alice", 3},
   };
-  const v1::ReminderStats s = StatsFromCounters("2026-11-11", c);
+  const v1::ReminderStats s = StatsFromCounters("2026-11-11", c, kSupervisor);
   EXPECT_EQ(s.day(), "2026-11-11");
   EXPECT_EQ(s.orders_placed(), 8);
   EXPECT_DOUBLE_EQ(s.placed_to_paid_rate(), 0.25);
@@ -55,10 +57,22 @@ TEST(ReminderStatsTest, CountersBecomeTheResponse) {
 }
 
 TEST(ReminderStatsTest, NothingPlacedIsNoRate) {
-  const v1::ReminderStats s = StatsFromCounters("2026-11-11", {});
+  const v1::ReminderStats s = StatsFromCounters("2026-11-11", {}, kSupervisor);
   EXPECT_EQ(s.placed_to_paid_rate(), 0);
   EXPECT_EQ(s.kinds_size(), 5);
   EXPECT_TRUE(s.agents().empty());
+}
+
+TEST(ReminderStatsTest, AgentsSeeOnlyTheirOwnLine) {
+  const std::map<std::string, int64_t> c = {{"agent:bob", 1}, {"agent:alice", 3}, {"placed", 8}};
+  const v1::ReminderStats bob = StatsFromCounters("2026-11-11", c, {"shop1", "bob", Role::kAgent});
+  ASSERT_EQ(bob.agents_size(), 1);
+  EXPECT_EQ(bob.agents(0).agent_id(), "bob");
+  EXPECT_EQ(bob.orders_placed(), 8);  // the shop's figures stay
+  EXPECT_EQ(StatsFromCounters("2026-11-11", c, {"shop1", "carl", Role::kAgent}).agents_size(), 0);
+  EXPECT_EQ(StatsFromCounters("2026-11-11", c, {"shop1", "web", Role::kStorefront}).agents_size(),
+            0);
+  EXPECT_EQ(StatsFromCounters("2026-11-11", c, {"root", "ops", Role::kOps}).agents_size(), 2);
 }
 
 }  // namespace
