@@ -24,7 +24,7 @@ PACKAGES=(cmake g++ make pkg-config tzdata
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libhiredis-dev libevent-dev libssl-dev libabsl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
-  jq iproute2 curl  # jq, ss: loadtest/run.sh
+  jq iproute2 curl openssl  # jq, ss: loadtest/run.sh; openssl: tests/tls_e2e_test
   prometheus python3 python3-yaml systemd)  # promtool, Prometheus, systemd-analyze: tests/ops
 
 say() { printf 'local.sh: %s\n' "$*" >&2; }

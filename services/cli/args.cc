@@ -86,18 +86,28 @@ std::string ResolveGlobals(const std::vector<RawOption>& options, const EnvLooku
     std::string_view env;
     std::string* target;
   };
-  const Text texts[] = {{"addr", "ORDERWATCH_ADDR", &global->addr},
-                        {"token", "ORDERWATCH_TOKEN", &global->token},
-                        {"shop", "ORDERWATCH_SHOP", &global->shop},
-                        {"agent", "ORDERWATCH_AGENT", &global->agent},
-                        {"role", "ORDERWATCH_ROLE", &global->role}};
+  const Text texts[] = {
+      {"addr", "ORDERWATCH_ADDR", &global->addr},
+      {"token", "ORDERWATCH_TOKEN", &global->token},
+      {"shop", "ORDERWATCH_SHOP", &global->shop},
+      {"agent", "ORDERWATCH_AGENT", &global->agent},
+      {"role", "ORDERWATCH_ROLE", &global->role},
+      {"tls-ca-file", "ORDERWATCH_TLS_CA_FILE", &global->tls_ca_file},
+      {"client-cert-file", "ORDERWATCH_CLIENT_CERT_FILE", &global->client_cert_file},
+      {"client-key-file", "ORDERWATCH_CLIENT_KEY_FILE", &global->client_key_file}};
+  if (std::optional<std::string> tls = NonEmptyEnv(env, "ORDERWATCH_TLS")) {
+    if (*tls != "1" && *tls != "true" && *tls != "0" && *tls != "false") {
+      return "ORDERWATCH_TLS must be 1, true, 0 or false";
+    }
+    global->tls = *tls == "1" || *tls == "true";
+  }
   for (const Text& t : texts) {
     if (std::optional<std::string> value = NonEmptyEnv(env, t.env)) *t.target = *value;
   }
   for (const RawOption& o : options) {
     if (!IsGlobalOption(o.name)) continue;
-    if (o.name == "json") {
-      global->json = true;
+    if (o.name == "json" || o.name == "tls") {
+      (o.name == "json" ? global->json : global->tls) = true;
       continue;
     }
     if (o.name == "timeout") {
@@ -111,6 +121,10 @@ std::string ResolveGlobals(const std::vector<RawOption>& options, const EnvLooku
     }
   }
   if (global->addr.empty()) return "--addr must not be empty";
+  if (global->client_cert_file.empty() != global->client_key_file.empty()) {
+    return global->client_cert_file.empty() ? "--client-key-file needs --client-cert-file"
+                                            : "--client-cert-file needs --client-key-file";
+  }
   return "";
 }
 
@@ -121,7 +135,8 @@ std::string CheckCommandOptions(const CommandSpec& command, const std::vector<Ra
   std::vector<std::string_view> seen;
   for (const RawOption& o : options) {
     if (IsGlobalOption(o.name)) {
-      if (o.name != "json" && contains(seen, o.name)) return Cat("--", o.name, " given twice");
+      if (o.name != "json" && o.name != "tls" && contains(seen, o.name))
+        return Cat("--", o.name, " given twice");
       seen.push_back(o.name);
       continue;
     }

@@ -23,6 +23,12 @@ struct GlobalOptions {
   std::string role = "agent";
   absl::Duration timeout = absl::Seconds(5);
   bool json = false;
+  // TLS to the server: on with --tls, or when a CA or a client certificate is given.
+  bool tls = false;
+  std::string tls_ca_file;       // PEM roots to verify the server; default: the system's
+  std::string client_cert_file;  // PEM certificate for a server asking for mutual TLS
+  std::string client_key_file;
+  bool UsesTls() const { return tls || !tls_ca_file.empty() || !client_cert_file.empty(); }
 };
 
 // A parsed command line for one command.

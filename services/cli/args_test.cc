@@ -89,6 +89,22 @@ TEST(ParseCommandLine, EnvironmentFillsGlobalsAndFlagsOverrideIt) {
   EXPECT_EQ(p.invocation.global.role, "lead");
 }
 
+TEST(ParseCommandLine, TlsOptions) {
+  EXPECT_FALSE(Parse({"health"}).invocation.global.UsesTls());
+  EXPECT_TRUE(Parse({"health", "--tls"}).invocation.global.UsesTls());
+  EXPECT_TRUE(Parse({"health"}, {{"ORDERWATCH_TLS", "1"}}).invocation.global.UsesTls());
+  const ParseOutcome p =
+      Parse({"health", "--tls-ca-file", "ca.pem"},
+            {{"ORDERWATCH_CLIENT_CERT_FILE", "me.pem"}, {"ORDERWATCH_CLIENT_KEY_FILE", "me.key"}});
+  ASSERT_EQ(p.kind, Kind::kRun) << p.error;
+  EXPECT_EQ(p.invocation.global.tls_ca_file, "ca.pem");
+  EXPECT_EQ(p.invocation.global.client_key_file, "me.key");
+  EXPECT_TRUE(p.invocation.global.UsesTls());
+  EXPECT_EQ(Parse({"health", "--client-key-file=me.key"}).error,
+            "--client-key-file needs --client-cert-file");
+  EXPECT_EQ(Parse({"health"}, {{"ORDERWATCH_TLS", "yes"}}).kind, Kind::kUsageError);
+}
+
 TEST(ParseCommandLine, EmptyEnvironmentVariableIsUnset) {
   const ParseOutcome p = Parse({"remark", "counts"}, {{"ORDERWATCH_ROLE", ""}});
   ASSERT_EQ(p.kind, Kind::kRun) << p.error;

@@ -1,6 +1,8 @@
 #include "services/cli/connection.h"
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
 #include "services/cli/text.h"
 
@@ -34,9 +36,33 @@ absl::Status CheckCallMetadata(const GlobalOptions& options) {
   return absl::OkStatus();
 }
 
-Connection::Connection(const GlobalOptions& options)
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(
+    const GlobalOptions& options) {
+  if (!options.UsesTls()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  const std::pair<std::string_view, const std::string*> files[] = {
+      {"tls-ca-file", &options.tls_ca_file},
+      {"client-cert-file", &options.client_cert_file},
+      {"client-key-file", &options.client_key_file}};
+  std::string* targets[] = {&ssl.pem_root_certs, &ssl.pem_cert_chain, &ssl.pem_private_key};
+  for (size_t i = 0; i < 3; ++i) {
+    const std::string& path = *files[i].second;
+    if (path.empty()) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream body;
+    body << in.rdbuf();
+    if (!in || body.str().find("-----BEGIN ") == std::string::npos) {
+      return absl::InvalidArgumentError(Cat("--", files[i].first, ": cannot read PEM from ", path));
+    }
+    *targets[i] = body.str();
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+Connection::Connection(const GlobalOptions& options,
+                       std::shared_ptr<grpc::ChannelCredentials> credentials)
     : options_(options),
-      channel_(grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials())),
+      channel_(grpc::CreateChannel(options.addr, std::move(credentials))),
       remarks_(v1::Remarks::NewStub(channel_)),
       events_(v1::OrderEvents::NewStub(channel_)),
       reminders_(v1::Reminders::NewStub(channel_)),

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "orderwatch/v1/access.grpc.pb.h"
@@ -26,10 +27,15 @@ std::vector<std::pair<std::string, std::string>> CallMetadata(const GlobalOption
 // gRPC metadata values must be printable ASCII; a usage error otherwise.
 absl::Status CheckCallMetadata(const GlobalOptions& options);
 
+// Plaintext, or TLS with the CA and client certificate files read (a usage error names an
+// unreadable one).
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(
+    const GlobalOptions& options);
+
 class Connection {
  public:
-  // Insecure channel credentials for now. The channel connects lazily, on the first call.
-  explicit Connection(const GlobalOptions& options);
+  // The channel connects lazily, on the first call.
+  Connection(const GlobalOptions& options, std::shared_ptr<grpc::ChannelCredentials> credentials);
 
   // A context for one call: deadline now + --timeout, and the identity metadata.
   std::unique_ptr<grpc::ClientContext> NewContext() const;

@@ -27,7 +27,12 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
   if (absl::Status s = CheckCallMetadata(inv.global); !s.ok()) {
     return ReportUsageError(std::string(s.message()), parsed.topic, err);
   }
-  Connection connection(inv.global);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ChannelCredentials(inv.global);
+  if (!credentials.ok()) {
+    return ReportUsageError(std::string(credentials.status().message()), parsed.topic, err);
+  }
+  Connection connection(inv.global, *std::move(credentials));
   const std::string_view group = inv.command->group;
   if (group == "health") return RunHealthCommand(inv, connection, out, err);
   if (group == "token") return RunTokenCommand(inv, connection, out, err);

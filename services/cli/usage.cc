@@ -8,9 +8,20 @@
 namespace orderwatch::cli {
 namespace {
 
-constexpr std::string_view kGlobalOptions[] = {"addr", "token",   "shop", "agent",
-                                               "role", "timeout", "json", "help"};
-constexpr std::string_view kBooleanOptions[] = {"json", "help", "all", "flash-sale", "overdue"};
+constexpr std::string_view kGlobalOptions[] = {"addr",
+                                               "token",
+                                               "shop",
+                                               "agent",
+                                               "role",
+                                               "timeout",
+                                               "json",
+                                               "help",
+                                               "tls-ca-file",
+                                               "client-cert-file",
+                                               "client-key-file",
+                                               "tls"};
+constexpr std::string_view kBooleanOptions[] = {"json",       "help",    "all",
+                                                "flash-sale", "overdue", "tls"};
 
 constexpr std::string_view kGlobalHelp = R"(Global options (before or after the command):
   --addr HOST:PORT   server address (env ORDERWATCH_ADDR; default 127.0.0.1:50051)
@@ -19,6 +30,12 @@ constexpr std::string_view kGlobalHelp = R"(Global options (before or after the 
                      (env ORDERWATCH_SHOP)
   --agent ID         ... as x-orderwatch-agent (env ORDERWATCH_AGENT)
   --role ROLE        ... as x-orderwatch-role (env ORDERWATCH_ROLE; default agent)
+  --tls              connect with TLS, verifying the server against the system's CAs
+                     (env ORDERWATCH_TLS=1); implied by the next two
+  --tls-ca-file FILE ... against the CAs in this PEM file instead (env ORDERWATCH_TLS_CA_FILE)
+  --client-cert-file FILE, --client-key-file FILE
+                     PEM certificate and key to present to a server that asks for mutual TLS
+                     (env ORDERWATCH_CLIENT_CERT_FILE, ORDERWATCH_CLIENT_KEY_FILE)
   --timeout SECONDS  deadline of each call (default 5; fractions allowed)
   --json             print the response message as JSON (proto field names, all fields)
   -h, --help         this help; also after any command, e.g. orderwatch remark set --help

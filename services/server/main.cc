@@ -46,13 +46,15 @@ int main(int argc, char** argv) {
     Log(LogLevel::kError, absl::StrCat("cannot start: ", app.status().ToString()));
     return 1;
   }
-  Log(LogLevel::kInfo, absl::StrCat("orderwatch-server listening: gRPC on ", config->grpc_addr,
-                                    " (port ", (*app)->grpc_port(), "), metrics on http://",
-                                    config->metrics_addr, "/metrics, Redis at ",
-                                    config->redis_unix.empty()
-                                        ? absl::StrCat(config->redis_host, ":", config->redis_port)
-                                        : absl::StrCat("unix:", config->redis_unix),
-                                    ", auth=", config->auth));
+  Log(LogLevel::kInfo,
+      absl::StrCat(
+          "orderwatch-server listening: gRPC on ", config->grpc_addr, " (port ",
+          (*app)->grpc_port(), "), metrics on http://", config->metrics_addr, "/metrics, Redis at ",
+          config->redis_unix.empty() ? absl::StrCat(config->redis_host, ":", config->redis_port)
+                                     : absl::StrCat("unix:", config->redis_unix),
+          ", auth=", config->auth,
+          config->tls.enabled() ? (config->tls.client_ca.empty() ? ", TLS" : ", mutual TLS")
+                                : ", plaintext"));
   int sig = 0;
   sigwait(&stop, &sig);
   Log(LogLevel::kInfo,

@@ -123,6 +123,10 @@ struct ServerApp::Parts {
 
 absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& config) {
   auto p = std::make_unique<Parts>();
+  // Checked before anything starts: a wrong file stops the start with the file named.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      GrpcServerCredentials(config.tls);
+  if (!credentials.ok()) return credentials.status();
   if (config.auth == "dev") {
     Log(LogLevel::kWarning,
         "auth=dev: x-orderwatch-shop/agent/role headers are trusted; never expose this server");
@@ -257,7 +261,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.grpc_addr, grpc::InsecureServerCredentials(), &p->grpc_port);
+  builder.AddListeningPort(config.grpc_addr, *credentials, &p->grpc_port);
   if (config.max_connection_age > absl::ZeroDuration()) {
     // gRPC adds a jitter of +-10% so that reconnections spread out.
     builder.AddChannelArgument(

@@ -45,6 +45,28 @@ const std::vector<Setting>& Settings() {
          c.grpc_addr = v;
          return absl::OkStatus();
        }},
+      {"tls-cert-file", "ORDERWATCH_TLS_CERT_FILE",
+       "PEM certificate chain of the gRPC port: with it, the port speaks TLS only (needs "
+       "--tls-key-file). The files are read again every minute, so a renewed certificate is "
+       "served without a restart (default: none, plaintext)",
+       [](ServerConfig& c, const std::string& v) {
+         c.tls.cert = v;
+         return absl::OkStatus();
+       }},
+      {"tls-key-file", "ORDERWATCH_TLS_KEY_FILE",
+       "PEM private key of --tls-cert-file's certificate (unencrypted; keep it readable by the "
+       "server only)",
+       [](ServerConfig& c, const std::string& v) {
+         c.tls.key = v;
+         return absl::OkStatus();
+       }},
+      {"tls-client-ca-file", "ORDERWATCH_TLS_CLIENT_CA_FILE",
+       "PEM CA bundle: clients must present a certificate it signed (mutual TLS), on top of "
+       "their bearer token (needs --tls-cert-file) (default: none)",
+       [](ServerConfig& c, const std::string& v) {
+         c.tls.client_ca = v;
+         return absl::OkStatus();
+       }},
       {"metrics-addr", "ORDERWATCH_METRICS_ADDR",
        "host:port serving Prometheus /metrics (default 127.0.0.1:9464)",
        [](ServerConfig& c, const std::string& v) {
@@ -248,6 +270,15 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const std::vector<std::string>& e
       return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name, "; see --help"));
     }
     if (auto st = setting->apply(config, value); !st.ok()) return st;
+  }
+  if (config.tls.cert.empty() != config.tls.key.empty()) {
+    return absl::InvalidArgumentError(config.tls.cert.empty()
+                                          ? "--tls-key-file needs --tls-cert-file"
+                                          : "--tls-cert-file needs --tls-key-file");
+  }
+  if (!config.tls.client_ca.empty() && config.tls.cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-client-ca-file needs --tls-cert-file and --tls-key-file (mutual TLS is TLS)");
   }
   if (config.auth == "tokens" && config.tokens_file.empty()) {
     return absl::InvalidArgumentError(

@@ -10,12 +10,14 @@
 #include "services/common/clock.h"
 #include "services/common/retention.h"
 #include "services/scheduler/scheduler.h"
+#include "services/server/tls.h"
 
 namespace orderwatch::server {
 
 struct ServerConfig {
   std::string grpc_addr = "127.0.0.1:50051";
   std::string metrics_addr = "127.0.0.1:9464";
+  TlsFiles tls;  // plaintext gRPC unless a certificate is configured
   std::string redis_host = "127.0.0.1";
   int redis_port = 6379;
   std::string redis_unix;  // a Unix socket path instead of host and port

@@ -31,6 +31,24 @@ TEST(ServerConfigTest, MaxConnectionAge) {
   EXPECT_NE(c.status().message().find("--max-connection-age-seconds"), std::string::npos);
 }
 
+TEST(ServerConfigTest, TlsFilesComeInPairs) {
+  bool help = false;
+  auto c = ParseServerConfig(
+      {"ORDERWATCH_TLS_CERT_FILE=/etc/ow/tls.crt"},
+      {"--auth=dev", "--tls-key-file=/etc/ow/tls.key", "--tls-client-ca-file=/etc/ow/clients.pem"},
+      &help);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->tls.enabled());
+  EXPECT_EQ(c->tls.key, "/etc/ow/tls.key");
+  EXPECT_EQ(c->tls.client_ca, "/etc/ow/clients.pem");
+  EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev"}, &help)->tls.enabled());
+  c = ParseServerConfig({}, {"--auth=dev", "--tls-cert-file=/etc/ow/tls.crt"}, &help);
+  EXPECT_EQ(c.status().message(), "--tls-cert-file needs --tls-key-file");
+  c = ParseServerConfig({}, {"--auth=dev", "--tls-client-ca-file=/etc/ow/clients.pem"}, &help);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("--tls-client-ca-file needs"), std::string::npos);
+}
+
 TEST(ServerConfigTest, RedisByUnixSocket) {
   bool help = false;
   auto c = ParseServerConfig({"ORDERWATCH_REDIS=unix:/run/redis/redis.sock"}, {"--auth=dev"}, &help);
