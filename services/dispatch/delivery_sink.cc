@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "services/common/secret_file.h"
 #include "services/dispatch/stream_sink.h"
 #include "services/dispatch/webhook_sink.h"
 
@@ -77,20 +78,9 @@ absl::StatusOr<std::unique_ptr<DeliverySink>> OpenSink(const std::string& spec,
       return absl::InvalidArgumentError(
           "reminder-sink: a webhook needs --reminder-webhook-secret-file (the signing secret)");
     }
-    std::FILE* f = std::fopen(webhook.secret_file.c_str(), "r");
-    if (f == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("reminder-webhook-secret-file: cannot open ",
-                                                     webhook.secret_file, ": ",
-                                                     std::strerror(errno)));
-    }
-    char buffer[4096];
-    const size_t n = std::fread(buffer, 1, sizeof(buffer), f);
-    std::fclose(f);
-    options.secret = std::string(absl::StripTrailingAsciiWhitespace(absl::string_view(buffer, n)));
-    if (options.secret.size() < 16) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "reminder-webhook-secret-file: ", webhook.secret_file, " holds fewer than 16 bytes"));
-    }
+    auto secret = ReadSecretFile("reminder-webhook-secret-file", webhook.secret_file, 16);
+    if (!secret.ok()) return secret.status();
+    options.secret = *std::move(secret);
     auto sink = WebhookSink::Open(std::move(options));
     if (!sink.ok()) return sink.status();
     return std::unique_ptr<DeliverySink>(std::move(*sink));

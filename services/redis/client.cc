@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "services/common/log.h"
 #include "services/redis/resp.h"
 
 namespace orderwatch::redis {
@@ -147,9 +148,38 @@ struct Client::Loop {
     if (conn->loop->client->options_.unix_path.empty()) {
       redisEnableKeepAlive(const_cast<redisContext*>(&ac->c));
     }
-    conn->up = true;  // the backoff resets only once Redis answers (OnReply)
-    conn->loop->client->connections_up_.fetch_add(1);
-    conn->loop->metrics()->connections_up->Increment();
+    const ClientOptions& o = conn->loop->client->options_;
+    if (o.password.empty()) return MarkUp(*conn);
+    // Sent first, so answered first: nothing else goes out on this connection before it is up.
+    std::vector<std::string> auth = {"AUTH"};
+    if (!o.username.empty()) auth.push_back(o.username);
+    auth.push_back(o.password);
+    const std::string wire = EncodeCommand(auth);
+    redisAsyncFormattedCommand(const_cast<redisAsyncContext*>(ac), &Loop::OnAuth, nullptr,
+                               wire.data(), wire.size());
+  }
+
+  static void MarkUp(Connection& conn) {
+    conn.up = true;  // the backoff resets only once Redis answers (OnReply)
+    conn.loop->client->connections_up_.fetch_add(1);
+    conn.loop->metrics()->connections_up->Increment();
+  }
+
+  static void OnAuth(redisAsyncContext* ac, void* r, void*) {
+    auto* conn = static_cast<Connection*>(ac->data);
+    auto* reply = static_cast<redisReply*>(r);
+    if (reply == nullptr || conn == nullptr) return;  // disconnected meanwhile
+    if (reply->type != REDIS_REPLY_ERROR) {
+      conn->loop->client->SetRefusal("");
+      return MarkUp(*conn);
+    }
+    // Refused (WRONGPASS, a disabled user): say so once per new reason, and try again after the
+    // backoff (the password may be fixed in Redis meanwhile).
+    const std::string why =
+        absl::StrCat("AUTH refused: ", absl::string_view(reply->str, reply->len));
+    if (conn->loop->client->SetRefusal(why)) Log(LogLevel::kError, "redis: " + why);
+    conn->loop->metrics()->errors_reply->Increment();
+    redisAsyncDisconnect(ac);
   }
 
   static void OnDisconnect(const redisAsyncContext* ac, int) {
@@ -323,6 +353,18 @@ void Client::Stop() {
   if (!started_ || loop_->stopping.exchange(true)) return;
   event_active(loop_->wake, 0, 0);
   thread_.join();
+}
+
+bool Client::SetRefusal(std::string why) {
+  absl::MutexLock lock(&refusal_mu_);
+  if (why == last_refusal_) return false;
+  last_refusal_ = std::move(why);
+  return true;
+}
+
+std::string Client::LastRefusal() const {
+  absl::MutexLock lock(&refusal_mu_);
+  return last_refusal_;
 }
 
 bool Client::WaitConnected(absl::Duration timeout) const {

@@ -38,6 +38,10 @@ struct ClientOptions {
   std::string unix_path;
   // "host:port" or "unix:<path>", for messages.
   std::string Address() const;
+  // With a password, each connection authenticates first (AUTH [username] password) and takes
+  // commands only once Redis accepted it. Neither appears in any message.
+  std::string username;
+  std::string password;
   int connections = 2;
   absl::Duration min_backoff = absl::Milliseconds(50);
   absl::Duration max_backoff = absl::Seconds(2);
@@ -79,6 +83,9 @@ class Client {
   bool connected() const { return connections_up_.load(std::memory_order_relaxed) > 0; }
   // Waits until a connection is up (for start-up and tests); false on timeout.
   bool WaitConnected(absl::Duration timeout) const;
+  // Why the last connection attempt failed when Redis refused it (AUTH), for start-up messages;
+  // empty when none was refused.
+  std::string LastRefusal() const;
 
   const ClientOptions& options() const { return options_; }
 
@@ -87,10 +94,14 @@ class Client {
   struct Pending;
 
   void Submit(std::vector<std::unique_ptr<Pending>> batch);
+  // Records why Redis refused a connection; true when the reason is new.
+  bool SetRefusal(std::string why);
 
   ClientOptions options_;
   ClientMetrics* metrics_;
   std::atomic<int> connections_up_{0};
+  mutable absl::Mutex refusal_mu_;
+  std::string last_refusal_ ABSL_GUARDED_BY(refusal_mu_);
   std::unique_ptr<Loop> loop_;
   std::thread thread_;
   bool started_ = false;

@@ -15,6 +15,7 @@
 #include "services/common/auth.h"
 #include "services/common/edge.h"
 #include "services/common/log.h"
+#include "services/common/secret_file.h"
 #include "services/followups/followup_book.h"
 #include "services/followups/followup_metrics.h"
 #include "services/followups/followup_worker.h"
@@ -43,6 +44,12 @@ namespace {
 // not start.
 absl::Status CheckPartitions(redis::Client& redis, int partitions, absl::Duration wait) {
   if (!redis.WaitConnected(wait)) {
+    const std::string refusal = redis.LastRefusal();
+    if (!refusal.empty()) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("Redis at ", redis.options().Address(), ": ", refusal,
+                       " (ORDERWATCH_REDIS_USER, ORDERWATCH_REDIS_PASSWORD_FILE)"));
+    }
     return absl::UnavailableError(absl::StrCat(
         "Redis at ", redis.options().Address(), " did not answer within ",
         absl::FormatDuration(wait), "; is it running? (ORDERWATCH_REDIS)"));
@@ -169,6 +176,12 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   redis_options.port = config.redis_port;
   redis_options.unix_path = config.redis_unix;
   redis_options.connections = config.redis_connections;
+  if (!config.redis_password_file.empty()) {
+    auto password = ReadSecretFile("redis-password-file", config.redis_password_file, 1);
+    if (!password.ok()) return password.status();
+    redis_options.username = config.redis_user;
+    redis_options.password = *std::move(password);
+  }
   p->keys = std::make_unique<redis::KeyScheme>(config.partitions);
   p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());
   auto sink =

@@ -92,6 +92,20 @@ const std::vector<Setting>& Settings() {
          c.redis_unix.clear();
          return absl::OkStatus();
        }},
+      {"redis-user", "ORDERWATCH_REDIS_USER",
+       "Redis ACL user to authenticate as (with --redis-password-file; deploy/redis/acl-rules "
+       "lists what it needs) (default: the default user)",
+       [](ServerConfig& c, const std::string& v) {
+         c.redis_user = v;
+         return absl::OkStatus();
+       }},
+      {"redis-password-file", "ORDERWATCH_REDIS_PASSWORD_FILE",
+       "file holding the Redis password (of --redis-user, or requirepass); every connection "
+       "sends AUTH first (default: none, no AUTH)",
+       [](ServerConfig& c, const std::string& v) {
+         c.redis_password_file = v;
+         return absl::OkStatus();
+       }},
       {"redis-connections", "ORDERWATCH_REDIS_CONNECTIONS",
        "pipelined Redis connections shared by all calls (default 2)",
        IntIn("redis-connections", 1, 64, [](ServerConfig& c, int n) { c.redis_connections = n; })},
@@ -270,6 +284,9 @@ absl::StatusOr<ServerConfig> ParseServerConfig(const std::vector<std::string>& e
       return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name, "; see --help"));
     }
     if (auto st = setting->apply(config, value); !st.ok()) return st;
+  }
+  if (!config.redis_user.empty() && config.redis_password_file.empty()) {
+    return absl::InvalidArgumentError("--redis-user needs --redis-password-file");
   }
   if (config.tls.cert.empty() != config.tls.key.empty()) {
     return absl::InvalidArgumentError(config.tls.cert.empty()

@@ -22,6 +22,8 @@ struct ServerConfig {
   int redis_port = 6379;
   std::string redis_unix;  // a Unix socket path instead of host and port
   int redis_connections = 2;
+  std::string redis_user;           // an ACL user (Redis 6 and later); empty: "default"
+  std::string redis_password_file;  // holds its password; empty: no AUTH
   // gRPC calls admitted at once (see Admission): low-priority ones only below half of it.
   int max_in_flight = Admission::kDefaultLimit;
   int partitions = 256;
