@@ -25,7 +25,8 @@ PACKAGES=(cmake g++ make pkg-config tzdata
   libhiredis-dev libevent-dev libssl-dev libabsl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
   jq iproute2 curl openssl  # jq, ss: loadtest/run.sh; openssl: tests/tls_e2e_test
-  prometheus python3 python3-yaml systemd)  # promtool, Prometheus, systemd-analyze: tests/ops
+  prometheus python3 python3-yaml systemd  # promtool, Prometheus, systemd-analyze: tests/ops
+  clang libclang-rt-dev)  # libFuzzer: tests/fuzz
 
 say() { printf 'local.sh: %s\n' "$*" >&2; }
 

@@ -25,6 +25,12 @@ absl::Status ValidateCreated(const v1::OrderCreated& c, std::string_view path) {
   if (c.buyer_phone_hash().size() > 128) {
     return InvalidField(F(path, "created.buyer_phone_hash"), "is longer than 128 characters");
   }
+  for (const char ch : c.buyer_phone_hash()) {  // hex or base64: printable ASCII, no spaces
+    if (ch <= 0x20 || ch >= 0x7f) {
+      return InvalidField(F(path, "created.buyer_phone_hash"),
+                          "must be printable ASCII without spaces (a hex or base64 hash)");
+    }
+  }
   if (auto s = ValidateText(F(path, "created.item_summary"), c.item_summary(), 256); !s.ok()) {
     return s;
   }

@@ -43,6 +43,13 @@ TEST(OrderEventRulesTest, ErrorsNameTheField) {
   e.mutable_created()->set_item_summary("\xff");
   EXPECT_EQ(ValidateEvent(e, "").message().substr(0, 21), "created.item_summary:");
   e = Created();
+  e.mutable_created()->set_buyer_phone_hash(
+      "9f86d0\x10"
+      "81884c7d");  // found by event_fuzz
+  EXPECT_EQ(ValidateEvent(e, "").message().substr(0, 25), "created.buyer_phone_hash:");
+  e.mutable_created()->set_buyer_phone_hash("n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=");
+  EXPECT_TRUE(ValidateEvent(e, "").ok());
+  e = Created();
   e.clear_created();
   EXPECT_EQ(ValidateEvent(e, "").message().substr(0, 5), "kind:");
 }
