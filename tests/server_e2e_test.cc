@@ -107,6 +107,37 @@ TEST(ServerE2ETest, RedisDownFailsFastThenRecovers) {
   EXPECT_GE(Sample(metrics, "orderwatch_redis_errors_total{kind=\"unavailable\"}"), 1);
 }
 
+TEST(ServerE2ETest, RefusesRequestsOverTheSizeLimitBeforeReadingThem) {
+  RedisServer redis;
+  TestServer server(redis);
+  // The largest valid batch fits: 500 events, each at its longest item summary and ids.
+  v1::RecordEventBatchRequest batch;
+  for (int i = 0; i < 500; ++i) {
+    auto* e = batch.add_events();
+    e->set_event_id(std::string(64, 'e'));
+    e->set_order_id(absl::StrCat(std::string(60, 'o'), i));
+    e->set_event_unix_ms(1794000000000);
+    auto* c = e->mutable_created();
+    c->set_buyer_id(std::string(64, 'b'));
+    c->set_buyer_phone_hash(std::string(128, 'h'));
+    c->set_item_summary(std::string(256, 'i'));
+  }
+  ASSERT_LT(batch.ByteSizeLong(), static_cast<size_t>(server::kMaxRequestBytes));
+  v1::RecordEventBatchResponse out;
+  auto s = server.orders()->RecordBatch(
+      TestServer::Context({"shop1", "web", "storefront"}, 20000).get(), batch, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(out.results_size(), 500);
+  for (const auto& result : out.results()) EXPECT_EQ(result.code(), 0) << result.message();
+  // One byte over the limit is refused whole, and nothing of it is written.
+  v1::SetRemarkRequest huge = SetRequest("BIG1", "big");
+  huge.set_text(std::string(server::kMaxRequestBytes, 'x'));
+  v1::Remark r;
+  s = server.remarks()->Set(TestServer::Context().get(), huge, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_EQ(redis.Command("KEYS *BIG1*"), "0");
+}
+
 TEST(ServerE2ETest, ReachesRedisThroughItsUnixSocket) {
   RedisServer redis;
   auto config = TestServer::DevConfig();

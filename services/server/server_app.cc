@@ -275,6 +275,9 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.grpc_addr, *credentials, &p->grpc_port);
+  // The largest valid request, a batch of 500 events at their field limits, is under 1 MiB;
+  // anything bigger is refused (RESOURCE_EXHAUSTED) before it is parsed or buffered further.
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   if (config.max_connection_age > absl::ZeroDuration()) {
     // gRPC adds a jitter of +-10% so that reconnections spread out.
     builder.AddChannelArgument(

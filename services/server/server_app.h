@@ -9,6 +9,9 @@
 
 namespace orderwatch::server {
 
+// Requests above this many bytes are refused by gRPC with RESOURCE_EXHAUSTED.
+inline constexpr int kMaxRequestBytes = 1 << 20;
+
 class ServerApp {
  public:
   // Binds both ports, connects to Redis in the background and serves. With port 0 in an
