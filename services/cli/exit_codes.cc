@@ -87,6 +87,12 @@ int ReportRpcErrorWithHints(const grpc::Status& status, std::string_view addr,
       break;
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
+      if (status.error_message().find("andshake") != std::string::npos) {
+        err << "hint: the TLS handshake with " << addr << " failed: TLS on one side only "
+            << "(--tls, --tls-ca-file), a server certificate the CA does not sign, or a server "
+            << "asking for a client certificate (--client-cert-file, --client-key-file)\n";
+        break;
+      }
       err << "is orderwatch-server running at " << addr << "?\n";
       break;
     case grpc::StatusCode::UNAUTHENTICATED:

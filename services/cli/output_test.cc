@@ -430,6 +430,11 @@ TEST(ReportRpcError, MessagesAndHints) {
   EXPECT_EQ(ReportRpcError(grpc::Status(grpc::StatusCode::UNAVAILABLE, "refused"), "h:1", "", down),
             5);
   EXPECT_EQ(down.str(), "orderwatch: UNAVAILABLE: refused\nis orderwatch-server running at h:1?\n");
+  std::ostringstream tls;
+  ReportRpcError(grpc::Status(grpc::StatusCode::UNAVAILABLE, "Ssl handshake failed: ..."), "h:1",
+                 "", tls);
+  EXPECT_NE(tls.str().find("hint: the TLS handshake with h:1 failed"), std::string::npos)
+      << tls.str();
 
   std::ostringstream bad;
   EXPECT_EQ(ReportRpcError(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "text: too long"),
