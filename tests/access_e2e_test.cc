@@ -21,13 +21,6 @@ constexpr char kSueToken[] = "sue-token-0123456789abcdef";  // supervisor of sho
 constexpr char kBobToken[] = "bob-token-0123456789abcdef";  // supervisor of shop2
 constexpr char kAlfToken[] = "alf-token-0123456789abcdef";  // agent of shop1
 
-std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  ctx->AddMetadata("authorization", "Bearer " + token);
-  return ctx;
-}
-
 server::ServerConfig TokenConfig() {
   // The ops token in clear, the supervisors' hashed, as `orderwatch token new` prints them.
   const std::string path = ::testing::TempDir() + "/access_tokens_" + std::to_string(getpid());
@@ -57,7 +50,7 @@ grpc::StatusCode Probe(const TestServer& server, const std::string& token) {
   v1::GetRemarkRequest get;
   get.set_order_id("P1");
   v1::Remark r;
-  return server.remarks()->Get(As(token).get(), get, &r).error_code();
+  return server.remarks()->Get(TestServer::Bearer(token).get(), get, &r).error_code();
 }
 
 class AccessE2ETest : public ::testing::Test {
@@ -68,7 +61,7 @@ class AccessE2ETest : public ::testing::Test {
   v1::IssuedToken Issue(const std::string& as, const v1::IssueTokenRequest& request,
                         grpc::StatusCode want = grpc::StatusCode::OK) {
     v1::IssuedToken out;
-    const grpc::Status s = access_->IssueToken(As(as).get(), request, &out);
+    const grpc::Status s = access_->IssueToken(TestServer::Bearer(as).get(), request, &out);
     EXPECT_EQ(s.error_code(), want) << s.error_message();
     return out;
   }
@@ -95,13 +88,13 @@ TEST_F(AccessE2ETest, IssuedTokenWorksAtOnceAndRevokedTokenNoMore) {
   revoke.set_token_id(t.info().token_id());
   v1::TokenInfo info;
   // Another shop's supervisor cannot see it: the same answer as for no token at all.
-  EXPECT_EQ(access_->RevokeToken(As(kBobToken).get(), revoke, &info).error_code(),
+  EXPECT_EQ(access_->RevokeToken(TestServer::Bearer(kBobToken).get(), revoke, &info).error_code(),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Probe(server_, t.token()), grpc::StatusCode::OK);
-  ASSERT_TRUE(access_->RevokeToken(As(kSueToken).get(), revoke, &info).ok());
+  ASSERT_TRUE(access_->RevokeToken(TestServer::Bearer(kSueToken).get(), revoke, &info).ok());
   EXPECT_EQ(info.agent_id(), "amy");
   EXPECT_EQ(Probe(server_, t.token()), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(access_->RevokeToken(As(kSueToken).get(), revoke, &info).error_code(),
+  EXPECT_EQ(access_->RevokeToken(TestServer::Bearer(kSueToken).get(), revoke, &info).error_code(),
             grpc::StatusCode::NOT_FOUND);
   // The audit log has both, by whom.
   const std::string log = redis_.Flat("XRANGE ow:{auth}:log - +");
@@ -115,7 +108,7 @@ TEST_F(AccessE2ETest, OnlyOpsAndSupervisorsManageTokensWithinTheirReach) {
   Issue(kAlfToken, IssueFor("shop1", "x", v1::PRINCIPAL_ROLE_AGENT),
         grpc::StatusCode::PERMISSION_DENIED);
   v1::ListTokensResponse list;
-  EXPECT_EQ(access_->ListTokens(As(kAlfToken).get(), {}, &list).error_code(),
+  EXPECT_EQ(access_->ListTokens(TestServer::Bearer(kAlfToken).get(), {}, &list).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   // Supervisors: their own shop's agents and storefronts only.
   Issue(kSueToken, IssueFor("shop2", "x", v1::PRINCIPAL_ROLE_AGENT),
@@ -125,7 +118,7 @@ TEST_F(AccessE2ETest, OnlyOpsAndSupervisorsManageTokensWithinTheirReach) {
   Issue(kSueToken, IssueFor("shop1", "web", v1::PRINCIPAL_ROLE_STOREFRONT));
   v1::ListTokensRequest other;
   other.set_shop_id("shop2");
-  EXPECT_EQ(access_->ListTokens(As(kSueToken).get(), other, &list).error_code(),
+  EXPECT_EQ(access_->ListTokens(TestServer::Bearer(kSueToken).get(), other, &list).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   // A supervisor cannot revoke another supervisor, even of the same shop.
   const v1::IssuedToken sup =
@@ -133,12 +126,12 @@ TEST_F(AccessE2ETest, OnlyOpsAndSupervisorsManageTokensWithinTheirReach) {
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id(sup.info().token_id());
   v1::TokenInfo info;
-  EXPECT_EQ(access_->RevokeToken(As(kSueToken).get(), revoke, &info).error_code(),
+  EXPECT_EQ(access_->RevokeToken(TestServer::Bearer(kSueToken).get(), revoke, &info).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Probe(server_, sup.token()), grpc::StatusCode::OK);  // known
 
   // The list shows principals and ids, file ones too, and never a token.
-  ASSERT_TRUE(access_->ListTokens(As(kSueToken).get(), {}, &list).ok());
+  ASSERT_TRUE(access_->ListTokens(TestServer::Bearer(kSueToken).get(), {}, &list).ok());
   std::vector<std::string> agents;
   for (const auto& t : list.tokens()) {
     EXPECT_EQ(t.shop_id(), "shop1");
@@ -148,18 +141,18 @@ TEST_F(AccessE2ETest, OnlyOpsAndSupervisorsManageTokensWithinTheirReach) {
   EXPECT_EQ(list.DebugString().find(sup.token()), std::string::npos);
   v1::ListTokensRequest all;
   all.set_shop_id("*");
-  ASSERT_TRUE(access_->ListTokens(As(kOpsToken).get(), all, &list).ok());
+  ASSERT_TRUE(access_->ListTokens(TestServer::Bearer(kOpsToken).get(), all, &list).ok());
   EXPECT_EQ(list.tokens_size(), 6);
   // Tokens of the file are changed in the file.
   revoke.set_token_id(TokenHash(kAlfToken).substr(0, 16));
-  EXPECT_EQ(access_->RevokeToken(As(kSueToken).get(), revoke, &info).error_code(),
+  EXPECT_EQ(access_->RevokeToken(TestServer::Bearer(kSueToken).get(), revoke, &info).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(AccessE2ETest, BadInputNamesTheField) {
   auto message = [&](const v1::IssueTokenRequest& r) {
     v1::IssuedToken out;
-    const grpc::Status s = access_->IssueToken(As(kOpsToken).get(), r, &out);
+    const grpc::Status s = access_->IssueToken(TestServer::Bearer(kOpsToken).get(), r, &out);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     return s.error_message();
   };
@@ -178,7 +171,7 @@ TEST_F(AccessE2ETest, BadInputNamesTheField) {
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id("not-an-id");
   v1::TokenInfo info;
-  const grpc::Status s = access_->RevokeToken(As(kOpsToken).get(), revoke, &info);
+  const grpc::Status s = access_->RevokeToken(TestServer::Bearer(kOpsToken).get(), revoke, &info);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message().substr(0, 9), "token_id:");
   EXPECT_EQ(redis_.Command("HLEN ow:{auth}:tokens"), "0");  // nothing written
@@ -198,7 +191,7 @@ TEST_F(AccessE2ETest, AnotherInstanceFollowsWithinASecondOrTwo) {
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id(t.info().token_id());
   v1::TokenInfo info;
-  ASSERT_TRUE(access_->RevokeToken(As(kOpsToken).get(), revoke, &info).ok());
+  ASSERT_TRUE(access_->RevokeToken(TestServer::Bearer(kOpsToken).get(), revoke, &info).ok());
   EXPECT_EQ(eventually(grpc::StatusCode::UNAUTHENTICATED), grpc::StatusCode::UNAUTHENTICATED);
   // A restarted instance loads the store: the revoked token stays revoked, others work.
   const v1::IssuedToken kept = Issue(kOpsToken, IssueFor("shop1", "kim", v1::PRINCIPAL_ROLE_AGENT));

@@ -14,6 +14,7 @@
 namespace orderwatch {
 namespace {
 
+using testing::GrpcOk;
 using testing::HttpGet;
 using testing::MetricValue;
 using testing::RedisServer;
@@ -23,23 +24,11 @@ constexpr char kPassword[] = "acl-password-0123456789";
 constexpr char kAgent[] = "amy-token-0123456789abcdef";
 constexpr char kBoss[] = "sue-token-0123456789abcdef";
 
-std::unique_ptr<grpc::ClientContext> As(const char* token) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  return ctx;
-}
-
 std::string Rules() {
   std::ifstream in(ORDERWATCH_ACL_RULES);
   std::string rules;
   std::getline(in, rules);
   return rules;
-}
-
-::testing::AssertionResult Ok(const grpc::Status& s) {
-  if (s.ok()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << s.error_code() << ": " << s.error_message();
 }
 
 class RedisAclE2ETest : public ::testing::Test {
@@ -89,7 +78,7 @@ TEST_F(RedisAclE2ETest, EveryKindOfCallWorksWithinTheShippedRules) {
   e->mutable_created()->set_created_unix_ms(now);
   e->mutable_created()->set_ship_by_unix_ms(now + 3600000);
   v1::RecordEventResponse recorded;
-  ASSERT_TRUE(Ok(server.orders()->Record(As(kBoss).get(), created, &recorded)));
+  ASSERT_TRUE(GrpcOk(server.orders()->Record(TestServer::Bearer(kBoss).get(), created, &recorded)));
 
   v1::SetRemarkRequest set;
   set.set_request_id("r1");
@@ -98,37 +87,42 @@ TEST_F(RedisAclE2ETest, EveryKindOfCallWorksWithinTheShippedRules) {
   set.set_text("call back");
   set.set_expected_version(0);
   v1::Remark remark;
-  EXPECT_TRUE(Ok(server.remarks()->Set(As(kAgent).get(), set, &remark)));
+  EXPECT_TRUE(GrpcOk(server.remarks()->Set(TestServer::Bearer(kAgent).get(), set, &remark)));
 
   v1::SetReminderPolicyRequest policy;
-  ASSERT_TRUE(Ok(server.reminders()->GetPolicy(As(kBoss).get(), {}, policy.mutable_policy())));
+  ASSERT_TRUE(GrpcOk(
+      server.reminders()->GetPolicy(TestServer::Bearer(kBoss).get(), {}, policy.mutable_policy())));
   policy.mutable_policy()->set_window_end(policy.policy().window_start());  // any hour
   v1::ReminderPolicy stored;
-  EXPECT_TRUE(Ok(server.reminders()->SetPolicy(As(kBoss).get(), policy, &stored)));
+  EXPECT_TRUE(
+      GrpcOk(server.reminders()->SetPolicy(TestServer::Bearer(kBoss).get(), policy, &stored)));
   v1::TriggerReminderRequest trigger;
   trigger.set_request_id("t1");
   trigger.set_order_id("A1");
   trigger.set_channel(v1::CHANNEL_IM);
   v1::Reminder reminder;
-  EXPECT_TRUE(Ok(server.reminders()->Trigger(As(kAgent).get(), trigger, &reminder)));
+  EXPECT_TRUE(
+      GrpcOk(server.reminders()->Trigger(TestServer::Bearer(kAgent).get(), trigger, &reminder)));
 
   v1::CreateFollowUpRequest create;
   create.set_kind(v1::FOLLOW_UP_KIND_COMPLAINT);
   create.set_order_id("A1");
   v1::FollowUp followup;
-  EXPECT_TRUE(Ok(server.followups()->Create(As(kAgent).get(), create, &followup)));
+  EXPECT_TRUE(
+      GrpcOk(server.followups()->Create(TestServer::Bearer(kAgent).get(), create, &followup)));
   v1::ClaimNextResponse claimed;
-  EXPECT_TRUE(Ok(server.followups()->ClaimNext(As(kAgent).get(), {}, &claimed)));
+  EXPECT_TRUE(
+      GrpcOk(server.followups()->ClaimNext(TestServer::Bearer(kAgent).get(), {}, &claimed)));
   EXPECT_EQ(claimed.follow_up().id(), followup.id());
 
   v1::ShipmentSummary summary;
-  EXPECT_TRUE(Ok(server.shipments()->Summary(As(kBoss).get(), {}, &summary)));
+  EXPECT_TRUE(GrpcOk(server.shipments()->Summary(TestServer::Bearer(kBoss).get(), {}, &summary)));
   v1::IssueTokenRequest issue;
   issue.set_agent_id("kim");
   issue.set_role(v1::PRINCIPAL_ROLE_AGENT);
   v1::IssuedToken token;
-  EXPECT_TRUE(
-      Ok(v1::Access::NewStub(server.channel())->IssueToken(As(kBoss).get(), issue, &token)));
+  EXPECT_TRUE(GrpcOk(v1::Access::NewStub(server.channel())
+                         ->IssueToken(TestServer::Bearer(kBoss).get(), issue, &token)));
 
   absl::SleepFor(absl::Seconds(2));  // the scheduler's and the token store's rounds
   const std::string scrape = HttpGet(server.metrics_port(), "/metrics");

@@ -31,6 +31,7 @@ namespace orderwatch {
 namespace {
 
 namespace pb = google::protobuf;
+using testing::GrpcOk;
 using testing::RedisServer;
 using testing::TestServer;
 
@@ -160,11 +161,6 @@ server::ServerConfig TokenConfig() {
   return config;
 }
 
-::testing::AssertionResult Ok(const grpc::Status& s) {
-  if (s.ok()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << s.error_code() << ": " << s.error_message();
-}
-
 struct Answer {
   grpc::Status status;
   std::string response;  // text format, for reading and searching
@@ -249,7 +245,7 @@ class SecurityMatrixTest : public ::testing::Test {
       c->set_auto_close_unix_ms(now + 86400000);
       c->set_ship_by_unix_ms(now + 2 * 86400000);
       v1::RecordEventResponse r;
-      ASSERT_TRUE(Ok(events->Record(As(kStorefront1).get(), e, &r)));
+      ASSERT_TRUE(GrpcOk(events->Record(As(kStorefront1).get(), e, &r)));
 
       v1::SetRemarkRequest set;
       set.set_request_id("seed");
@@ -258,13 +254,14 @@ class SecurityMatrixTest : public ::testing::Test {
       set.set_text(absl::StrCat("memo ", kMark));
       set.set_expected_version(0);
       v1::Remark remark;
-      ASSERT_TRUE(Ok(remarks->Set(As(kAgent1).get(), set, &remark)));
+      ASSERT_TRUE(GrpcOk(remarks->Set(As(kAgent1).get(), set, &remark)));
     }
     v1::SetReminderPolicyRequest any_hour;  // the agent's reminder goes out whatever the hour
-    ASSERT_TRUE(Ok(reminders->GetPolicy(As(kSupervisor1).get(), {}, any_hour.mutable_policy())));
+    ASSERT_TRUE(
+        GrpcOk(reminders->GetPolicy(As(kSupervisor1).get(), {}, any_hour.mutable_policy())));
     any_hour.mutable_policy()->set_window_end(any_hour.policy().window_start());
     v1::ReminderPolicy policy;
-    ASSERT_TRUE(Ok(reminders->SetPolicy(As(kSupervisor1).get(), any_hour, &policy)));
+    ASSERT_TRUE(GrpcOk(reminders->SetPolicy(As(kSupervisor1).get(), any_hour, &policy)));
     v1::TriggerReminderRequest trigger;
     trigger.set_request_id("seed");
     trigger.set_order_id("M1");
@@ -279,7 +276,7 @@ class SecurityMatrixTest : public ::testing::Test {
     answer.set_reason(v1::UNPAID_REASON_SHIPPING);
     answer.set_note(absl::StrCat("answer ", kMark));
     v1::Reminder answered;
-    ASSERT_TRUE(Ok(reminders->RecordAnswer(As(kAgent1).get(), answer, &answered)));
+    ASSERT_TRUE(GrpcOk(reminders->RecordAnswer(As(kAgent1).get(), answer, &answered)));
 
     v1::CreateFollowUpRequest create;
     create.set_kind(v1::FOLLOW_UP_KIND_STOCK_OUT);
@@ -288,7 +285,7 @@ class SecurityMatrixTest : public ::testing::Test {
     create.set_note(absl::StrCat("note ", kMark));
     create.set_shift(v1::FOLLOW_UP_SHIFT_DAY);
     v1::FollowUp followup;
-    ASSERT_TRUE(Ok(followups->Create(As(kAgent1).get(), create, &followup)));
+    ASSERT_TRUE(GrpcOk(followups->Create(As(kAgent1).get(), create, &followup)));
     fill_["$FOLLOW_UP"] = followup.id();
     v1::RecordEventRequest paid;  // a cashback is registered on a paid order
     paid.mutable_event()->set_event_id("paid");
@@ -296,12 +293,12 @@ class SecurityMatrixTest : public ::testing::Test {
     paid.mutable_event()->set_event_unix_ms(now);
     paid.mutable_event()->mutable_paid();
     v1::RecordEventResponse recorded;
-    ASSERT_TRUE(Ok(events->Record(As(kStorefront1).get(), paid, &recorded)));
+    ASSERT_TRUE(GrpcOk(events->Record(As(kStorefront1).get(), paid, &recorded)));
     v1::RegisterCashbackRequest cashback;
     cashback.set_order_id("M2");
     cashback.set_amount_fen(300);
     cashback.set_note(absl::StrCat("cashback ", kMark));
-    ASSERT_TRUE(Ok(followups->RegisterCashback(As(kAgent1).get(), cashback, &followup)));
+    ASSERT_TRUE(GrpcOk(followups->RegisterCashback(As(kAgent1).get(), cashback, &followup)));
 
     v1::SetLegendRequest legend;
     legend.set_request_id("seed");
@@ -309,7 +306,7 @@ class SecurityMatrixTest : public ::testing::Test {
     entry->set_flag(v1::FLAG_PURPLE);
     entry->set_meaning(absl::StrCat("legend ", kMark));
     v1::Legend legend_out;
-    ASSERT_TRUE(Ok(remarks->SetLegend(As(kSupervisor1).get(), legend, &legend_out)));
+    ASSERT_TRUE(GrpcOk(remarks->SetLegend(As(kSupervisor1).get(), legend, &legend_out)));
     v1::SetTemplateRequest tpl;
     tpl.mutable_template_()->set_kind(v1::REMINDER_KIND_AFTER_ORDER);
     tpl.mutable_template_()->set_channel(v1::CHANNEL_SMS);
@@ -322,14 +319,14 @@ class SecurityMatrixTest : public ::testing::Test {
     pb::TextFormat::PrintToString(policy, &text);
     fill_["$REMINDER_POLICY"] = text;
     v1::ShipmentPolicy shipping;
-    ASSERT_TRUE(Ok(shipments->GetPolicy(As(kSupervisor1).get(), {}, &shipping)));
+    ASSERT_TRUE(GrpcOk(shipments->GetPolicy(As(kSupervisor1).get(), {}, &shipping)));
     pb::TextFormat::PrintToString(shipping, &text);
     fill_["$SHIPMENT_POLICY"] = text;
 
     v1::IssueTokenRequest issue;
     issue.set_agent_id(absl::StrCat("kim", kMark));
     issue.set_role(v1::PRINCIPAL_ROLE_AGENT);
-    ASSERT_TRUE(Ok(access->IssueToken(As(kSupervisor1).get(), issue, &issued_)));
+    ASSERT_TRUE(GrpcOk(access->IssueToken(As(kSupervisor1).get(), issue, &issued_)));
     fill_["$AGENT_TOKEN_ID"] = issued_.info().token_id();
   }
 
@@ -338,10 +335,7 @@ class SecurityMatrixTest : public ::testing::Test {
   }
 
   static std::unique_ptr<grpc::ClientContext> As(const Token& who) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    ctx->AddMetadata("authorization", absl::StrCat("Bearer ", who.secret));
-    return ctx;
+    return TestServer::Bearer(who.secret);
   }
 
   RedisServer redis_;
@@ -368,7 +362,7 @@ TEST_F(SecurityMatrixTest, EveryRpcRefusesCallersWithoutAValidToken) {
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id(issued_.info().token_id());
   v1::TokenInfo info;
-  ASSERT_TRUE(Ok(access->RevokeToken(As(kSupervisor1).get(), revoke, &info)));
+  ASSERT_TRUE(GrpcOk(access->RevokeToken(As(kSupervisor1).get(), revoke, &info)));
 
   const auto before = Shop1Reads();
   const std::set<std::string> keys = Keys();
@@ -436,12 +430,12 @@ TEST_F(SecurityMatrixTest, AnotherShopSeesAndChangesNothingOfTheFirst) {
 TEST_F(SecurityMatrixTest, AgentsReadOnlyTheirOwnReminderFigures) {
   auto reminders = v1::Reminders::NewStub(server_.channel());
   v1::ReminderStats stats;
-  ASSERT_TRUE(Ok(reminders->Stats(As(kSupervisor1).get(), {}, &stats)));
+  ASSERT_TRUE(GrpcOk(reminders->Stats(As(kSupervisor1).get(), {}, &stats)));
   ASSERT_EQ(stats.agents_size(), 1);
   EXPECT_EQ(stats.agents(0).agent_id(), kAgent1.agent);
-  ASSERT_TRUE(Ok(reminders->Stats(As(kAgent1).get(), {}, &stats)));
+  ASSERT_TRUE(GrpcOk(reminders->Stats(As(kAgent1).get(), {}, &stats)));
   EXPECT_EQ(stats.agents_size(), 1);
-  ASSERT_TRUE(Ok(reminders->Stats(As(kStorefront1).get(), {}, &stats)));
+  ASSERT_TRUE(GrpcOk(reminders->Stats(As(kStorefront1).get(), {}, &stats)));
   EXPECT_EQ(stats.agents_size(), 0);
   EXPECT_EQ(stats.kinds(4).sent(), 1) << "the shop's own figures stay";
 }
@@ -458,11 +452,11 @@ TEST_F(SecurityMatrixTest, NoTokenReachesTheLogOrTheMetrics) {
   issue.set_agent_id("lee");
   issue.set_role(v1::PRINCIPAL_ROLE_AGENT);
   v1::IssuedToken lee;
-  ASSERT_TRUE(Ok(access->IssueToken(As(kSupervisor1).get(), issue, &lee)));
+  ASSERT_TRUE(GrpcOk(access->IssueToken(As(kSupervisor1).get(), issue, &lee)));
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id(lee.info().token_id());
   v1::TokenInfo info;
-  ASSERT_TRUE(Ok(access->RevokeToken(As(kSupervisor1).get(), revoke, &info)));
+  ASSERT_TRUE(GrpcOk(access->RevokeToken(As(kSupervisor1).get(), revoke, &info)));
   absl::SleepFor(absl::Milliseconds(1500));  // a token-store sync after it
   const std::string log = ::testing::internal::GetCapturedStderr();
   const std::string scrape = testing::HttpGet(server_.metrics_port(), "/metrics");

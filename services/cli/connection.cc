@@ -1,10 +1,9 @@
 #include "services/cli/connection.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "services/cli/text.h"
+#include "services/common/secret_file.h"
 
 namespace orderwatch::cli {
 
@@ -48,13 +47,9 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(
   for (size_t i = 0; i < 3; ++i) {
     const std::string& path = *files[i].second;
     if (path.empty()) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream body;
-    body << in.rdbuf();
-    if (!in || body.str().find("-----BEGIN ") == std::string::npos) {
-      return absl::InvalidArgumentError(Cat("--", files[i].first, ": cannot read PEM from ", path));
-    }
-    *targets[i] = body.str();
+    absl::StatusOr<std::string> pem = ReadPemFile(Cat("--", files[i].first), path);
+    if (!pem.ok()) return pem.status();
+    *targets[i] = *std::move(pem);
   }
   return grpc::SslCredentials(ssl);
 }

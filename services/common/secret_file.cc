@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -28,6 +30,17 @@ absl::StatusOr<std::string> ReadSecretFile(absl::string_view setting, const std:
         absl::StrCat(setting, ": ", path, " holds fewer than ", min_bytes, " bytes"));
   }
   return secret;
+}
+
+absl::StatusOr<std::string> ReadPemFile(absl::string_view setting, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(setting, ": cannot read ", path));
+  std::ostringstream body;
+  body << in.rdbuf();
+  if (body.str().find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(setting, ": ", path, " is not PEM"));
+  }
+  return body.str();
 }
 
 }  // namespace orderwatch

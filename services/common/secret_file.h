@@ -1,5 +1,6 @@
-// A secret kept in a file (a signing secret, a password): never a flag or an environment value,
-// which other users of the machine can read from the process list or /proc.
+// Credentials kept in files: secrets (a signing secret, a password: never a flag or an
+// environment value, which other users of the machine can read from the process list or /proc),
+// and PEM keys and certificates.
 #pragma once
 
 #include <cstddef>
@@ -14,5 +15,9 @@ namespace orderwatch {
 // `setting` when it cannot be read, is larger than 4 KiB or holds fewer than `min_bytes`.
 absl::StatusOr<std::string> ReadSecretFile(absl::string_view setting, const std::string& path,
                                            size_t min_bytes);
+
+// A PEM file's content (certificates, keys). INVALID_ARGUMENT "<setting>: cannot read <path>"
+// or "<setting>: <path> is not PEM".
+absl::StatusOr<std::string> ReadPemFile(absl::string_view setting, const std::string& path);
 
 }  // namespace orderwatch

@@ -37,42 +37,43 @@ std::function<absl::Status(ServerConfig&, const std::string&)> IntIn(
   };
 }
 
+// A text setting kept as given (checked where it is used, e.g. a file when it is read).
+std::function<absl::Status(ServerConfig&, const std::string&)> Text(
+    std::string ServerConfig::*field) {
+  return [field](ServerConfig& c, const std::string& v) {
+    c.*field = v;
+    return absl::OkStatus();
+  };
+}
+std::function<absl::Status(ServerConfig&, const std::string&)> TlsText(
+    std::string TlsFiles::*field) {
+  return [field](ServerConfig& c, const std::string& v) {
+    c.tls.*field = v;
+    return absl::OkStatus();
+  };
+}
+
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = {
       {"grpc-addr", "ORDERWATCH_GRPC_ADDR",
        "host:port the gRPC API listens on (default 127.0.0.1:50051)",
-       [](ServerConfig& c, const std::string& v) {
-         c.grpc_addr = v;
-         return absl::OkStatus();
-       }},
+       Text(&ServerConfig::grpc_addr)},
       {"tls-cert-file", "ORDERWATCH_TLS_CERT_FILE",
        "PEM certificate chain of the gRPC port: with it, the port speaks TLS only (needs "
        "--tls-key-file). The files are read again every minute, so a renewed certificate is "
        "served without a restart (default: none, plaintext)",
-       [](ServerConfig& c, const std::string& v) {
-         c.tls.cert = v;
-         return absl::OkStatus();
-       }},
+       TlsText(&TlsFiles::cert)},
       {"tls-key-file", "ORDERWATCH_TLS_KEY_FILE",
        "PEM private key of --tls-cert-file's certificate (unencrypted; keep it readable by the "
        "server only)",
-       [](ServerConfig& c, const std::string& v) {
-         c.tls.key = v;
-         return absl::OkStatus();
-       }},
+       TlsText(&TlsFiles::key)},
       {"tls-client-ca-file", "ORDERWATCH_TLS_CLIENT_CA_FILE",
        "PEM CA bundle: clients must present a certificate it signed (mutual TLS), on top of "
        "their bearer token (needs --tls-cert-file) (default: none)",
-       [](ServerConfig& c, const std::string& v) {
-         c.tls.client_ca = v;
-         return absl::OkStatus();
-       }},
+       TlsText(&TlsFiles::client_ca)},
       {"metrics-addr", "ORDERWATCH_METRICS_ADDR",
        "host:port serving Prometheus /metrics (default 127.0.0.1:9464)",
-       [](ServerConfig& c, const std::string& v) {
-         c.metrics_addr = v;
-         return absl::OkStatus();
-       }},
+       Text(&ServerConfig::metrics_addr)},
       {"redis", "ORDERWATCH_REDIS",
        "host:port of Redis, or unix:<path> of its Unix socket (default 127.0.0.1:6379)",
        [](ServerConfig& c, const std::string& v) {
@@ -95,17 +96,11 @@ const std::vector<Setting>& Settings() {
       {"redis-user", "ORDERWATCH_REDIS_USER",
        "Redis ACL user to authenticate as (with --redis-password-file; deploy/redis/acl-rules "
        "lists what it needs) (default: the default user)",
-       [](ServerConfig& c, const std::string& v) {
-         c.redis_user = v;
-         return absl::OkStatus();
-       }},
+       Text(&ServerConfig::redis_user)},
       {"redis-password-file", "ORDERWATCH_REDIS_PASSWORD_FILE",
        "file holding the Redis password (of --redis-user, or requirepass); every connection "
        "sends AUTH first (default: none, no AUTH)",
-       [](ServerConfig& c, const std::string& v) {
-         c.redis_password_file = v;
-         return absl::OkStatus();
-       }},
+       Text(&ServerConfig::redis_password_file)},
       {"redis-connections", "ORDERWATCH_REDIS_CONNECTIONS",
        "pipelined Redis connections shared by all calls (default 2)",
        IntIn("redis-connections", 1, 64, [](ServerConfig& c, int n) { c.redis_connections = n; })},
@@ -132,10 +127,7 @@ const std::vector<Setting>& Settings() {
        "file of \"<token> <shop> <agent> <role>\" lines (or \"sha256:<hex of the token's "
        "SHA-256> ...\", as \"orderwatch token new\" prints them), roles "
        "storefront|agent|supervisor|ops; at least the first ops or supervisor",
-       [](ServerConfig& c, const std::string& v) {
-         c.tokens_file = v;
-         return absl::OkStatus();
-       }},
+       Text(&ServerConfig::tokens_file)},
       {"timezone", "ORDERWATCH_TIMEZONE", "time zone of remark dates (default Asia/Shanghai)",
        [](ServerConfig& c, const std::string& v) {
          absl::TimeZone tz;
@@ -180,10 +172,7 @@ const std::vector<Setting>& Settings() {
       {"reminder-webhook-secret-file", "ORDERWATCH_REMINDER_WEBHOOK_SECRET_FILE",
        "file holding the webhook sink's signing secret (at least 16 bytes): each POST carries "
        "X-Orderwatch-Signature: sha256=<hex HMAC-SHA256 of \"<X-Orderwatch-Timestamp>.<body>\">",
-       [](ServerConfig& c, const std::string& v) {
-         c.reminder_webhook_secret_file = v;
-         return absl::OkStatus();
-       }},
+       Text(&ServerConfig::reminder_webhook_secret_file)},
       {"reminder-rate-limits", "ORDERWATCH_REMINDER_RATE_LIMITS",
        "the webhook sink's limits per channel and instance, e.g. sms=50,im=200,phone=5 "
        "(per second; default: none)",

@@ -7,26 +7,11 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
+#include "services/common/secret_file.h"
 
 namespace orderwatch::server {
 namespace {
-
-absl::StatusOr<std::string> ReadPem(const char* setting, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat("--", setting, ": cannot read ", path));
-  }
-  std::ostringstream body;
-  body << in.rdbuf();
-  if (body.str().find("-----BEGIN ") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("--", setting, ": ", path, " is not PEM"));
-  }
-  return body.str();
-}
 
 struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
@@ -48,9 +33,9 @@ std::unique_ptr<X509, X509Free> FirstCertificate(const std::string& pem) {
 }
 
 absl::Status CheckFiles(const TlsFiles& f) {
-  absl::StatusOr<std::string> cert = ReadPem("tls-cert-file", f.cert);
+  absl::StatusOr<std::string> cert = ReadPemFile("--tls-cert-file", f.cert);
   if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadPem("tls-key-file", f.key);
+  absl::StatusOr<std::string> key = ReadPemFile("--tls-key-file", f.key);
   if (!key.ok()) return key.status();
   auto x509 = FirstCertificate(*cert);
   if (x509 == nullptr) {
@@ -69,7 +54,7 @@ absl::Status CheckFiles(const TlsFiles& f) {
         absl::StrCat("--tls-key-file: ", f.key, " is not the key of the certificate in ", f.cert));
   }
   if (!f.client_ca.empty()) {
-    absl::StatusOr<std::string> ca = ReadPem("tls-client-ca-file", f.client_ca);
+    absl::StatusOr<std::string> ca = ReadPemFile("--tls-client-ca-file", f.client_ca);
     if (!ca.ok()) return ca.status();
     if (FirstCertificate(*ca) == nullptr) {
       return absl::InvalidArgumentError(

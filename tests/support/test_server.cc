@@ -50,6 +50,18 @@ std::unique_ptr<v1::FollowUps::Stub> TestServer::followups() const {
   return v1::FollowUps::NewStub(channel_);
 }
 
+std::unique_ptr<grpc::ClientContext> TestServer::Bearer(const std::string& token, int timeout_ms) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", "Bearer " + token);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
+  return ctx;
+}
+
+::testing::AssertionResult GrpcOk(const grpc::Status& status) {
+  if (status.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << status.error_code() << ": " << status.error_message();
+}
+
 std::unique_ptr<grpc::ClientContext> TestServer::Context(const Caller& who, int timeout_ms) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->AddMetadata("x-orderwatch-shop", who.shop);

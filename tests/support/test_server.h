@@ -47,11 +47,17 @@ class TestServer {
   // A context carrying the caller's identity and a deadline.
   static std::unique_ptr<grpc::ClientContext> Context(const Caller& who = {},
                                                       int timeout_ms = 5000);
+  // The same for a server in token mode: "authorization: Bearer <token>".
+  static std::unique_ptr<grpc::ClientContext> Bearer(const std::string& token,
+                                                     int timeout_ms = 5000);
 
  private:
   std::unique_ptr<server::ServerApp> app_;
   std::shared_ptr<grpc::Channel> channel_;
 };
+
+// Success, or the status' code and message, for ASSERT_TRUE(GrpcOk(stub->Call(...))).
+::testing::AssertionResult GrpcOk(const grpc::Status& status);
 
 // A test suite whose tests share one Redis and one server (started once per suite).
 class ServerSuite : public ::testing::Test {
