@@ -16,6 +16,7 @@
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/reminders.grpc.pb.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/scrape.h"
 #include "tests/support/server_process.h"
 #include "tests/support/sink_count.h"
 
@@ -161,6 +162,82 @@ TEST(RemindersCrashTest, TwoServersOnOneRedisRemindEachOrderOnce) {
   const SinkCount c = testing::CountSinks(sinks);
   ExpectEachOrderRemindedOnce(c, kOrders);
   EXPECT_EQ(c.lines, static_cast<size_t>(kOrders)) << "no crash: not even a repeated delivery";
+}
+
+double LeasesHeld(const ServerProcess& server) {
+  return testing::MetricValue(testing::HttpGet(server.metrics_port(), "/metrics"),
+                              "orderwatch_scheduler_leases_held");
+}
+
+// Three instances share the 16 partitions out (5, 5 and 6); when one is SIGKILLed, the other two
+// take its share over once its leases run out, and every order is still reminded once.
+TEST(RemindersCrashTest, ThreeServersShareThePartitionsAndTakeOverAKilledOnesShare) {
+  RedisServer redis;
+  constexpr int kOrders = 6000;
+  constexpr int kLeaseSeconds = 3;
+  std::vector<std::string> sinks;
+  std::vector<std::unique_ptr<ServerProcess>> servers;
+  for (int i = 0; i < 3; ++i) {
+    sinks.push_back(testing::FreshSinkPath(absl::StrCat("three-", i)));
+    servers.push_back(std::make_unique<ServerProcess>(
+        ORDERWATCH_SERVER_BIN, redis,
+        std::vector<std::string>{"--reminder-sink=log:" + sinks[i],
+                                 absl::StrCat("--lease-seconds=", kLeaseSeconds),
+                                 "--job-in-flight-seconds=2"}));
+  }
+  auto spread = [&](int first, int last) {
+    std::vector<double> held;
+    for (int i = first; i < last; ++i) held.push_back(LeasesHeld(*servers[i]));
+    return held;
+  };
+  const absl::Time started = absl::Now();
+  std::vector<double> held;
+  while (absl::Now() - started < absl::Seconds(20)) {
+    held = spread(0, 3);
+    std::sort(held.begin(), held.end());
+    if (held == std::vector<double>{5, 5, 6}) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_EQ(held, (std::vector<double>{5, 5, 6})) << "16 partitions over 3 instances";
+  std::printf("three instances hold 5, 5 and 6 partitions %.1f s after their start\n",
+              absl::ToDoubleSeconds(absl::Now() - started));
+
+  auto channel = Connect(*servers[0]);
+  SetPolicy(channel);
+  CreateOrders(channel, 0, kOrders);
+  // Killed once every instance has sent reminders of its own share.
+  std::vector<size_t> sent(3, 0);
+  for (const absl::Time t0 = absl::Now(); absl::Now() - t0 < absl::Seconds(30);) {
+    for (int i = 0; i < 3; ++i) sent[i] = testing::CountSinks({sinks[i]}).lines;
+    if (*std::min_element(sent.begin(), sent.end()) >= 100) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  servers[2]->Kill();
+  const size_t before_kill = testing::CountSinks(sinks).by_key.size();
+  for (int i = 0; i < 3; ++i) EXPECT_GE(sent[i], 100u) << sinks[i] << ": every instance worked";
+  EXPECT_LT(before_kill, static_cast<size_t>(kOrders)) << "killed before the work was done";
+  const absl::Time killed = absl::Now();
+  absl::Duration takeover = absl::InfiniteDuration();
+  while (absl::Now() - killed < absl::Seconds(20)) {
+    held = spread(0, 2);
+    if (held[0] + held[1] == 16) {
+      takeover = absl::Now() - killed;
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(held, (std::vector<double>{8, 8})) << "the dead one's share split evenly";
+  // Its leases and its liveness run out after the lease time; the next renewal takes them.
+  EXPECT_LE(takeover, absl::Seconds(kLeaseSeconds + 2));
+
+  testing::AwaitSinkKeys(sinks, kOrders, absl::Seconds(60));
+  absl::SleepFor(absl::Seconds(3));  // anything that would come twice arrives before counting
+  const SinkCount c = testing::CountSinks(sinks);
+  ExpectEachOrderRemindedOnce(c, kOrders);
+  std::printf(
+      "SIGKILL of 1 of 3 after %zu of %d reminders: its partitions taken over in %.1f s; %zu "
+      "deliveries, %zu distinct\n",
+      before_kill, kOrders, absl::ToDoubleSeconds(takeover), c.lines, c.by_key.size());
 }
 
 TEST(RemindersCrashTest, NoReminderIsCommittedAfterThePaymentWasAccepted) {

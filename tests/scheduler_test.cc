@@ -309,8 +309,9 @@ TEST_F(SchedulerTest, ThousandsOfJobsLiveInSmallCompactBuckets) {
   EXPECT_EQ(server_.Flat("HMGET " + k.due + ":n L p n"), "0\n0\n0") << "merged back to one bucket";
 }
 
-// The worker runtime: every job handled once, by whichever instance holds its partition; when
-// one instance stops, the other takes its partitions over.
+// The worker runtime: every job handled once, by whichever instance holds its partition. A
+// second instance gets its share of the partitions from the first; when one stops, the other
+// takes its partitions over.
 TEST_F(SchedulerTest, TwoInstancesShareTheWorkAndTakeOver) {
   ManualClock clock(t0_);
   SchedulerMetrics metrics(registry_, {"rem"});
@@ -338,10 +339,17 @@ TEST_F(SchedulerTest, TwoInstancesShareTheWorkAndTakeOver) {
   for (int i = 0; i < 200 && a->leases_held() < 4; ++i) absl::SleepFor(absl::Milliseconds(10));
   ASSERT_EQ(a->leases_held(), 4);
   b.Start();
+  // a gives up b's share once it sees b; b takes it at its next renewal.
+  for (int i = 0; i < 300 && (a->leases_held() != 2 || b.leases_held() != 2); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(a->leases_held(), 2);
+  ASSERT_EQ(b.leases_held(), 2);
+  EXPECT_EQ(metrics.instances->Value(), 2);
 
   constexpr int kJobs = 200;
   for (int i = 0; i < kJobs; ++i) {
-    Schedule(q, i % 4, "j" + std::to_string(i), t0_ + absl::Seconds(i % 2 == 0 ? 10 : 20));
+    Schedule(q, i % 4, "j" + std::to_string(i), t0_ + absl::Seconds(i < kJobs / 2 ? 10 : 20));
   }
   auto count = [&] {
     absl::MutexLock lock(&mu);
@@ -352,7 +360,6 @@ TEST_F(SchedulerTest, TwoInstancesShareTheWorkAndTakeOver) {
   clock.Advance(absl::Seconds(10));
   for (int i = 0; i < 300 && count() < kJobs / 2; ++i) absl::SleepFor(absl::Milliseconds(10));
   EXPECT_EQ(count(), static_cast<size_t>(kJobs / 2));
-  EXPECT_EQ(b.leases_held(), 0);
 
   a->Stop();  // releases its partitions
   a.reset();
@@ -364,13 +371,70 @@ TEST_F(SchedulerTest, TwoInstancesShareTheWorkAndTakeOver) {
 
   absl::MutexLock lock(&mu);
   ASSERT_EQ(handled.size(), static_cast<size_t>(kJobs));
+  std::map<std::string, int> early_by;
   for (const auto& [id, n] : handled) {
     EXPECT_EQ(n, 1) << id;
-    const bool early = std::stoi(id.substr(1)) % 2 == 0;
-    EXPECT_EQ(by[id], early ? "a" : "b") << id;
+    const int i = std::stoi(id.substr(1));
+    if (i < kJobs / 2) {
+      ++early_by[by[id]];
+    } else {
+      EXPECT_EQ(by[id], "b") << id << ": a had stopped";
+    }
   }
+  // The early jobs lie evenly over the 4 partitions; each instance worked 2 of them.
+  EXPECT_EQ(early_by["a"], kJobs / 4) << "2 of 4 partitions, 25 early jobs in each";
+  EXPECT_EQ(early_by["b"], kJobs / 4);
   EXPECT_EQ(metrics.queue("rem").done->Value(), kJobs);
   EXPECT_GE(metrics.queue("rem").lateness->Collect().histogram.sample_count, kJobs);
+}
+
+// A partition moves to the instance whose share it becomes only once the jobs out with its
+// holder's handlers are answered: its next holder never starts with work still in flight.
+TEST_F(SchedulerTest, APartitionMovesOnlyWhenItsJobsOutAreAnswered) {
+  ManualClock clock(t0_);
+  SchedulerMetrics metrics(registry_, {"rem"});
+  DueQueue q(*client_, keys_, "rem", Options());
+  const SchedulerOptions o = FastRuntime();
+  absl::Mutex mu;
+  std::vector<JobDone> out;  // a's handlers that have not answered yet
+  std::map<std::string, std::string> by;
+  Scheduler a(*client_, keys_, clock, metrics, o, "a");
+  Scheduler b(*client_, keys_, clock, metrics, o, "b");
+  a.AddQueue(q, [&](const Lease&, const Job& job, absl::Time, JobDone done) {
+    absl::MutexLock lock(&mu);
+    by[job.id] = "a";
+    out.push_back(std::move(done));
+  });
+  b.AddQueue(q, [&](const Lease&, const Job& job, absl::Time, JobDone done) {
+    absl::MutexLock lock(&mu);
+    by[job.id] = "b";
+    done(JobResult::kAcknowledge);
+  });
+  for (int p = 0; p < 4; ++p) Schedule(q, p, "j" + std::to_string(p), t0_);
+  a.Start();
+  auto handed = [&] {
+    absl::MutexLock lock(&mu);
+    return out.size();
+  };
+  for (int i = 0; i < 300 && handed() < 4; ++i) absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_EQ(handed(), 4u);
+  b.Start();
+  absl::SleepFor(absl::Milliseconds(500));  // five renewals
+  EXPECT_EQ(a.leases_held(), 4) << "b's share still has a's jobs out";
+  EXPECT_EQ(b.leases_held(), 0);
+  {
+    absl::MutexLock lock(&mu);
+    for (auto& done : out) done(JobResult::kAcknowledge);
+  }
+  for (int i = 0; i < 300 && b.leases_held() < 2; ++i) absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_EQ(a.leases_held(), 2);
+  EXPECT_EQ(b.leases_held(), 2);
+  a.Stop();
+  b.Stop();
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(by.size(), 4u);
+  for (const auto& [id, who] : by) EXPECT_EQ(who, "a") << id << " was handed out once, to a";
+  EXPECT_EQ(metrics.queue("rem").done->Value(), 4) << "every answer was acknowledged";
 }
 
 // However many jobs are due, no more than max_outstanding are out with handlers at once; the

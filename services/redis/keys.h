@@ -45,6 +45,8 @@
 //   ow:followup-shops                 set    shops that ever had a follow-up (for the gauges)
 //   ow:{x:<channel>}:out              stream messages for external channel workers (stream sink)
 //   ow:{g}:peak                       string peak mode for all shops (protobuf PeakMode)
+//   ow:{g}:schedulers                 set    ids of the scheduler instances seen alive
+//   ow:{g}:schedulers:<id>            string an instance's liveness, with a TTL (members.h)
 //   ow:{auth}:tokens                  hash   issued tokens: id (16 hex) -> the principal, with the
 //                                            token's SHA-256 (never the token; see token_store.h)
 //   ow:{auth}:version                 string bumped by every issue and revocation
@@ -112,6 +114,7 @@ class KeyScheme {
   static std::string FollowUpShops() { return "ow:followup-shops"; }
   static std::string DispatchStream(std::string_view channel);
   static std::string AllShopsPeak() { return "ow:{g}:peak"; }
+  static std::string Schedulers() { return "ow:{g}:schedulers"; }
   static std::string Tokens() { return "ow:{auth}:tokens"; }
   static std::string TokenVersion() { return "ow:{auth}:version"; }
   static std::string TokenLog() { return "ow:{auth}:log"; }

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "services/common/log.h"
 #include "services/scheduler/idle_poll.h"
+#include "services/scheduler/partition_share.h"
 
 namespace orderwatch::scheduler {
 
@@ -16,8 +18,11 @@ Scheduler::Scheduler(redis::Client& redis, const redis::KeyScheme& keys, const C
       clock_(clock),
       metrics_(metrics),
       options_(options),
-      leases_(redis, keys, std::move(holder), options.lease_ttl),
-      held_(keys.partitions()) {}
+      leases_(redis, keys, holder, options.lease_ttl),
+      members_(holder, options.lease_ttl),
+      mine_(keys.partitions(), true),
+      held_(keys.partitions()),
+      busy_(keys.partitions(), 0) {}
 
 Scheduler::~Scheduler() { Stop(); }
 
@@ -53,7 +58,7 @@ void Scheduler::Stop() {
     auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return outstanding_ == 0; };
     mu_.AwaitWithTimeout(absl::Condition(&idle), options_.stop_wait);
   }
-  std::vector<redis::Command> releases;
+  std::vector<redis::Command> releases{members_.LeaveCommand()};
   {
     absl::MutexLock lock(&mu_);
     for (auto& h : held_) {
@@ -62,7 +67,7 @@ void Scheduler::Stop() {
     }
   }
   metrics_.leases_held->Set(0);
-  if (!releases.empty()) redis_.RunAllAndWait(std::move(releases), absl::Now() + absl::Seconds(2));
+  redis_.RunAllAndWait(std::move(releases), absl::Now() + absl::Seconds(2));
 }
 
 void Scheduler::Wake(const DueQueue& queue, int partition, absl::Time due) {
@@ -114,16 +119,53 @@ void Scheduler::Run() {
   }
 }
 
-void Scheduler::RenewLeases() {
-  std::vector<redis::Command> commands;
-  commands.reserve(keys_.partitions());
-  for (int p = 0; p < keys_.partitions(); ++p) commands.push_back(leases_.AcquireCommand(p));
-  const absl::Time sent = absl::Now();
-  auto replies = redis_.RunAllAndWait(std::move(commands), absl::Now() + RenewEvery());
-  int held = 0;
-  absl::MutexLock lock(&mu_);
+void Scheduler::UpdateShare(absl::Time deadline) {
+  auto replies = redis_.RunAllAndWait({members_.HeartbeatCommand()}, deadline);
+  auto live = SchedulerMembers::ParseHeartbeat(replies[0]);
+  if (!live.ok()) return;
+  std::sort(live->begin(), live->end());
+  if (*live == live_) return;
+  live_ = std::move(*live);
+  metrics_.instances->Set(static_cast<double>(live_.size()));
+  const auto owner = AssignPartitions(live_, keys_.partitions());
+  int share = 0;
   for (int p = 0; p < keys_.partitions(); ++p) {
-    auto lease = leases_.ParseAcquire(p, replies[p]);
+    mine_[p] = owner[p] == holder();  // the heartbeat lists this instance among the live
+    share += mine_[p];
+  }
+  Log(LogLevel::kInfo, absl::StrCat("scheduler: ", live_.size(), " live instance(s); ", share,
+                                    " of ", keys_.partitions(), " partitions are this one's"));
+}
+
+void Scheduler::RenewLeases() {
+  const absl::Time sent = absl::Now();
+  UpdateShare(sent + RenewEvery());
+  // This instance's share is taken or renewed. A held partition that is no longer its share is
+  // renewed while claims or jobs are out there, and released once none are.
+  std::vector<redis::Command> commands;  // releases, then takes and renewals
+  std::vector<redis::Command> takes;
+  std::vector<int> taking;
+  {
+    absl::MutexLock lock(&mu_);
+    for (int p = 0; p < keys_.partitions(); ++p) {
+      Held& h = held_[p];
+      h.draining = h.held && !mine_[p];
+      if (h.draining && busy_[p] == 0) {
+        commands.push_back(leases_.ReleaseCommand(h.lease));
+        h.held = h.draining = false;
+      } else if (mine_[p] || h.held) {
+        takes.push_back(leases_.AcquireCommand(p));
+        taking.push_back(p);
+      }
+    }
+  }
+  for (auto& c : takes) commands.push_back(std::move(c));
+  auto replies = redis_.RunAllAndWait(std::move(commands), sent + RenewEvery());
+  const size_t released = replies.size() - taking.size();
+  absl::MutexLock lock(&mu_);
+  for (size_t i = 0; i < taking.size(); ++i) {
+    const int p = taking[i];
+    auto lease = leases_.ParseAcquire(p, replies[released + i]);
     Held& h = held_[p];
     if (lease.ok()) {
       if (lease->has_value()) {
@@ -141,9 +183,9 @@ void Scheduler::RenewLeases() {
       // Redis did not answer for a while: the lease may run out unseen, so stop using it.
       h.held = false;
     }
-    if (h.held) ++held;
   }
-  metrics_.leases_held->Set(held);
+  metrics_.leases_held->Set(static_cast<double>(
+      std::count_if(held_.begin(), held_.end(), [](const Held& h) { return h.held; })));
 }
 
 void Scheduler::DropLease(const Lease& lease) {
@@ -189,12 +231,13 @@ void Scheduler::ClaimDue() {
       // At most `budget` partitions, one job each at least: never more jobs out than the bound.
       for (int p = 0; p < keys_.partitions() && static_cast<int>(plan.leases.size()) < budget;
            ++p) {
-        if (!held_[p].held) continue;
+        if (!held_[p].held || held_[p].draining) continue;
         const bool due = q->next[p] <= now;
         if (due ||
             idle.Due(static_cast<int64_t>(p) * queues_.size() + i, q->last_polled[p], real_now)) {
           if (due && !after_sales) pre_sale_due = true;
           plan.leases.push_back(held_[p].lease);
+          ++busy_[p];  // until its claim is answered
           q->last_polled[p] = real_now;
           q->next[p] = absl::InfiniteFuture();  // until the claim says otherwise
         }
@@ -219,6 +262,10 @@ void Scheduler::ClaimDue() {
     QueueState& q = *plan.q;
     for (const Lease& lease : plan.leases) {
       auto claimed = q.queue->ParseClaim(lease, replies[at++]);
+      absl::Cleanup answered = [this, p = lease.partition] {
+        absl::MutexLock lock(&mu_);
+        --busy_[p];
+      };
       if (!claimed.ok()) {
         if (IsLeaseLost(claimed.status())) {
           DropLease(lease);
@@ -247,6 +294,7 @@ void Scheduler::HandOver(QueueState& q, const Lease& lease, Job job, absl::Time 
   {
     absl::MutexLock lock(&mu_);
     ++outstanding_;
+    ++busy_[lease.partition];
   }
   q.metrics->lateness->Observe(std::max(0.0, absl::ToDoubleSeconds(now - job.due)));
   auto shared = std::make_shared<Job>(std::move(job));
@@ -257,9 +305,10 @@ void Scheduler::HandOver(QueueState& q, const Lease& lease, Job job, absl::Time 
 
 void Scheduler::Finish(QueueState& q, const Lease& lease, const Job& job,
                        absl::StatusOr<JobResult> result) {
-  auto release = [this] {
+  auto release = [this, p = lease.partition] {
     absl::MutexLock lock(&mu_);
     --outstanding_;
+    --busy_[p];
   };
   if (result.ok() && *result == JobResult::kFinished) {
     q.metrics->done->Increment();

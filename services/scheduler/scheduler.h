@@ -1,6 +1,9 @@
 // The worker side of the due-queues: holds partition leases and hands due jobs to their queue's
 // handler. One thread per instance takes and renews leases (so each partition is worked by one
-// instance at a time, and a dead instance's partitions are taken over once its leases run out);
+// instance at a time, and a dead instance's partitions are taken over once its leases run out).
+// Instances on one Redis share the partitions out evenly (members.h, partition_share.h): each
+// takes only its share, and gives up a partition that is no longer its share once the jobs it
+// has out there are answered, so the partition's next holder starts with nothing in flight;
 // another claims due jobs from the partitions it holds, higher-priority queues first. It polls a
 // partition only when its earliest job is due (known from the previous claim, or from Wake for
 // jobs scheduled here), or once per idle poll for jobs other instances scheduled: a tick's cost
@@ -22,6 +25,7 @@
 #include "services/redis/keys.h"
 #include "services/scheduler/due_queue.h"
 #include "services/scheduler/lease.h"
+#include "services/scheduler/members.h"
 #include "services/scheduler/scheduler_metrics.h"
 
 namespace orderwatch::scheduler {
@@ -94,6 +98,7 @@ class Scheduler {
   };
   struct Held {
     bool held = false;
+    bool draining = false;  // no longer this instance's share: released once nothing is out
     Lease lease;
     absl::Time renewed;  // real time of the last successful take or renewal
   };
@@ -101,6 +106,9 @@ class Scheduler {
   void Run();
   void KeepLeases();
   void RenewLeases();
+  // Reads the live instances and works out this one's share of the partitions; keeps the last
+  // share when Redis does not answer.
+  void UpdateShare(absl::Time deadline);
   absl::Duration RenewEvery() const;
   // Sleeps for `d`; false (at once) when Stop was called.
   bool SleepUnlessStopping(absl::Duration d);
@@ -117,11 +125,16 @@ class Scheduler {
   SchedulerMetrics& metrics_;
   SchedulerOptions options_;
   PartitionLeases leases_;
+  SchedulerMembers members_;
+  std::vector<std::string> live_;  // as last read (lease thread only)
+  std::vector<bool> mine_;         // this instance's share (lease thread only)
   std::vector<std::unique_ptr<QueueState>> queues_;
 
   mutable absl::Mutex mu_;
   std::vector<Held> held_ ABSL_GUARDED_BY(mu_);
   int outstanding_ ABSL_GUARDED_BY(mu_) = 0;
+  // Per partition: claims and jobs out, so a partition is given up only when nothing is.
+  std::vector<int> busy_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
   std::thread thread_;        // claims and statistics

@@ -63,6 +63,13 @@ SchedulerMetrics::SchedulerMetrics(prometheus::Registry& registry,
                      .Help("Partitions whose due-queues this instance works now.")
                      .Register(registry)
                      .Add({});
+  instances = &prometheus::BuildGauge()
+                   .Name("orderwatch_scheduler_instances")
+                   .Help(
+                       "Live orderwatch instances sharing the partitions out, as this instance "
+                       "last saw them.")
+                   .Register(registry)
+                   .Add({});
 }
 
 }  // namespace orderwatch::scheduler

@@ -34,6 +34,7 @@ struct SchedulerMetrics {
 
   std::map<std::string, QueueMetrics> queues;
   prometheus::Gauge* leases_held;  // partitions this instance works now
+  prometheus::Gauge* instances;    // live instances sharing the partitions, as last seen
 };
 
 }  // namespace orderwatch::scheduler
