@@ -7,14 +7,11 @@
 //     shop changed (requests name no shop: another shop's principal works in its own shop);
 //   - no token in the log or the metrics.
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/text_format.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
-#include <future>
 #include <map>
 #include <set>
 
@@ -25,14 +22,19 @@
 #include "orderwatch/v1/access.grpc.pb.h"
 #include "services/common/principal.h"
 #include "services/common/token_table.h"
+#include "tests/support/generic_call.h"
 #include "tests/support/test_server.h"
 
 namespace orderwatch {
 namespace {
 
 namespace pb = google::protobuf;
+using testing::AllRpcs;
+using testing::Answer;
+using testing::CallRpc;
 using testing::GrpcOk;
 using testing::RedisServer;
+using testing::RequestBytes;
 using testing::TestServer;
 
 // Everything of shop 1 carries this mark: no answer to another shop may hold it.
@@ -129,25 +131,6 @@ const std::map<std::string, Rpc>& Matrix() {
   return *m;
 }
 
-// Every RPC of every file in proto/orderwatch/v1, as "/package.Service/Method".
-std::map<std::string, const pb::MethodDescriptor*> AllRpcs() {
-  std::map<std::string, const pb::MethodDescriptor*> out;
-  for (const auto& entry : std::filesystem::directory_iterator(ORDERWATCH_PROTO_DIR)) {
-    const std::string name = "orderwatch/v1/" + entry.path().filename().string();
-    const pb::FileDescriptor* file = pb::DescriptorPool::generated_pool()->FindFileByName(name);
-    EXPECT_NE(file, nullptr) << name << " is not linked into this test";
-    if (file == nullptr) continue;
-    for (int s = 0; s < file->service_count(); ++s) {
-      const pb::ServiceDescriptor* service = file->service(s);
-      for (int m = 0; m < service->method_count(); ++m) {
-        out[absl::StrCat("/", service->full_name(), "/", service->method(m)->name())] =
-            service->method(m);
-      }
-    }
-  }
-  return out;
-}
-
 server::ServerConfig TokenConfig() {
   const std::string path = ::testing::TempDir() + "/matrix_tokens_" + std::to_string(getpid());
   std::ofstream file(path);
@@ -161,46 +144,21 @@ server::ServerConfig TokenConfig() {
   return config;
 }
 
-struct Answer {
-  grpc::Status status;
-  std::string response;  // text format, for reading and searching
-};
-
 class SecurityMatrixTest : public ::testing::Test {
  protected:
   SecurityMatrixTest() : server_(redis_, TokenConfig()), stub_(server_.channel()) {
-    rpcs_ = AllRpcs();
+    rpcs_ = AllRpcs(ORDERWATCH_PROTO_DIR);
     Seed();
   }
 
   // Calls `method` with `authorization` (none when empty).
   Answer Call(const std::string& authorization, const std::string& method) {
-    const pb::MethodDescriptor* rpc = rpcs_.at(method);
-    pb::DynamicMessageFactory factory;
-    std::unique_ptr<pb::Message> request(factory.GetPrototype(rpc->input_type())->New());
     std::string text = Matrix().at(method).request;
     for (const auto& [name, value] : fill_) absl::StrReplaceAll({{name, value}}, &text);
-    EXPECT_TRUE(pb::TextFormat::ParseFromString(text, request.get())) << method << ": " << text;
-    const std::string bytes = request->SerializeAsString();
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer in(&slice, 1), out;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
-    std::promise<grpc::Status> done;
-    stub_.UnaryCall(&ctx, method, {}, &in, &out,
-                    [&done](grpc::Status s) { done.set_value(std::move(s)); });
-    Answer a{done.get_future().get(), ""};
-    if (a.status.ok()) {
-      std::vector<grpc::Slice> slices;
-      EXPECT_TRUE(out.Dump(&slices).ok());
-      std::string wire;
-      for (const auto& s : slices) wire.append(reinterpret_cast<const char*>(s.begin()), s.size());
-      std::unique_ptr<pb::Message> response(factory.GetPrototype(rpc->output_type())->New());
-      EXPECT_TRUE(response->ParseFromString(wire)) << method;
-      pb::TextFormat::PrintToString(*response, &a.response);
-    }
-    return a;
+    const pb::MethodDescriptor& rpc = *rpcs_.at(method);
+    std::vector<std::pair<std::string, std::string>> metadata;
+    if (!authorization.empty()) metadata.emplace_back("authorization", authorization);
+    return CallRpc(stub_, rpc, RequestBytes(rpc, text), metadata);
   }
   Answer Call(const Token& who, const std::string& method) {
     return Call(absl::StrCat("Bearer ", who.secret), method);

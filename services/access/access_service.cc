@@ -17,17 +17,6 @@ absl::Status MayManage(const Authenticator& auth, const Principal& who, std::str
   return RequireRole(who, {Role::kSupervisor, Role::kOps}, what);
 }
 
-// No C0 or C1 control character (tab, line breaks, U+0080-U+009F): a note is printed as one
-// row of `token list`, and must not forge rows or drive a terminal.
-bool SingleLine(std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) return false;
-    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xa0) return false;
-  }
-  return true;
-}
-
 bool AgentOrStorefront(Role role) { return role == Role::kAgent || role == Role::kStorefront; }
 
 }  // namespace
@@ -52,10 +41,8 @@ void AccessService::IssueToken(const Principal& who, const v1::IssueTokenRequest
   if (auto s = ValidateId("agent_id", request.agent_id()); !s.ok()) return done(s);
   auto role = RoleFromProto(request.role());
   if (!role.ok()) return done(role.status());
-  if (auto s = ValidateText("note", request.note(), 200); !s.ok()) return done(s);
-  if (!SingleLine(request.note())) {
-    return done(InvalidField("note", "must be one line without control characters"));
-  }
+  // A note is printed as one row of `token list`: it must not forge rows or drive a terminal.
+  if (auto s = ValidateLine("note", request.note(), 200); !s.ok()) return done(s);
   if (who.role == Role::kSupervisor) {
     if (shop != who.shop) {
       return done(absl::PermissionDeniedError(

@@ -1,5 +1,7 @@
 #include "services/common/validate.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace orderwatch {
@@ -81,11 +83,37 @@ absl::Status ValidateText(std::string_view field, std::string_view value, size_t
   }
   for (size_t i = 0; i < value.size(); ++i) {
     const auto c = static_cast<unsigned char>(value[i]);
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-      return InvalidField(field, absl::StrCat("holds a control character at byte ", i));
-    }
+    const bool c0 = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+    // U+0080-U+009F, in UTF-8 0xC2 0x80-0x9F: terminals act on some of them.
+    const bool c1 =
+        c == 0xC2 && i + 1 < value.size() && static_cast<unsigned char>(value[i + 1]) < 0xA0;
+    if (c0 || c1) return InvalidField(field, absl::StrCat("holds a control character at byte ", i));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateLine(std::string_view field, std::string_view value, size_t max_bytes) {
+  if (auto s = ValidateText(field, value, max_bytes); !s.ok()) return s;
+  if (size_t at = value.find_first_of("\t\r\n"); at != std::string_view::npos) {
+    return InvalidField(field,
+                        absl::StrCat("must be one line (a tab or line break at byte ", at, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<absl::CivilDay> ParseDay(std::string_view field, std::string_view text) {
+  // absl::ParseCivilTime alone takes signs, spaces and any number of year digits.
+  const bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+                      std::all_of(text.begin(), text.end(),
+                                  [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  absl::CivilDay day;
+  if (!shaped || !absl::ParseCivilTime(Sv(text), &day)) {
+    return InvalidField(field, "is not a date YYYY-MM-DD");
+  }
+  if (day.year() < 2000 || day.year() > 2099) {
+    return InvalidField(field, "must be between 2000-01-01 and 2099-12-31");
+  }
+  return day;
 }
 
 absl::Status ValidateUnixMs(std::string_view field, int64_t value) {

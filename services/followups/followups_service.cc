@@ -29,7 +29,8 @@ absl::Status ParseToken(const std::string& token, std::string* ms, std::string* 
   const size_t colon = token.find(':');
   int64_t n = 0;
   if (colon == std::string::npos || colon + 1 == token.size() ||
-      !absl::SimpleAtoi(absl::string_view(token).substr(0, colon), &n) || n < 0) {
+      !absl::SimpleAtoi(absl::string_view(token).substr(0, colon), &n) || n < 0 ||
+      !ValidateId("page_token", token.substr(colon + 1)).ok()) {
     return InvalidField("page_token", "is not a token from List");
   }
   *ms = token.substr(0, colon);

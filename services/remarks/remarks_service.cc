@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -193,10 +194,7 @@ void RemarksService::Append(const Principal& who, const v1::AppendRemarkRequest&
   auto w = StartWrite(request, "append");
   if (!w.ok()) return done(w.status());
   if (request.reason().empty()) return done(InvalidField("reason", "is required"));
-  if (auto s = ValidateText("reason", request.reason(), kMaxReasonBytes); !s.ok()) return done(s);
-  if (request.reason().find_first_of("\r\n") != std::string::npos) {
-    return done(InvalidField("reason", "must be one line"));
-  }
+  if (auto s = ValidateLine("reason", request.reason(), kMaxReasonBytes); !s.ok()) return done(s);
   auto flag = FlagOf(request);
   if (!flag.ok()) return done(flag.status());
   w->has_flag = flag->present;
@@ -398,12 +396,19 @@ void RemarksService::SetLegend(const Principal& who, const v1::SetLegendRequest&
   }
   if (auto s = ValidateId("request_id", request.request_id()); !s.ok()) return done(s);
   if (request.entries_size() == 0) return done(InvalidField("entries", "is empty"));
+  if (request.entries_size() > 5) {
+    return done(InvalidField("entries", "has more than the 5 colours"));
+  }
+  std::set<int> flags;
   std::vector<std::string> args = {absl::StrCat(absl::ToInt64Milliseconds(retention_.request))};
   for (int i = 0; i < request.entries_size(); ++i) {
     const auto& e = request.entries(i);
     const std::string path = absl::StrCat("entries[", i, "].");
     if (!v1::Flag_IsValid(e.flag()) || e.flag() == v1::FLAG_NONE) {
       return done(InvalidField(path + "flag", "must be a colour: 1-5"));
+    }
+    if (!flags.insert(e.flag()).second) {
+      return done(InvalidField(path + "flag", "names a colour an earlier entry names"));
     }
     if (e.meaning().empty()) return done(InvalidField(path + "meaning", "is required"));
     if (auto s = ValidateText(path + "meaning", e.meaning(), kMaxMeaningBytes); !s.ok()) {

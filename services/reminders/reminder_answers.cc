@@ -17,7 +17,11 @@ absl::Status Validate(const v1::RecordAnswerRequest& r, absl::Time now) {
   if (auto s = ValidateId("request_id", r.request_id()); !s.ok()) return s;
   if (auto s = ValidateId("order_id", r.order_id()); !s.ok()) return s;
   if (r.reminder_number() < 0) return InvalidField("reminder_number", "must not be negative");
-  if (!v1::UnpaidReason_IsValid(r.reason()) || r.reason() == v1::UNPAID_REASON_UNSPECIFIED) {
+  if (!v1::UnpaidReason_IsValid(r.reason())) {
+    return InvalidField("reason", absl::StrCat(static_cast<int>(r.reason()),
+                                               " is not one of the UNPAID_REASON_ values"));
+  }
+  if (r.reason() == v1::UNPAID_REASON_UNSPECIFIED) {
     return InvalidField("reason", "is required: one of the UNPAID_REASON_ values");
   }
   if (auto s = ValidateText("note", r.note(), 256); !s.ok()) return s;

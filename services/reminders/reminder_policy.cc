@@ -215,7 +215,7 @@ absl::Status ValidatePolicy(const v1::ReminderPolicy& p, std::string_view path) 
   const auto end = ParseHourMinute(p.window_end());
   if (!end) return InvalidField(F(path, "window_end"), "must be \"HH:MM\", 00:00 to 23:59");
   if (auto s = CheckTimeZone(path, p.time_zone()); !s.ok()) return s;
-  if (auto s = ValidateText(F(path, "shop_name"), p.shop_name(), 60); !s.ok()) return s;
+  if (auto s = ValidateLine(F(path, "shop_name"), p.shop_name(), 60); !s.ok()) return s;
   if (!v1::OutsideWindow_IsValid(p.outside_window())) {
     return InvalidField(F(path, "outside_window"),
                         absl::StrCat(p.outside_window(), " is not DEFER (0) or DROP (1)"));

@@ -74,10 +74,11 @@ void ReminderSettingsStore::GetAllShopsPeak(absl::Time deadline, Done<v1::PeakMo
 void ReminderSettingsStore::SetAllShopsPeak(const v1::PeakMode& peak, absl::Time deadline,
                                             Done<v1::PeakMode> done) {
   const bool ends = peak.start_unix_ms() == 0;
-  redis::Command command =
-      ends
-          ? redis::Command::Of({"DEL", redis::KeyScheme::AllShopsPeak()})
-          : redis::Command::Of({"SET", redis::KeyScheme::AllShopsPeak(), peak.SerializeAsString()});
+  v1::PeakMode known = peak;
+  known.DiscardUnknownFields();
+  redis::Command command = ends ? redis::Command::Of({"DEL", redis::KeyScheme::AllShopsPeak()})
+                                : redis::Command::Of({"SET", redis::KeyScheme::AllShopsPeak(),
+                                                      known.SerializeAsString()});
   redis_.Run(std::move(command), deadline,
              [this, peak, ends, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());
@@ -191,6 +192,7 @@ void ReminderSettingsStore::SetPolicy(const std::string& shop, v1::ReminderPolic
                                       std::optional<int64_t> expected_version, absl::Time deadline,
                                       Done<v1::ReminderPolicy> done) {
   policy.clear_version();
+  policy.DiscardUnknownFields();  // what a newer client sent is not kept for it
   std::string bytes;
   policy.SerializeToString(&bytes);
   redis_.Run(redis::Command::Eval(set_policy_, {keys_.ReminderPolicy(shop)},

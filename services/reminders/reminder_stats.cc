@@ -79,11 +79,11 @@ ReminderStatsReader::ReminderStatsReader(redis::Client& redis, const redis::KeyS
 
 void ReminderStatsReader::Read(const Principal& who, const v1::ReminderStatsRequest& request,
                                absl::Time deadline, Done<v1::ReminderStats> done) {
-  absl::CivilDay day;
-  if (!request.day().empty() && !absl::ParseCivilTime(request.day(), &day)) {
-    return done(InvalidField("day", "is not a date YYYY-MM-DD"));
+  if (!request.day().empty()) {
+    auto day = ParseDay("day", request.day());
+    if (!day.ok()) return done(day.status());
+    return ReadDay(who, *day, deadline, std::move(done));
   }
-  if (!request.day().empty()) return ReadDay(who, day, deadline, std::move(done));
   // Today in the shop's zone.
   settings_.Get(
       who.shop, deadline,

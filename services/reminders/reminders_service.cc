@@ -73,6 +73,8 @@ void RemindersService::SetPolicy(const Principal& who, const v1::SetReminderPoli
   if (auto s = ValidatePolicy(request.policy()); !s.ok()) return done(s);
   std::optional<int64_t> expected;
   if (request.has_expected_version()) expected = request.expected_version();
+  if (expected && *expected < 0)
+    return done(InvalidField("expected_version", "must not be negative"));
   settings_.SetPolicy(who.shop, request.policy(), expected, deadline, std::move(done));
 }
 

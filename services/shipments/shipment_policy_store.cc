@@ -50,6 +50,7 @@ void ShipmentPolicyStore::Set(const std::string& shop, v1::ShipmentPolicy policy
                               std::optional<int64_t> expected_version, absl::Time deadline,
                               Done<v1::ShipmentPolicy> done) {
   policy.clear_version();
+  policy.DiscardUnknownFields();  // what a newer client sent is not kept for it
   std::string bytes;
   policy.SerializeToString(&bytes);
   redis_.Run(

@@ -28,7 +28,7 @@ absl::StatusOr<Cursor> ParseToken(const std::string& token) {
   const size_t colon = token.find(':');
   if (colon == std::string::npos || colon + 1 == token.size() ||
       !absl::SimpleAtoi(absl::string_view(token).substr(0, colon), &c.deadline_ms) ||
-      c.deadline_ms < 0) {
+      c.deadline_ms < 0 || !ValidateId("page_token", token.substr(colon + 1)).ok()) {
     return InvalidField("page_token", "is not a token from ListDelayed");
   }
   c.order_id = token.substr(colon + 1);
@@ -63,6 +63,8 @@ void ShipmentsService::SetPolicy(const Principal& who, const v1::SetShipmentPoli
   if (auto s = ValidateShipmentPolicy(request.policy()); !s.ok()) return done(s);
   std::optional<int64_t> expected;
   if (request.has_expected_version()) expected = request.expected_version();
+  if (expected && *expected < 0)
+    return done(InvalidField("expected_version", "must not be negative"));
   policies_.Set(who.shop, request.policy(), expected, deadline, std::move(done));
 }
 

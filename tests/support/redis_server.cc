@@ -147,4 +147,21 @@ std::string RedisServer::Flat(const std::string& command_line) const {
   return Run(port_, command_line, true);
 }
 
+std::string RedisServer::DatasetDigest() const {
+  constexpr char kScript[] =
+      "local keys = redis.call('KEYS', '*') table.sort(keys) local parts = {} "
+      "for i, k in ipairs(keys) do parts[i] = k .. '=' .. redis.sha1hex(redis.call('DUMP', k)) "
+      "end return redis.sha1hex(table.concat(parts, ' '))";
+  redisContext* c = redisConnect("127.0.0.1", port_);
+  if (c == nullptr || c->err != 0) {
+    if (c != nullptr) redisFree(c);
+    return "(connect failed)";
+  }
+  auto* r = static_cast<redisReply*>(redisCommand(c, "EVAL %s 0", kScript));
+  std::string out = Text(r, false);
+  if (r != nullptr) freeReplyObject(r);
+  redisFree(c);
+  return out;
+}
+
 }  // namespace orderwatch::testing

@@ -29,6 +29,8 @@ class RedisServer {
   std::string Command(const std::string& command_line) const;
   // The same, with an array (nested or not) as all its strings and numbers, one per line.
   std::string Flat(const std::string& command_line) const;
+  // A digest of every key and its value (not its TTL): equal digests, nothing was written.
+  std::string DatasetDigest() const;
 
  private:
   int port_;
