@@ -90,9 +90,12 @@ void RedisServer::Start() {
   throw std::runtime_error("redis-server did not start on port " + port);
 }
 
-void RedisServer::Stop() {
+void RedisServer::Stop() { Signal(SIGTERM); }
+void RedisServer::Crash() { Signal(SIGKILL); }
+
+void RedisServer::Signal(int signal) {
   if (pid_ == 0) return;
-  kill(pid_, SIGTERM);
+  kill(pid_, signal);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = 0;

@@ -21,6 +21,7 @@ class RedisServer {
 
   void Start();   // (re)starts on the same port and waits until it answers PING
   void Stop();    // SIGTERM and wait
+  void Crash();   // SIGKILL and wait: what the AOF holds is all that is left
   void Pause();   // SIGSTOP: connections stay open, nothing is answered
   void Resume();  // SIGCONT
 
@@ -33,6 +34,8 @@ class RedisServer {
   std::string DatasetDigest() const;
 
  private:
+  void Signal(int signal);  // and wait for the exit
+
   int port_;
   bool appendonly_;
   std::string dir_;
