@@ -92,6 +92,34 @@ TEST_F(RedisClientTest, RunAllKeepsOrder) {
   EXPECT_EQ(r[3].status().code(), absl::StatusCode::kInternal);
 }
 
+// Over two connections, commands on one key still run in the order they were submitted: a
+// batch's events of one order apply in the batch's order.
+TEST_F(RedisClientTest, CommandsOnOneKeyRunInTheOrderSubmitted) {
+  RedisServer server;
+  auto client = Connect(server);
+  ASSERT_EQ(client->options().connections, 2);
+  constexpr int kCommands = 2000;
+  std::vector<Command> pushes;
+  // One key's commands at every position of the batch, another's at every third.
+  for (int i = 0, j = 0; i < kCommands; ++i) {
+    pushes.push_back(Command::Of({"RPUSH", "{o1}:events", std::to_string(i)}));
+    if (i % 3 == 0) pushes.push_back(Command::Of({"RPUSH", "{o2}:events", std::to_string(j++)}));
+  }
+  std::promise<std::vector<absl::StatusOr<Reply>>> p;
+  client->RunAll(std::move(pushes), absl::Now() + absl::Seconds(10),
+                 [&](auto r) { p.set_value(std::move(r)); });
+  for (const auto& r : p.get_future().get()) ASSERT_TRUE(r.ok()) << r.status();
+  for (const auto& [list, n] : {std::pair{"{o1}:events", kCommands},
+                                std::pair{"{o2}:events", (kCommands + 2) / 3}}) {
+    auto all = RunSync(*client, Command::Of({"LRANGE", list, "0", "-1"}));
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->elements.size(), static_cast<size_t>(n));
+    int out_of_order = 0;
+    for (int i = 0; i < n; ++i) out_of_order += all->elements[i].str != std::to_string(i);
+    EXPECT_EQ(out_of_order, 0) << list;
+  }
+}
+
 TEST_F(RedisClientTest, ScriptsFallBackToEvalWhenRedisForgetsThem) {
   RedisServer server;
   auto client = Connect(server);

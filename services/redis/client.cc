@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -21,7 +22,9 @@ namespace {
 
 absl::Status StatusOfErrorReply(const std::string& message) {
   // Errors that mean "not now" are retryable; the rest mean the call or the script is wrong.
-  for (const char* transient : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"}) {
+  // MOVED and ASK reach a caller only when the node named could not be reached: a failover.
+  for (const char* transient :
+       {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK"}) {
     if (absl::StartsWith(message, transient)) return absl::UnavailableError("redis: " + message);
   }
   if (absl::StartsWith(message, "OOM")) return absl::ResourceExhaustedError("redis: " + message);
@@ -54,6 +57,7 @@ struct Client::Pending {
   absl::Time deadline;
   absl::Time sent;
   Callback done;
+  int redirects = 0;      // MOVED and ASK answers followed
   bool finished = false;  // the callback has run (reply, deadline or failure)
   bool tracked = false;   // holds an entry in Loop::deadlines
   std::multimap<absl::Time, Pending*>::iterator deadline_entry;
@@ -61,21 +65,39 @@ struct Client::Pending {
 
 // Everything below is touched only by the loop thread, except `queue` (under `mu`) and `stopping`.
 struct Client::Loop {
+  struct Node;
   struct Connection {
     Loop* loop = nullptr;
+    Node* node = nullptr;
     redisAsyncContext* ac = nullptr;
     bool up = false;
     absl::Duration backoff;
     event* reconnect_timer = nullptr;
   };
+  // One Redis (or one cluster node) and the connections to it.
+  struct Node {
+    NodeAddress address;
+    std::string unix_path;
+    std::vector<std::unique_ptr<Connection>> connections;
+    size_t next_connection = 0;
+  };
+
+  static constexpr int kMostRedirects = 5;
+  static constexpr absl::Duration kRefreshEvery = absl::Seconds(5);
+  static constexpr absl::Duration kRefreshWhileDegraded = absl::Milliseconds(250);
 
   Client* client;
   event_base* base = nullptr;
   event* wake = nullptr;
   event* tick = nullptr;
-  std::vector<Connection> connections;
-  size_t next_connection = 0;
+  std::vector<std::unique_ptr<Node>> nodes;
   std::multimap<absl::Time, Pending*> deadlines;
+  // Redis Cluster only: the master of each slot (nullptr: not known), and the next map read.
+  bool cluster = false;
+  std::vector<Node*> slot_owner;
+  bool refresh_in_flight = false;
+  absl::Time next_refresh = absl::InfinitePast();
+  size_t next_refresh_node = 0;
 
   absl::Mutex mu;
   std::vector<std::unique_ptr<Pending>> queue ABSL_GUARDED_BY(mu);
@@ -89,16 +111,20 @@ struct Client::Loop {
     tick = event_new(base, -1, EV_PERSIST, &Loop::OnTick, this);
     timeval every = absl::ToTimeval(absl::Milliseconds(5));
     evtimer_add(tick, &every);
-    connections.resize(std::max(1, c->options_.connections));
-    for (auto& conn : connections) {
-      conn.loop = this;
-      conn.backoff = c->options_.min_backoff;
-      conn.reconnect_timer = evtimer_new(base, &Loop::OnReconnectTimer, &conn);
+    const ClientOptions& o = c->options_;
+    cluster = !o.cluster.empty();
+    if (cluster) {
+      slot_owner.assign(kClusterSlots, nullptr);
+      for (const auto& seed : o.cluster) AddNode(seed);
+    } else {
+      AddNode(NodeAddress{o.host, o.port})->unix_path = o.unix_path;
     }
   }
 
   ~Loop() {
-    for (auto& conn : connections) event_free(conn.reconnect_timer);
+    for (auto& node : nodes) {
+      for (auto& conn : node->connections) event_free(conn->reconnect_timer);
+    }
     event_free(tick);
     event_free(wake);
     event_base_free(base);
@@ -106,11 +132,44 @@ struct Client::Loop {
 
   ClientMetrics* metrics() { return client->metrics_; }
 
+  Node* AddNode(const NodeAddress& address) {
+    auto node = std::make_unique<Node>();
+    node->address = address;
+    for (int i = 0; i < std::max(1, client->options_.connections); ++i) {
+      auto conn = std::make_unique<Connection>();
+      conn->loop = this;
+      conn->node = node.get();
+      conn->backoff = client->options_.min_backoff;
+      conn->reconnect_timer = evtimer_new(base, &Loop::OnReconnectTimer, conn.get());
+      node->connections.push_back(std::move(conn));
+    }
+    nodes.push_back(std::move(node));
+    return nodes.back().get();
+  }
+
+  // The node at `address`, connecting to it when it is new (cluster nodes learned from the map
+  // or from a redirect; on the loop thread).
+  Node* NodeAt(const NodeAddress& address) {
+    for (auto& node : nodes) {
+      if (node->address == address) return node.get();
+    }
+    Node* node = AddNode(address);
+    for (auto& conn : node->connections) Connect(*conn);
+    return node;
+  }
+
+  void ConnectAll() {
+    for (auto& node : nodes) {
+      for (auto& conn : node->connections) Connect(*conn);
+    }
+  }
+
   void Connect(Connection& conn) {
-    const ClientOptions& o = client->options_;
-    redisAsyncContext* ac = o.unix_path.empty()
-                                ? redisAsyncConnect(o.host.c_str(), o.port)
-                                : redisAsyncConnectUnix(o.unix_path.c_str());
+    const Node& node = *conn.node;
+    redisAsyncContext* ac =
+        node.unix_path.empty()
+            ? redisAsyncConnect(node.address.host.c_str(), node.address.port)
+            : redisAsyncConnectUnix(node.unix_path.c_str());
     if (ac == nullptr || ac->err) {
       if (ac != nullptr) redisAsyncFree(ac);
       ScheduleReconnect(conn);
@@ -145,7 +204,7 @@ struct Client::Loop {
     }
     // Keepalive probes find a peer that vanished without closing (a partition, a dead host);
     // a Unix socket has no such peer.
-    if (conn->loop->client->options_.unix_path.empty()) {
+    if (conn->node->unix_path.empty()) {
       redisEnableKeepAlive(const_cast<redisContext*>(&ac->c));
     }
     const ClientOptions& o = conn->loop->client->options_;
@@ -163,6 +222,9 @@ struct Client::Loop {
     conn.up = true;  // the backoff resets only once Redis answers (OnReply)
     conn.loop->client->connections_up_.fetch_add(1);
     conn.loop->metrics()->connections_up->Increment();
+    if (conn.loop->cluster && !conn.loop->client->slots_known_.load()) {
+      conn.loop->next_refresh = absl::InfinitePast();  // the first node up tells the map
+    }
   }
 
   static void OnAuth(redisAsyncContext* ac, void* r, void*) {
@@ -190,6 +252,8 @@ struct Client::Loop {
       conn->loop->client->connections_up_.fetch_sub(1);
       conn->loop->metrics()->connections_up->Decrement();
     }
+    // A cluster node gone: its slots may be failing over to a replica.
+    if (conn->loop->cluster) conn->loop->RefreshSoon();
     conn->loop->ScheduleReconnect(*conn);
   }
 
@@ -220,19 +284,38 @@ struct Client::Loop {
       Finish(p.get(), absl::DeadlineExceededError("redis: deadline passed before sending"));
       return;
     }
-    Connection* conn = PickConnection();
+    const std::optional<std::string_view> key = RoutingKey(p->command.argv);
+    const int slot = key ? KeySlot(*key) : -1;
+    Node* node = cluster ? (slot >= 0 ? slot_owner[slot] : AnyNodeUp()) : nodes.front().get();
+    Connection* conn = node == nullptr ? nullptr : PickConnection(*node, slot);
     if (conn == nullptr) {
-      Finish(p.get(), absl::UnavailableError("redis: not connected"));
+      if (cluster) RefreshSoon();
+      Finish(p.get(), absl::UnavailableError(
+                          node == nullptr ? "redis: no cluster node known for the key's slot"
+                                          : absl::StrCat("redis: not connected to ",
+                                                         node->address.ToString())));
       return;
     }
     Send(conn, std::move(p), now);
   }
 
-  Connection* PickConnection() {
-    for (size_t i = 0; i < connections.size(); ++i) {
-      Connection& c = connections[(next_connection + i) % connections.size()];
+  Node* AnyNodeUp() {
+    for (auto& node : nodes) {
+      if (PickConnection(*node) != nullptr) return node.get();
+    }
+    return nullptr;
+  }
+
+  // A connection that is up. Commands on keys of one slot take the same one while it is up, so
+  // Redis runs them in the order they were submitted (a batch's "created" before its "paid" of
+  // the same order); commands without a key (slot -1) take turns.
+  static Connection* PickConnection(Node& node, int slot = -1) {
+    const size_t n = node.connections.size();
+    const size_t first = slot >= 0 ? static_cast<size_t>(slot) % n : node.next_connection;
+    for (size_t i = 0; i < n; ++i) {
+      Connection& c = *node.connections[(first + i) % n];
       if (c.up && c.ac != nullptr) {
-        next_connection = (next_connection + i + 1) % connections.size();
+        if (slot < 0) node.next_connection = (first + i + 1) % n;
         return &c;
       }
     }
@@ -258,18 +341,43 @@ struct Client::Loop {
     metrics()->in_flight->Increment();
   }
 
+  // Follows a MOVED or ASK answer: true when the command went on to the node named.
+  bool FollowRedirect(Pending* p, std::string_view error) {
+    if (!cluster || p->redirects >= kMostRedirects) return false;
+    auto redirect = ParseRedirect(error);
+    if (!redirect) return false;
+    Node* to = NodeAt(redirect->to);
+    if (!redirect->ask) {
+      slot_owner[redirect->slot] = to;  // at once; the whole map follows
+      RefreshSoon();
+    }
+    Connection* conn = PickConnection(*to, redirect->slot);
+    if (conn == nullptr) return false;  // a node just learned of: the caller retries
+    ++p->redirects;
+    metrics()->redirects->Increment();
+    if (redirect->ask) {
+      const std::string asking = EncodeCommand({"ASKING"});
+      redisAsyncFormattedCommand(conn->ac, nullptr, nullptr, asking.data(), asking.size());
+    }
+    return Write(conn->ac, p);
+  }
+
   static void OnReply(redisAsyncContext* ac, void* r, void* privdata) {
     auto* conn = static_cast<Connection*>(ac->data);
     Loop* loop = conn->loop;
     auto* p = static_cast<Pending*>(privdata);
     auto* reply = static_cast<redisReply*>(r);
-    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && p->command.script != nullptr &&
-        !p->finished && absl::StartsWith(absl::string_view(reply->str, reply->len), "NOSCRIPT")) {
-      // Redis lost its script cache (restart, SCRIPT FLUSH): send the body, which caches it again.
-      loop->metrics()->noscript_fallbacks->Increment();
-      p->command.argv[0] = "EVAL";
-      p->command.argv[1] = p->command.script->body();
-      if (loop->Write(ac, p)) return;
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && !p->finished) {
+      const std::string_view error(reply->str, reply->len);
+      if (p->command.script != nullptr && error.starts_with("NOSCRIPT")) {
+        // Redis lost its script cache (restart, SCRIPT FLUSH, a failed-over replica): send the
+        // body, which caches it again.
+        loop->metrics()->noscript_fallbacks->Increment();
+        p->command.argv[0] = "EVAL";
+        p->command.argv[1] = p->command.script->body();
+        if (loop->Write(ac, p)) return;
+      }
+      if (loop->FollowRedirect(p, error)) return;
     }
     std::unique_ptr<Pending> owned(p);
     loop->metrics()->in_flight->Decrement();
@@ -290,12 +398,66 @@ struct Client::Loop {
     loop->Finish(p, Reply::From(*reply));
   }
 
+  void RefreshSoon() { next_refresh = std::min(next_refresh, absl::Now()); }
+
+  // Asks a node that is up (each time the next one) for the slot map.
+  void RefreshSlots(absl::Time now) {
+    Connection* conn = nullptr;
+    for (size_t i = 0; i < nodes.size() && conn == nullptr; ++i) {
+      conn = PickConnection(*nodes[(next_refresh_node + i) % nodes.size()]);
+    }
+    next_refresh_node = (next_refresh_node + 1) % nodes.size();
+    if (conn == nullptr) {
+      next_refresh = now + kRefreshWhileDegraded;
+      return;
+    }
+    const std::string wire = EncodeCommand({"CLUSTER", "SLOTS"});
+    if (redisAsyncFormattedCommand(conn->ac, &Loop::OnSlots, nullptr, wire.data(), wire.size()) ==
+        REDIS_OK) {
+      refresh_in_flight = true;
+    }
+    next_refresh = now + kRefreshWhileDegraded;
+  }
+
+  static void OnSlots(redisAsyncContext* ac, void* r, void*) {
+    auto* conn = static_cast<Connection*>(ac->data);
+    if (conn == nullptr) return;
+    Loop* loop = conn->loop;
+    loop->refresh_in_flight = false;
+    auto* reply = static_cast<redisReply*>(r);
+    if (reply == nullptr) return;  // the connection went: the next tick asks another node
+    auto ranges = ParseClusterSlots(Reply::From(*reply), conn->node->address);
+    if (!ranges.ok()) {
+      Log(LogLevel::kWarning, absl::StrCat("redis: ", ranges.status().message()));
+      return;
+    }
+    std::vector<Node*> owners(kClusterSlots, nullptr);
+    for (const SlotRange& range : *ranges) {
+      Node* master = loop->NodeAt(range.master);
+      for (int slot = range.first; slot <= range.last; ++slot) owners[slot] = master;
+    }
+    // Healthy: every slot has a master this client is connected to.
+    bool healthy = true;
+    for (Node* owner : owners) {
+      if (owner == nullptr || PickConnection(*owner) == nullptr) {
+        healthy = false;
+        break;
+      }
+    }
+    loop->slot_owner = std::move(owners);
+    loop->client->slots_known_.store(true);
+    loop->next_refresh = absl::Now() + (healthy ? kRefreshEvery : kRefreshWhileDegraded);
+  }
+
   static void OnTick(evutil_socket_t, short, void* arg) {
     auto* loop = static_cast<Loop*>(arg);
     const absl::Time now = absl::Now();
     while (!loop->deadlines.empty() && loop->deadlines.begin()->first <= now) {
       Pending* p = loop->deadlines.begin()->second;
       loop->Finish(p, absl::DeadlineExceededError("redis: no reply before the deadline"));
+    }
+    if (loop->cluster && !loop->refresh_in_flight && now >= loop->next_refresh) {
+      loop->RefreshSlots(now);
     }
   }
 
@@ -320,12 +482,14 @@ struct Client::Loop {
   }
 
   void Shutdown() {
-    for (auto& conn : connections) {
-      evtimer_del(conn.reconnect_timer);
-      if (conn.ac != nullptr) {
-        redisAsyncContext* ac = conn.ac;
-        conn.ac = nullptr;
-        redisAsyncFree(ac);  // fails what is pending with UNAVAILABLE
+    for (auto& node : nodes) {
+      for (auto& conn : node->connections) {
+        evtimer_del(conn->reconnect_timer);
+        if (conn->ac != nullptr) {
+          redisAsyncContext* ac = conn->ac;
+          conn->ac = nullptr;
+          redisAsyncFree(ac);  // fails what is pending with UNAVAILABLE
+        }
       }
     }
     evtimer_del(tick);
@@ -334,6 +498,11 @@ struct Client::Loop {
 };
 
 std::string ClientOptions::Address() const {
+  if (!cluster.empty()) {
+    std::string seeds;
+    for (const auto& node : cluster) absl::StrAppend(&seeds, seeds.empty() ? "" : ",", node.ToString());
+    return absl::StrCat("cluster ", seeds);
+  }
   return unix_path.empty() ? absl::StrCat(host, ":", port) : absl::StrCat("unix:", unix_path);
 }
 
@@ -345,7 +514,7 @@ Client::~Client() { Stop(); }
 void Client::Start() {
   if (started_) return;
   started_ = true;
-  for (auto& conn : loop_->connections) loop_->Connect(conn);
+  loop_->ConnectAll();
   thread_ = std::thread([this] { event_base_dispatch(loop_->base); });
 }
 

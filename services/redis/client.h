@@ -1,10 +1,18 @@
 // The asynchronous, pipelined Redis client shared by all handlers.
 //
 // One event-loop thread owns a few hiredis connections; any thread submits commands, which are
-// written to a connection without waiting for earlier replies (pipelining). Each command carries a
+// written to a connection without waiting for earlier replies (pipelining). Commands on keys of
+// one hash slot go to the same connection, so Redis runs them in the order they were submitted. Each command carries a
 // deadline: when it passes, the callback gets DEADLINE_EXCEEDED and the late reply is dropped.
 // With no connection up, commands fail at once with UNAVAILABLE; connections come back with
 // exponential backoff. Scripts go out as EVALSHA and fall back to EVAL when Redis answers NOSCRIPT.
+//
+// Given cluster seeds, it speaks to a Redis Cluster: it reads the slot map (CLUSTER SLOTS) from
+// any node, keeps connections to every master, and sends each command to the master of its key's
+// slot. A MOVED answer updates the map and sends the command on at once (ASK: once, after
+// ASKING); the map is read again every few seconds, and every 250 ms while a master is out of
+// reach, so a failed-over master's replica takes the slots' commands as soon as the cluster has
+// promoted it. Until then, commands for its slots fail fast with UNAVAILABLE.
 //
 // Callbacks run on the loop thread (or, for fail-fast errors, on the submitting thread); they must
 // not block.
@@ -21,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/redis/cluster_slots.h"
 #include "services/redis/metrics.h"
 #include "services/redis/reply.h"
 #include "services/redis/script.h"
@@ -36,7 +45,9 @@ struct ClientOptions {
   // When set, Redis is reached through this Unix socket instead (host and port unused): no TCP
   // on the way to a Redis on the same machine.
   std::string unix_path;
-  // "host:port" or "unix:<path>", for messages.
+  // Redis Cluster: some of its nodes, from which the rest is learned (host and port unused).
+  std::vector<NodeAddress> cluster;
+  // "host:port", "unix:<path>" or "cluster <seeds>", for messages.
   std::string Address() const;
   // With a password, each connection authenticates first (AUTH [username] password) and takes
   // commands only once Redis accepted it. Neither appears in any message.
@@ -80,7 +91,11 @@ class Client {
   std::vector<absl::StatusOr<Reply>> RunAllAndWait(std::vector<Command> commands,
                                                    absl::Time deadline, size_t burst = 32);
 
-  bool connected() const { return connections_up_.load(std::memory_order_relaxed) > 0; }
+  // A connection is up (and, for a cluster, the slot map is known).
+  bool connected() const {
+    return connections_up_.load(std::memory_order_relaxed) > 0 &&
+           (options_.cluster.empty() || slots_known_.load(std::memory_order_relaxed));
+  }
   // Waits until a connection is up (for start-up and tests); false on timeout.
   bool WaitConnected(absl::Duration timeout) const;
   // Why the last connection attempt failed when Redis refused it (AUTH), for start-up messages;
@@ -100,6 +115,7 @@ class Client {
   ClientOptions options_;
   ClientMetrics* metrics_;
   std::atomic<int> connections_up_{0};
+  std::atomic<bool> slots_known_{false};
   mutable absl::Mutex refusal_mu_;
   std::string last_refusal_ ABSL_GUARDED_BY(refusal_mu_);
   std::unique_ptr<Loop> loop_;

@@ -36,6 +36,13 @@ ClientMetrics::ClientMetrics(prometheus::Registry& registry) {
            .Help("EVALSHA calls that found no cached script and were resent as EVAL.")
            .Register(registry)
            .Add({});
+  redirects = &prometheus::BuildCounter()
+                   .Name("orderwatch_redis_cluster_redirects_total")
+                   .Help(
+                       "Commands a Redis Cluster node redirected (MOVED, ASK) and that were sent "
+                       "on to the node named: the slot map was out of date.")
+                   .Register(registry)
+                   .Add({});
   round_trip = &prometheus::BuildHistogram()
                     .Name("orderwatch_redis_round_trip_seconds")
                     .Help("Seconds from sending a Redis command to receiving its reply.")

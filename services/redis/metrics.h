@@ -19,6 +19,7 @@ struct ClientMetrics {
   prometheus::Counter* errors_deadline;     // the caller's deadline passed first
   prometheus::Counter* errors_reply;        // Redis answered with an error
   prometheus::Counter* noscript_fallbacks;  // EVALSHA missed the script cache; resent as EVAL
+  prometheus::Counter* redirects;           // Redis Cluster MOVED/ASK answers followed
   prometheus::Histogram* round_trip;        // seconds from send to reply
 };
 

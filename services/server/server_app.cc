@@ -175,6 +175,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   redis_options.host = config.redis_host;
   redis_options.port = config.redis_port;
   redis_options.unix_path = config.redis_unix;
+  redis_options.cluster = config.redis_cluster;
   redis_options.connections = config.redis_connections;
   if (!config.redis_password_file.empty()) {
     auto password = ReadSecretFile("redis-password-file", config.redis_password_file, 1);

@@ -93,6 +93,20 @@ const std::vector<Setting>& Settings() {
          c.redis_unix.clear();
          return absl::OkStatus();
        }},
+      {"redis-cluster", "ORDERWATCH_REDIS_CLUSTER",
+       "host:port[,host:port...] of some Redis Cluster nodes: orderwatch reads the slot map from "
+       "them and sends each command to its slot's master, following failovers (replaces "
+       "--redis) (default: no cluster)",
+       [](ServerConfig& c, const std::string& v) {
+         c.redis_cluster.clear();
+         for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
+           auto node = redis::ParseNodeAddress(std::string_view(part.data(), part.size()));
+           if (!node.ok()) return Bad("redis-cluster", v, "host:port[,host:port...]");
+           c.redis_cluster.push_back(*std::move(node));
+         }
+         if (c.redis_cluster.empty()) return Bad("redis-cluster", v, "host:port[,host:port...]");
+         return absl::OkStatus();
+       }},
       {"redis-user", "ORDERWATCH_REDIS_USER",
        "Redis ACL user to authenticate as (with --redis-password-file; deploy/redis/acl-rules "
        "lists what it needs) (default: the default user)",

@@ -9,6 +9,7 @@
 #include "services/common/admission.h"
 #include "services/common/clock.h"
 #include "services/common/retention.h"
+#include "services/redis/cluster_slots.h"
 #include "services/scheduler/scheduler.h"
 #include "services/server/tls.h"
 
@@ -21,6 +22,7 @@ struct ServerConfig {
   std::string redis_host = "127.0.0.1";
   int redis_port = 6379;
   std::string redis_unix;  // a Unix socket path instead of host and port
+  std::vector<redis::NodeAddress> redis_cluster;  // Redis Cluster seeds instead of the above
   int redis_connections = 2;
   std::string redis_user;           // an ACL user (Redis 6 and later); empty: "default"
   std::string redis_password_file;  // holds its password; empty: no AUTH

@@ -63,6 +63,20 @@ TEST(ServerConfigTest, RedisByUnixSocket) {
   EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--redis=unix:"}, &help).ok());
 }
 
+TEST(ServerConfigTest, RedisClusterSeeds) {
+  bool help = false;
+  auto c = ParseServerConfig({"ORDERWATCH_REDIS_CLUSTER=10.0.0.1:7000,10.0.0.2:7001"},
+                             {"--auth=dev"}, &help);
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->redis_cluster.size(), 2u);
+  EXPECT_EQ(c->redis_cluster[1].ToString(), "10.0.0.2:7001");
+  for (const char* bad : {"--redis-cluster=", "--redis-cluster=10.0.0.1", "--redis-cluster=a:1,b"}) {
+    auto refused = ParseServerConfig({}, {"--auth=dev", bad}, &help);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("redis-cluster"), std::string::npos);
+  }
+}
+
 TEST(ServerConfigTest, BadValuesNameTheSetting) {
   bool help = false;
   auto c = ParseServerConfig({}, {"--auth=dev", "--partitions=0"}, &help);
