@@ -8,6 +8,7 @@
 #
 # Settings (environment):
 #   ORDERWATCH_REDIS=host:port    use that Redis instead of starting one
+#   ORDERWATCH_REDIS_CLUSTER=h:p,h:p  use that Redis Cluster instead of starting a Redis
 #   ORDERWATCH_REDIS_PORT=6379    port of the Redis that `up` starts
 #   ORDERWATCH_GRPC_ADDR          default 127.0.0.1:50051
 #   ORDERWATCH_METRICS_ADDR       default 127.0.0.1:9464
@@ -85,7 +86,7 @@ up() {
   trap 'stop_all; exit 130' INT
   trap 'stop_all; exit 143' TERM
 
-  if [ -z "${ORDERWATCH_REDIS:-}" ]; then
+  if [ -z "${ORDERWATCH_REDIS:-}" ] && [ -z "${ORDERWATCH_REDIS_CLUSTER:-}" ]; then
     port=${ORDERWATCH_REDIS_PORT:-6379}
     if redis-cli -p "$port" ping >/dev/null 2>&1; then
       say "a Redis already answers on 127.0.0.1:$port; use it with ORDERWATCH_REDIS=127.0.0.1:$port"

@@ -109,8 +109,8 @@ TEST_F(RedisClientTest, CommandsOnOneKeyRunInTheOrderSubmitted) {
   client->RunAll(std::move(pushes), absl::Now() + absl::Seconds(10),
                  [&](auto r) { p.set_value(std::move(r)); });
   for (const auto& r : p.get_future().get()) ASSERT_TRUE(r.ok()) << r.status();
-  for (const auto& [list, n] : {std::pair{"{o1}:events", kCommands},
-                                std::pair{"{o2}:events", (kCommands + 2) / 3}}) {
+  for (const auto& [list, n] :
+       {std::pair{"{o1}:events", kCommands}, std::pair{"{o2}:events", (kCommands + 2) / 3}}) {
     auto all = RunSync(*client, Command::Of({"LRANGE", list, "0", "-1"}));
     ASSERT_TRUE(all.ok());
     ASSERT_EQ(all->elements.size(), static_cast<size_t>(n));

@@ -248,7 +248,8 @@ TEST_F(SchedulerTest, ThousandsOfJobsLiveInSmallCompactBuckets) {
     const std::string id = absl::StrCat("shop:order", i);
     // Due times interleave across buckets; every third job is due in an hour.
     const bool is_later = i % 3 == 0;
-    Schedule(q, 2, id, is_later ? t0_ + absl::Hours(1) : t0_ - absl::Milliseconds((i * 7919) % 5000));
+    Schedule(q, 2, id,
+             is_later ? t0_ + absl::Hours(1) : t0_ - absl::Milliseconds((i * 7919) % 5000));
     (is_later ? later : due_now).insert(id);
   }
   auto stats = [&] {

@@ -237,10 +237,10 @@ void FollowUpsService::RegisterCashback(const Principal& who,
           if (first && !request_id.empty() && first->request_id == request_id) {
             return worker_.Open(shop, order, "cb", deadline, std::move(done));  // a retry
           }
-          return done(absl::FailedPreconditionError(absl::StrCat(
-              "the cashback of order ", order, " is registered already",
-              first ? absl::StrCat(" by ", first->agent) : "",
-              "; a cashback is registered once per order")));
+          return done(absl::FailedPreconditionError(
+              absl::StrCat("the cashback of order ", order, " is registered already",
+                           first ? absl::StrCat(" by ", first->agent) : "",
+                           "; a cashback is registered once per order")));
         }
         if (what == "refunded" || what == "refund_requested" || what == "unpaid") {
           return done(absl::FailedPreconditionError(

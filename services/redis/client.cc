@@ -166,10 +166,9 @@ struct Client::Loop {
 
   void Connect(Connection& conn) {
     const Node& node = *conn.node;
-    redisAsyncContext* ac =
-        node.unix_path.empty()
-            ? redisAsyncConnect(node.address.host.c_str(), node.address.port)
-            : redisAsyncConnectUnix(node.unix_path.c_str());
+    redisAsyncContext* ac = node.unix_path.empty()
+                                ? redisAsyncConnect(node.address.host.c_str(), node.address.port)
+                                : redisAsyncConnectUnix(node.unix_path.c_str());
     if (ac == nullptr || ac->err) {
       if (ac != nullptr) redisAsyncFree(ac);
       ScheduleReconnect(conn);
@@ -290,10 +289,10 @@ struct Client::Loop {
     Connection* conn = node == nullptr ? nullptr : PickConnection(*node, slot);
     if (conn == nullptr) {
       if (cluster) RefreshSoon();
-      Finish(p.get(), absl::UnavailableError(
-                          node == nullptr ? "redis: no cluster node known for the key's slot"
-                                          : absl::StrCat("redis: not connected to ",
-                                                         node->address.ToString())));
+      Finish(p.get(), absl::UnavailableError(node == nullptr
+                                                 ? "redis: no cluster node known for the key's slot"
+                                                 : absl::StrCat("redis: not connected to ",
+                                                                node->address.ToString())));
       return;
     }
     Send(conn, std::move(p), now);
@@ -500,7 +499,8 @@ struct Client::Loop {
 std::string ClientOptions::Address() const {
   if (!cluster.empty()) {
     std::string seeds;
-    for (const auto& node : cluster) absl::StrAppend(&seeds, seeds.empty() ? "" : ",", node.ToString());
+    for (const auto& node : cluster)
+      absl::StrAppend(&seeds, seeds.empty() ? "" : ",", node.ToString());
     return absl::StrCat("cluster ", seeds);
   }
   return unix_path.empty() ? absl::StrCat(host, ":", port) : absl::StrCat("unix:", unix_path);
@@ -619,8 +619,7 @@ void Client::Submit(std::vector<std::unique_ptr<Pending>> batch) {
     // Fail fast: no connection means no answer within any deadline worth waiting for.
     for (auto& p : batch) {
       metrics_->errors_unavailable->Increment();
-      p->done(absl::UnavailableError(
-          absl::StrCat("redis: not connected to ", options_.Address())));
+      p->done(absl::UnavailableError(absl::StrCat("redis: not connected to ", options_.Address())));
     }
     return;
   }

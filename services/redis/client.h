@@ -2,10 +2,11 @@
 //
 // One event-loop thread owns a few hiredis connections; any thread submits commands, which are
 // written to a connection without waiting for earlier replies (pipelining). Commands on keys of
-// one hash slot go to the same connection, so Redis runs them in the order they were submitted. Each command carries a
-// deadline: when it passes, the callback gets DEADLINE_EXCEEDED and the late reply is dropped.
-// With no connection up, commands fail at once with UNAVAILABLE; connections come back with
-// exponential backoff. Scripts go out as EVALSHA and fall back to EVAL when Redis answers NOSCRIPT.
+// one hash slot go to the same connection, so Redis runs them in the order they were submitted.
+// Each command carries a deadline: when it passes, the callback gets DEADLINE_EXCEEDED and the late
+// reply is dropped. With no connection up, commands fail at once with UNAVAILABLE; connections come
+// back with exponential backoff. Scripts go out as EVALSHA and fall back to EVAL when Redis answers
+// NOSCRIPT.
 //
 // Given cluster seeds, it speaks to a Redis Cluster: it reads the slot map (CLUSTER SLOTS) from
 // any node, keeps connections to every master, and sends each command to the master of its key's

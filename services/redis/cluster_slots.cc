@@ -67,8 +67,7 @@ absl::StatusOr<NodeAddress> ParseNodeAddress(std::string_view host_port) {
   if (colon == std::string_view::npos || colon == 0 ||
       !absl::SimpleAtoi(Sv(host_port.substr(colon + 1)), &a.port) || a.port <= 0 ||
       a.port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", Sv(host_port), "' is not host:port"));
+    return absl::InvalidArgumentError(absl::StrCat("'", Sv(host_port), "' is not host:port"));
   }
   a.host = std::string(host_port.substr(0, colon));
   if (a.host.size() > 2 && a.host.front() == '[' && a.host.back() == ']') {

@@ -281,9 +281,8 @@ void Scheduler::ClaimDue() {
         absl::MutexLock lock(&mu_);
         absl::Time& next = q.next[lease.partition];
         // A full batch may leave more due: claim again next tick.
-        next = std::min(next, static_cast<int>(claimed->jobs.size()) >= plan.limit
-                                  ? now
-                                  : claimed->next);
+        next = std::min(next,
+                        static_cast<int>(claimed->jobs.size()) >= plan.limit ? now : claimed->next);
       }
       for (auto& job : claimed->jobs) HandOver(q, lease, std::move(job), now);
     }

@@ -65,7 +65,7 @@ struct SchedulerOptions {
   // between reminders coming due and the workers; and this trickle in a tick with pre-sale work.
   int after_sales_per_tick = 200;
   int after_sales_per_tick_when_busy = 5;
-  absl::Duration stop_wait = absl::Seconds(5);     // Stop waits this long for handlers
+  absl::Duration stop_wait = absl::Seconds(5);  // Stop waits this long for handlers
 };
 
 class Scheduler {

@@ -50,9 +50,9 @@ absl::Status CheckPartitions(redis::Client& redis, int partitions, absl::Duratio
           absl::StrCat("Redis at ", redis.options().Address(), ": ", refusal,
                        " (ORDERWATCH_REDIS_USER, ORDERWATCH_REDIS_PASSWORD_FILE)"));
     }
-    return absl::UnavailableError(absl::StrCat(
-        "Redis at ", redis.options().Address(), " did not answer within ",
-        absl::FormatDuration(wait), "; is it running? (ORDERWATCH_REDIS)"));
+    return absl::UnavailableError(
+        absl::StrCat("Redis at ", redis.options().Address(), " did not answer within ",
+                     absl::FormatDuration(wait), "; is it running? (ORDERWATCH_REDIS)"));
   }
   static const redis::Script kRecord("record_partitions",
                                      "redis.call('HSETNX', KEYS[1], 'partitions', ARGV[1])\n"
@@ -187,7 +187,7 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->redis = std::make_unique<redis::Client>(redis_options, p->redis_metrics.get());
   auto sink =
       dispatch::OpenSink(config.reminder_sink, *p->redis, *p->keys,
-                          {config.reminder_webhook_secret_file, config.reminder_rate_limits});
+                         {config.reminder_webhook_secret_file, config.reminder_rate_limits});
   if (!sink.ok()) return sink.status();
   p->sink = *std::move(sink);
   p->reminder_metrics = std::make_unique<reminders::ReminderMetrics>(*p->registry, p->sink->name());

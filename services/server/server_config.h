@@ -21,7 +21,7 @@ struct ServerConfig {
   TlsFiles tls;  // plaintext gRPC unless a certificate is configured
   std::string redis_host = "127.0.0.1";
   int redis_port = 6379;
-  std::string redis_unix;  // a Unix socket path instead of host and port
+  std::string redis_unix;                         // a Unix socket path instead of host and port
   std::vector<redis::NodeAddress> redis_cluster;  // Redis Cluster seeds instead of the above
   int redis_connections = 2;
   std::string redis_user;           // an ACL user (Redis 6 and later); empty: "default"

@@ -51,7 +51,8 @@ TEST(ServerConfigTest, TlsFilesComeInPairs) {
 
 TEST(ServerConfigTest, RedisByUnixSocket) {
   bool help = false;
-  auto c = ParseServerConfig({"ORDERWATCH_REDIS=unix:/run/redis/redis.sock"}, {"--auth=dev"}, &help);
+  auto c =
+      ParseServerConfig({"ORDERWATCH_REDIS=unix:/run/redis/redis.sock"}, {"--auth=dev"}, &help);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->redis_unix, "/run/redis/redis.sock");
   // A flag naming host:port wins over the environment's socket.
@@ -70,7 +71,8 @@ TEST(ServerConfigTest, RedisClusterSeeds) {
   ASSERT_TRUE(c.ok()) << c.status();
   ASSERT_EQ(c->redis_cluster.size(), 2u);
   EXPECT_EQ(c->redis_cluster[1].ToString(), "10.0.0.2:7001");
-  for (const char* bad : {"--redis-cluster=", "--redis-cluster=10.0.0.1", "--redis-cluster=a:1,b"}) {
+  for (const char* bad :
+       {"--redis-cluster=", "--redis-cluster=10.0.0.1", "--redis-cluster=a:1,b"}) {
     auto refused = ParseServerConfig({}, {"--auth=dev", bad}, &help);
     ASSERT_FALSE(refused.ok()) << bad;
     EXPECT_NE(refused.status().message().find("redis-cluster"), std::string::npos);

@@ -75,8 +75,8 @@ void ShipmentsService::ListDelayed(const Principal& who, const v1::ListDelayedRe
   }
   const int size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   if (size < 1 || size > kMaxPageSize) {
-    return done(InvalidField("page_size", absl::StrCat("is ", request.page_size(), "; must be 1-",
-                                                       kMaxPageSize)));
+    return done(InvalidField(
+        "page_size", absl::StrCat("is ", request.page_size(), "; must be 1-", kMaxPageSize)));
   }
   auto cursor = ParseToken(request.page_token());
   if (!cursor.ok()) return done(cursor.status());
@@ -123,8 +123,7 @@ void ShipmentsService::ListDelayed(const Principal& who, const v1::ListDelayedRe
         }
         if (static_cast<int>(found.size()) > size) {
           const auto& last = response.orders(size - 1);
-          response.set_next_page_token(
-              absl::StrCat(last.deadline_unix_ms(), ":", last.order_id()));
+          response.set_next_page_token(absl::StrCat(last.deadline_unix_ms(), ":", last.order_id()));
         }
         Describe(shop, std::move(response), deadline, std::move(done));
       });
@@ -160,27 +159,28 @@ void ShipmentsService::Summary(const Principal& who, const v1::ShipmentSummaryRe
   for (int p = 0; p < keys_.partitions(); ++p) {
     reads.push_back(redis::Command::Of({"HGETALL", keys_.ShipmentSummary(p, who.shop)}));
   }
-  redis_.RunAll(std::move(reads), deadline,
-                [done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
-                  std::map<std::string, int64_t> sum;
-                  for (const auto& r : replies) {
-                    if (!r.ok()) return done(r.status());
-                    for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
-                      sum[r->elements[i].str] += Int(r->elements[i + 1]);
-                    }
-                  }
-                  v1::ShipmentSummary s;
-                  for (int stage = 1; stage <= 3; ++stage) {
-                    auto* st = s.add_stages();
-                    st->set_stage(static_cast<v1::ShipmentStage>(stage));
-                    st->set_orders(sum[absl::StrCat("n:", stage)]);
-                    st->set_compensation_fen(sum[absl::StrCat("c:", stage)]);
-                  }
-                  s.set_at_risk_fen(sum["c:1"]);
-                  s.set_incurred_fen(sum["incurred_fen"]);
-                  s.set_incurred_orders(sum["incurred_n"]);
-                  done(std::move(s));
-                });
+  redis_.RunAll(
+      std::move(reads), deadline,
+      [done = std::move(done)](std::vector<absl::StatusOr<redis::Reply>> replies) mutable {
+        std::map<std::string, int64_t> sum;
+        for (const auto& r : replies) {
+          if (!r.ok()) return done(r.status());
+          for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+            sum[r->elements[i].str] += Int(r->elements[i + 1]);
+          }
+        }
+        v1::ShipmentSummary s;
+        for (int stage = 1; stage <= 3; ++stage) {
+          auto* st = s.add_stages();
+          st->set_stage(static_cast<v1::ShipmentStage>(stage));
+          st->set_orders(sum[absl::StrCat("n:", stage)]);
+          st->set_compensation_fen(sum[absl::StrCat("c:", stage)]);
+        }
+        s.set_at_risk_fen(sum["c:1"]);
+        s.set_incurred_fen(sum["incurred_fen"]);
+        s.set_incurred_orders(sum["incurred_n"]);
+        done(std::move(s));
+      });
 }
 
 }  // namespace orderwatch::shipments

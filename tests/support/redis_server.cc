@@ -29,7 +29,8 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-RedisServer::RedisServer(bool appendonly) : port_(FreePort()), appendonly_(appendonly) {
+RedisServer::RedisServer(bool appendonly, std::vector<std::string> extra, int port)
+    : port_(port != 0 ? port : FreePort()), appendonly_(appendonly), extra_(std::move(extra)) {
   char tmpl[] = "/tmp/orderwatch-redis-XXXXXX";
   dir_ = mkdtemp(tmpl);
   Start();
@@ -66,6 +67,7 @@ void RedisServer::Start() {
                                    "700",
                                    "--loglevel",
                                    "warning"};
+  args.insert(args.end(), extra_.begin(), extra_.end());
   pid_ = fork();
   if (pid_ == 0) {
     std::vector<char*> argv;

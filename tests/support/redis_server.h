@@ -5,13 +5,15 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace orderwatch::testing {
 
 class RedisServer {
  public:
-  // `appendonly`: keep an AOF (fsync always) so a restart keeps the data.
-  explicit RedisServer(bool appendonly = false);
+  // `appendonly`: keep an AOF (fsync always) so a restart keeps the data. `extra`: more
+  // redis-server arguments; `port` 0: a free one.
+  explicit RedisServer(bool appendonly = false, std::vector<std::string> extra = {}, int port = 0);
   ~RedisServer();
 
   int port() const { return port_; }
@@ -38,6 +40,7 @@ class RedisServer {
 
   int port_;
   bool appendonly_;
+  std::vector<std::string> extra_;
   std::string dir_;
   pid_t pid_ = 0;
 };

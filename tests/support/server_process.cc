@@ -10,6 +10,10 @@ namespace orderwatch::testing {
 
 ServerProcess::ServerProcess(const std::string& binary, const RedisServer& redis,
                              std::vector<std::string> extra)
+    : ServerProcess(binary, "--redis=" + redis.address(), std::move(extra)) {}
+
+ServerProcess::ServerProcess(const std::string& binary, const std::string& redis_flag,
+                             std::vector<std::string> extra)
     : grpc_port_(FreePort()), metrics_port_(FreePort()) {
   std::vector<std::string> args = {"orderwatch-server",
                                    "--auth=dev",
@@ -17,7 +21,7 @@ ServerProcess::ServerProcess(const std::string& binary, const RedisServer& redis
                                    "--drain-seconds=3",
                                    "--grpc-addr=127.0.0.1:" + std::to_string(grpc_port_),
                                    "--metrics-addr=127.0.0.1:" + std::to_string(metrics_port_),
-                                   "--redis=" + redis.address()};
+                                   redis_flag};
   for (auto& e : extra) args.push_back(std::move(e));
   pid_ = fork();
   if (pid_ == 0) {

@@ -17,6 +17,9 @@ class ServerProcess {
   // `extra`: more --setting=value arguments.
   ServerProcess(const std::string& binary, const RedisServer& redis,
                 std::vector<std::string> extra = {});
+  // `redis_flag` says where Redis is: "--redis=host:port" or "--redis-cluster=<seeds>".
+  ServerProcess(const std::string& binary, const std::string& redis_flag,
+                std::vector<std::string> extra);
   ~ServerProcess();  // SIGKILL if still running
 
   int grpc_port() const { return grpc_port_; }
