@@ -20,7 +20,7 @@ using testing::StorefrontLoad;
 
 TEST(ChaosTest, KillsRestartsAndPausesUnderLoadLoseNothingAndDuplicateNothing) {
   RedisServer redis(/*appendonly=*/true);
-  Fleet fleet("--redis=" + redis.address());
+  Fleet fleet((redis.cluster() ? "--redis-cluster=" : "--redis=") + redis.address());
   StorefrontLoad load;
   SetAnyHourPolicy(fleet, load);
 

@@ -1,8 +1,9 @@
 // orderwatch on a real Redis Cluster: three masters with a replica each on loopback
 // (redis_cluster.h), real orderwatch-server processes started with --redis-cluster.
 //   - the API's families work, and their keys spread over all three masters;
-//   - a storefront's load (storefront_load.h) gets through while one master is SIGKILLed and its
-//     replica takes over, and the exact accounting comes out as on one Redis.
+//   - a storefront's load (storefront_load.h) gets through while the servers are SIGKILLed and
+//     restarted and one master is SIGKILLed and its replica takes over, and the exact accounting
+//     comes out as on one Redis.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -127,9 +128,16 @@ TEST(RedisClusterE2ETest, AMasterFailsOverUnderLoadAndNothingIsLost) {
   const int slot = redis::KeySlot(keys.Lease(0));
   const absl::Time start = absl::Now();
   std::thread writer([&] { RunStorefrontLoad(fleet, load); });
-  testing::SleepUntil(start + absl::Seconds(5));
+  testing::SleepUntil(start + absl::Seconds(2));
+  fleet.Kill(1);
+  testing::SleepUntil(start + absl::Seconds(3));
+  fleet.Start(1);
+  testing::SleepUntil(start + absl::Seconds(6));
   const int old_master = cluster.MasterOf(slot);
   const absl::Duration failover = cluster.FailOverMasterOf(slot, absl::Seconds(30));
+  testing::SleepUntil(start + absl::Seconds(11));
+  fleet.Kill(0);
+  fleet.Start(0);
   writer.join();
   const absl::Duration load_took = absl::Now() - start;
   ASSERT_LT(failover, absl::Seconds(30)) << "no replica took over";
@@ -139,7 +147,8 @@ TEST(RedisClusterE2ETest, AMasterFailsOverUnderLoadAndNothingIsLost) {
   const testing::Accounting a = ExpectEverythingOnce(fleet, load);
   EXPECT_GT(load.retries.load(), 0) << "the failover did not reach the load";
   std::printf(
-      "cluster: master SIGKILLed 5 s in, its replica serving after %.1f s; %d calls in %.1f s "
+      "cluster: servers SIGKILLed 2 s and 11 s in, a master 6 s in, its replica serving after %.1f "
+      "s; %d calls in %.1f s "
       "with %d retries; everything delivered %.1f s after the start; %zu deliveries, %zu "
       "repeated under the same key; %d of %d paid orders reminded before their payment\n",
       absl::ToDoubleSeconds(failover), load.calls.load(), absl::ToDoubleSeconds(load_took),

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -31,6 +32,15 @@ int FreePort() {
 
 RedisServer::RedisServer(bool appendonly, std::vector<std::string> extra, int port)
     : port_(port != 0 ? port : FreePort()), appendonly_(appendonly), extra_(std::move(extra)) {
+  const char* mode = getenv("ORDERWATCH_TEST_REDIS");
+  const bool clustered_already =
+      std::find(extra_.begin(), extra_.end(), "--cluster-enabled") != extra_.end();
+  if (mode != nullptr && std::string(mode) == "cluster" && !clustered_already) {
+    cluster_ = true;
+    cluster_port_ = FreePort();
+    extra_.insert(extra_.end(), {"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                                 "--cluster-port", std::to_string(cluster_port_)});
+  }
   char tmpl[] = "/tmp/orderwatch-redis-XXXXXX";
   dir_ = mkdtemp(tmpl);
   Start();
@@ -83,7 +93,10 @@ void RedisServer::Start() {
       const bool ok = r != nullptr && r->type == REDIS_REPLY_STATUS;
       if (r != nullptr) freeReplyObject(r);
       redisFree(c);
-      if (ok) return;
+      if (ok) {
+        if (cluster_) ServeAllSlots();
+        return;
+      }
     } else if (c != nullptr) {
       redisFree(c);
     }
@@ -152,8 +165,20 @@ std::string RedisServer::Flat(const std::string& command_line) const {
   return Run(port_, command_line, true);
 }
 
+void RedisServer::ServeAllSlots() const {
+  if (Command("CLUSTER INFO").find("cluster_slots_assigned:16384") == std::string::npos) {
+    Command("CLUSTER ADDSLOTSRANGE 0 16383");
+  }
+  for (int i = 0; i < 500; ++i) {
+    if (Command("CLUSTER INFO").find("cluster_state:ok") != std::string::npos) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("the one-node cluster did not become ok");
+}
+
 std::string RedisServer::DatasetDigest() const {
   constexpr char kScript[] =
+      "#!lua flags=no-writes,allow-cross-slot-keys\n"
       "local keys = redis.call('KEYS', '*') table.sort(keys) local parts = {} "
       "for i, k in ipairs(keys) do parts[i] = k .. '=' .. redis.sha1hex(redis.call('DUMP', k)) "
       "end return redis.sha1hex(table.concat(parts, ' '))";

@@ -17,6 +17,9 @@ class RedisServer {
   ~RedisServer();
 
   int port() const { return port_; }
+  // A one-node Redis Cluster holding every slot (ORDERWATCH_TEST_REDIS=cluster in the
+  // environment): servers must reach it with --redis-cluster.
+  bool cluster() const { return cluster_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // It listens on this Unix socket too.
   std::string unix_socket() const { return dir_ + "/redis.sock"; }
@@ -37,10 +40,13 @@ class RedisServer {
 
  private:
   void Signal(int signal);  // and wait for the exit
+  void ServeAllSlots() const;
 
   int port_;
   bool appendonly_;
   std::vector<std::string> extra_;
+  bool cluster_ = false;
+  int cluster_port_ = 0;
   std::string dir_;
   pid_t pid_ = 0;
 };

@@ -10,7 +10,8 @@ namespace orderwatch::testing {
 
 ServerProcess::ServerProcess(const std::string& binary, const RedisServer& redis,
                              std::vector<std::string> extra)
-    : ServerProcess(binary, "--redis=" + redis.address(), std::move(extra)) {}
+    : ServerProcess(binary, (redis.cluster() ? "--redis-cluster=" : "--redis=") + redis.address(),
+                    std::move(extra)) {}
 
 ServerProcess::ServerProcess(const std::string& binary, const std::string& redis_flag,
                              std::vector<std::string> extra)

@@ -20,6 +20,7 @@ server::ServerConfig TestServer::DevConfig() {
 TestServer::TestServer(const RedisServer& redis, server::ServerConfig config) {
   config.redis_host = "127.0.0.1";
   config.redis_port = redis.port();
+  if (redis.cluster()) config.redis_cluster = {redis::NodeAddress{"127.0.0.1", redis.port()}};
   auto app = server::ServerApp::Start(config);
   if (!app.ok()) throw std::runtime_error(std::string(app.status().message()));
   app_ = *std::move(app);
