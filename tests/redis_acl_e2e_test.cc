@@ -135,7 +135,7 @@ TEST_F(RedisAclE2ETest, AWrongPasswordStopsTheStartWithTheReason) {
   const std::string wrong = "not-the-password-42";
   ::testing::internal::CaptureStderr();
   auto config = Config(wrong);
-  config.redis_port = redis_.port();
+  TestServer::UseRedis(redis_, config);
   auto app = server::ServerApp::Start(config);
   const std::string log = ::testing::internal::GetCapturedStderr();
   ASSERT_FALSE(app.ok());

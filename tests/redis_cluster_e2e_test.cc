@@ -1,6 +1,7 @@
 // orderwatch on a real Redis Cluster: three masters with a replica each on loopback
 // (redis_cluster.h), real orderwatch-server processes started with --redis-cluster.
 //   - the API's families work, and their keys spread over all three masters;
+//   - the client follows a slot migrating between masters (ASK, then MOVED);
 //   - a storefront's load (storefront_load.h) gets through while the servers are SIGKILLed and
 //     restarted and one master is SIGKILLed and its replica takes over, and the exact accounting
 //     comes out as on one Redis.
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -16,6 +18,7 @@
 #include "orderwatch/v1/followups.grpc.pb.h"
 #include "orderwatch/v1/order_events.grpc.pb.h"
 #include "orderwatch/v1/remarks.grpc.pb.h"
+#include "services/redis/client.h"
 #include "services/redis/cluster_slots.h"
 #include "services/redis/keys.h"
 #include "tests/support/redis_cluster.h"
@@ -116,6 +119,69 @@ TEST(RedisClusterE2ETest, TheApiWorksAndItsKeysSpreadOverEveryMaster) {
   EXPECT_EQ(masters, 3);
   const std::string scrape = testing::HttpGet(server.metrics_port(), "/metrics");
   EXPECT_GE(testing::MetricValue(scrape, "orderwatch_redis_connections_up"), 6);
+}
+
+// A slot moving between masters while the client works: a key already migrated is answered
+// with ASK (followed once, after ASKING), and once the slot has moved, with MOVED (followed, and
+// the slot map read again).
+TEST(RedisClusterE2ETest, TheClientFollowsASlotBeingMigrated) {
+  RedisCluster cluster;
+  prometheus::Registry registry;
+  redis::ClientMetrics metrics(registry);
+  redis::ClientOptions options;
+  options.cluster = {
+      *redis::ParseNodeAddress(cluster.seeds().substr(0, cluster.seeds().find(',')))};
+  redis::Client client(options, &metrics);
+  client.Start();
+  ASSERT_TRUE(client.WaitConnected(absl::Seconds(10)));
+  auto run = [&](std::vector<std::string> argv) {
+    std::promise<absl::StatusOr<redis::Reply>> p;
+    client.Run(redis::Command::Of(std::move(argv)), absl::Now() + absl::Seconds(5),
+               [&p](absl::StatusOr<redis::Reply> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  };
+  ASSERT_TRUE(run({"SET", "{moving}a", "1"}).ok());
+  ASSERT_TRUE(run({"SET", "{moving}b", "2"}).ok());
+  const int slot = redis::KeySlot("{moving}");
+  const int source = cluster.MasterOf(slot);
+  int target = 0;
+  for (int port : cluster.MasterPorts()) target = port != source ? port : target;
+  ASSERT_NE(target, 0);
+  const std::string source_id = cluster.CommandOn(source, "CLUSTER MYID");
+  const std::string target_id = cluster.CommandOn(target, "CLUSTER MYID");
+  const std::string s = std::to_string(slot);
+  ASSERT_EQ(cluster.CommandOn(target, "CLUSTER SETSLOT " + s + " IMPORTING " + source_id), "OK");
+  ASSERT_EQ(cluster.CommandOn(source, "CLUSTER SETSLOT " + s + " MIGRATING " + target_id), "OK");
+  ASSERT_EQ(cluster.CommandOn(source,
+                              "MIGRATE 127.0.0.1 " + std::to_string(target) + " {moving}a 0 5000"),
+            "OK");
+
+  // Mid-migration: a is on the target (ASK), b still on the source.
+  const double before = metrics.redirects->Value();
+  auto a = run({"GET", "{moving}a"});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->str, "1");
+  auto b = run({"GET", "{moving}b"});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->str, "2");
+  EXPECT_EQ(metrics.redirects->Value(), before + 1) << "one ASK followed";
+
+  // The slot moves for good: the source answers MOVED, and the client goes to the target.
+  ASSERT_EQ(cluster.CommandOn(source,
+                              "MIGRATE 127.0.0.1 " + std::to_string(target) + " {moving}b 0 5000"),
+            "OK");
+  for (int port : cluster.MasterPorts()) {
+    cluster.CommandOn(port, "CLUSTER SETSLOT " + s + " NODE " + target_id);
+  }
+  b = run({"GET", "{moving}b"});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->str, "2");
+  EXPECT_GE(metrics.redirects->Value(), before + 2) << "MOVED followed";
+  // Afterwards the map says where the slot lives: no more redirects.
+  absl::SleepFor(absl::Milliseconds(500));
+  const double settled = metrics.redirects->Value();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(run({"GET", "{moving}a"}).ok());
+  EXPECT_EQ(metrics.redirects->Value(), settled);
 }
 
 TEST(RedisClusterE2ETest, AMasterFailsOverUnderLoadAndNothingIsLost) {

@@ -211,7 +211,7 @@ TEST(WebhookConfigTest, AWebhookNeedsASecret) {
   server::ServerConfig config = TestServer::DevConfig();
   config.reminder_sink = "webhook:http://127.0.0.1:9/x";
   RedisServer redis;
-  config.redis_port = redis.port();
+  TestServer::UseRedis(redis, config);
   auto app = server::ServerApp::Start(config);
   ASSERT_FALSE(app.ok());
   EXPECT_NE(app.status().message().find("reminder-webhook-secret-file"), absl::string_view::npos)

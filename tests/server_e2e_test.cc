@@ -69,7 +69,8 @@ TEST(ServerE2ETest, HealthServesAndMetricsCountCallsWithoutIds) {
       Sample(metrics, "grpc_server_handled_total{grpc_code=\"Unimplemented\"," + labels + "}"), 0);
   EXPECT_EQ(Sample(metrics, "grpc_server_handling_seconds_count{" + labels + "}"), 3);
   EXPECT_GT(Sample(metrics, "orderwatch_redis_round_trip_seconds_count"), 0);
-  EXPECT_EQ(Sample(metrics, "orderwatch_redis_connections_up"), 2);
+  // Two per Redis: one Redis, or each of a cluster's three masters.
+  EXPECT_EQ(Sample(metrics, "orderwatch_redis_connections_up"), redis.cluster() ? 6 : 2);
   EXPECT_GT(Sample(metrics, "process_resident_memory_bytes"), 0);
   EXPECT_GE(Sample(metrics, "process_cpu_seconds_total"), 0);
   EXPECT_GT(Sample(metrics, "process_open_fds"), 0);
@@ -279,7 +280,7 @@ TEST(ServerE2ETest, RefusesToStartWithAnotherPartitionCount) {
   { TestServer first(redis); }  // records 16 partitions
   auto config = TestServer::DevConfig();
   config.partitions = 32;
-  config.redis_port = redis.port();
+  TestServer::UseRedis(redis, config);
   auto app = server::ServerApp::Start(config);
   ASSERT_FALSE(app.ok());
   EXPECT_EQ(app.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -175,7 +175,7 @@ TEST_F(TlsE2ETest, TheCliSpeaksTls) {
 
 TEST_F(TlsE2ETest, AWrongFileStopsTheStartAndIsNamed) {
   auto start = [&](server::ServerConfig config) {
-    config.redis_port = redis_.port();
+    TestServer::UseRedis(redis_, config);
     auto app = server::ServerApp::Start(config);
     return app.ok() ? std::string("started") : std::string(app.status().message());
   };

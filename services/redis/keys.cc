@@ -1,6 +1,7 @@
 #include "services/redis/keys.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/fnv.h"
 
 namespace orderwatch::redis {
 namespace {
@@ -8,15 +9,7 @@ absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.
 }  // namespace
 
 int KeyScheme::PartitionOf(std::string_view shop, std::string_view order) const {
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](unsigned char c) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  };
-  for (unsigned char c : shop) mix(c);
-  mix(0);
-  for (unsigned char c : order) mix(c);
-  return static_cast<int>(h % static_cast<uint64_t>(partitions_));
+  return static_cast<int>(Fnv1a(shop, order) % static_cast<uint64_t>(partitions_));
 }
 
 std::string KeyScheme::PartitionPrefix(int partition) const {

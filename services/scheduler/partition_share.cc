@@ -4,19 +4,17 @@
 #include <cstdint>
 #include <tuple>
 
+#include "services/common/fnv.h"
+
 namespace orderwatch::scheduler {
 namespace {
 
-// FNV-1a of "member\0partition", then SplitMix64's finaliser so near keys spread well.
+// FNV-1a of "member\0partition" (its 4 bytes, low first), then SplitMix64's finaliser so near
+// keys spread well.
 uint64_t Rank(const std::string& member, int partition) {
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](unsigned char c) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  };
-  for (unsigned char c : member) mix(c);
-  mix(0);
-  for (int i = 0; i < 4; ++i) mix(static_cast<unsigned char>(partition >> (8 * i)));
+  char bytes[4];
+  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(partition >> (8 * i));
+  uint64_t h = Fnv1a(member, std::string_view(bytes, 4));
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ULL;
   h ^= h >> 27;

@@ -37,16 +37,56 @@ RedisServer::RedisServer(bool appendonly, std::vector<std::string> extra, int po
       std::find(extra_.begin(), extra_.end(), "--cluster-enabled") != extra_.end();
   if (mode != nullptr && std::string(mode) == "cluster" && !clustered_already) {
     cluster_ = true;
-    cluster_port_ = FreePort();
-    extra_.insert(extra_.end(), {"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                                 "--cluster-port", std::to_string(cluster_port_)});
+    // Bus ports of our own choosing: the default, port + 10000, may lie past 65535.
+    bus_port_ = FreePort();
+    const auto args = ClusterNodeArgs(bus_port_);
+    extra_.insert(extra_.end(), args.begin(), args.end());
+    for (int i = 0; i < 2; ++i) {
+      other_bus_ports_.push_back(FreePort());
+      others_.push_back(
+          std::make_unique<RedisServer>(appendonly_, ClusterNodeArgs(other_bus_ports_.back())));
+    }
   }
   char tmpl[] = "/tmp/orderwatch-redis-XXXXXX";
   dir_ = mkdtemp(tmpl);
   Start();
+  if (cluster_) FormCluster();
+}
+
+std::vector<std::string> RedisServer::ClusterNodeArgs(int bus_port) {
+  return {"--cluster-enabled",      "yes",  "--cluster-config-file", "nodes.conf",
+          "--cluster-node-timeout", "2000", "--cluster-port",        std::to_string(bus_port)};
+}
+
+void RedisServer::FormCluster() {
+  // Three masters, each a third of the slots; node 0 meets the others over their bus ports.
+  const int per = 16384 / 3;
+  for (size_t i = 0; i < others_.size(); ++i) {
+    Command("CLUSTER MEET 127.0.0.1 " + std::to_string(others_[i]->port()) + " " +
+            std::to_string(other_bus_ports_[i]));
+  }
+  Command("CLUSTER ADDSLOTSRANGE 0 " + std::to_string(per - 1));
+  others_[0]->Command("CLUSTER ADDSLOTSRANGE " + std::to_string(per) + " " +
+                      std::to_string(2 * per - 1));
+  others_[1]->Command("CLUSTER ADDSLOTSRANGE " + std::to_string(2 * per) + " 16383");
+  WaitClusterOk();
+}
+
+void RedisServer::WaitClusterOk() const {
+  for (int i = 0; i < 1000; ++i) {
+    bool ok = OneCommand(port_, "CLUSTER INFO").find("cluster_state:ok") != std::string::npos;
+    for (const auto& other : others_) {
+      ok = ok &&
+           OneCommand(other->port_, "CLUSTER INFO").find("cluster_state:ok") != std::string::npos;
+    }
+    if (ok) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("the test cluster did not become ok");
 }
 
 RedisServer::~RedisServer() {
+  others_.clear();
   if (pid_ != 0) {
     kill(pid_, SIGCONT);
     Stop();
@@ -55,6 +95,9 @@ RedisServer::~RedisServer() {
 }
 
 void RedisServer::Start() {
+  for (auto& other : others_) {
+    if (other->pid_ == 0) other->Start();
+  }
   const std::string port = std::to_string(port_);
   std::vector<std::string> args = {"redis-server",
                                    "--port",
@@ -94,7 +137,11 @@ void RedisServer::Start() {
       if (r != nullptr) freeReplyObject(r);
       redisFree(c);
       if (ok) {
-        if (cluster_) ServeAllSlots();
+        // A restarted cluster finds itself again from nodes.conf.
+        if (cluster_ && OneCommand(port_, "CLUSTER INFO").find("cluster_slots_assigned:16384") !=
+                            std::string::npos) {
+          WaitClusterOk();
+        }
         return;
       }
     } else if (c != nullptr) {
@@ -109,6 +156,7 @@ void RedisServer::Stop() { Signal(SIGTERM); }
 void RedisServer::Crash() { Signal(SIGKILL); }
 
 void RedisServer::Signal(int signal) {
+  for (auto& other : others_) other->Signal(signal);
   if (pid_ == 0) return;
   kill(pid_, signal);
   int status = 0;
@@ -116,8 +164,14 @@ void RedisServer::Signal(int signal) {
   pid_ = 0;
 }
 
-void RedisServer::Pause() { kill(pid_, SIGSTOP); }
-void RedisServer::Resume() { kill(pid_, SIGCONT); }
+void RedisServer::Pause() {
+  for (auto& other : others_) other->Pause();
+  kill(pid_, SIGSTOP);
+}
+void RedisServer::Resume() {
+  for (auto& other : others_) other->Resume();
+  kill(pid_, SIGCONT);
+}
 
 namespace {
 
@@ -157,23 +211,52 @@ std::string Run(int port, const std::string& command_line, bool flatten) {
 
 }  // namespace
 
+std::string RedisServer::OneCommand(int port, const std::string& command_line) {
+  return Run(port, command_line, false);
+}
+
+// On a cluster: a command about the server (CLIENT, ACL, CONFIG, SCRIPT, KEYS, DBSIZE) runs on
+// every node, numbers added up and texts joined; a command on a key follows MOVED to its node.
+std::string RedisServer::OnCluster(const std::string& command_line, bool flatten) const {
+  static const char* const kEveryNode[] = {"CLIENT ", "ACL ",   "CONFIG ", "SCRIPT ",
+                                           "KEYS ",   "DBSIZE", "FLUSHALL"};
+  bool every = false;
+  for (const char* prefix : kEveryNode) every = every || command_line.rfind(prefix, 0) == 0;
+  if (!every) {
+    std::string reply = Run(port_, command_line, flatten);
+    for (int hops = 0; hops < 3 && reply.rfind("MOVED ", 0) == 0; ++hops) {
+      reply = Run(std::stoi(reply.substr(reply.rfind(':') + 1)), command_line, flatten);
+    }
+    return reply;
+  }
+  std::vector<std::string> replies = {Run(port_, command_line, flatten)};
+  for (const auto& other : others_) replies.push_back(Run(other->port_, command_line, flatten));
+  bool numbers = true, same = true;
+  long long sum = 0;
+  for (const auto& r : replies) {
+    char* end = nullptr;
+    const long long n = std::strtoll(r.c_str(), &end, 10);
+    numbers = numbers && !r.empty() && *end == '\0';
+    sum += n;
+    same = same && r == replies[0];
+  }
+  if (numbers && !flatten) return std::to_string(sum);
+  if (same) return replies[0];
+  std::string joined;
+  for (const auto& r : replies) {
+    if (r.empty()) continue;
+    if (!joined.empty()) joined += '\n';
+    joined += r;
+  }
+  return joined;
+}
+
 std::string RedisServer::Command(const std::string& command_line) const {
-  return Run(port_, command_line, false);
+  return cluster_ ? OnCluster(command_line, false) : Run(port_, command_line, false);
 }
 
 std::string RedisServer::Flat(const std::string& command_line) const {
-  return Run(port_, command_line, true);
-}
-
-void RedisServer::ServeAllSlots() const {
-  if (Command("CLUSTER INFO").find("cluster_slots_assigned:16384") == std::string::npos) {
-    Command("CLUSTER ADDSLOTSRANGE 0 16383");
-  }
-  for (int i = 0; i < 500; ++i) {
-    if (Command("CLUSTER INFO").find("cluster_state:ok") != std::string::npos) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  throw std::runtime_error("the one-node cluster did not become ok");
+  return cluster_ ? OnCluster(command_line, true) : Run(port_, command_line, true);
 }
 
 std::string RedisServer::DatasetDigest() const {
@@ -182,15 +265,20 @@ std::string RedisServer::DatasetDigest() const {
       "local keys = redis.call('KEYS', '*') table.sort(keys) local parts = {} "
       "for i, k in ipairs(keys) do parts[i] = k .. '=' .. redis.sha1hex(redis.call('DUMP', k)) "
       "end return redis.sha1hex(table.concat(parts, ' '))";
-  redisContext* c = redisConnect("127.0.0.1", port_);
-  if (c == nullptr || c->err != 0) {
-    if (c != nullptr) redisFree(c);
-    return "(connect failed)";
+  std::vector<int> ports = {port_};
+  for (const auto& other : others_) ports.push_back(other->port_);
+  std::string out;
+  for (int port : ports) {
+    redisContext* c = redisConnect("127.0.0.1", port);
+    if (c == nullptr || c->err != 0) {
+      if (c != nullptr) redisFree(c);
+      return "(connect failed)";
+    }
+    auto* r = static_cast<redisReply*>(redisCommand(c, "EVAL %s 0", kScript));
+    out += Text(r, false);
+    if (r != nullptr) freeReplyObject(r);
+    redisFree(c);
   }
-  auto* r = static_cast<redisReply*>(redisCommand(c, "EVAL %s 0", kScript));
-  std::string out = Text(r, false);
-  if (r != nullptr) freeReplyObject(r);
-  redisFree(c);
   return out;
 }
 

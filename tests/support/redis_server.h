@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,10 @@ class RedisServer {
   ~RedisServer();
 
   int port() const { return port_; }
-  // A one-node Redis Cluster holding every slot (ORDERWATCH_TEST_REDIS=cluster in the
-  // environment): servers must reach it with --redis-cluster.
+  // With ORDERWATCH_TEST_REDIS=cluster in the environment, a Redis Cluster of three masters
+  // (this one and two more), each with a third of the slots: servers reach it with
+  // --redis-cluster; Start, Stop, Crash, Pause and Resume act on all three; Command and Flat
+  // follow MOVED, and run commands about the server (CLIENT, ACL, KEYS, ...) on every node.
   bool cluster() const { return cluster_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // It listens on this Unix socket too.
@@ -40,13 +43,19 @@ class RedisServer {
 
  private:
   void Signal(int signal);  // and wait for the exit
-  void ServeAllSlots() const;
+  static std::vector<std::string> ClusterNodeArgs(int bus_port);
+  void FormCluster();
+  void WaitClusterOk() const;
+  static std::string OneCommand(int port, const std::string& command_line);
+  std::string OnCluster(const std::string& command_line, bool flatten) const;
 
   int port_;
   bool appendonly_;
   std::vector<std::string> extra_;
   bool cluster_ = false;
-  int cluster_port_ = 0;
+  int bus_port_ = 0;
+  std::vector<std::unique_ptr<RedisServer>> others_;  // the cluster's other masters
+  std::vector<int> other_bus_ports_;
   std::string dir_;
   pid_t pid_ = 0;
 };

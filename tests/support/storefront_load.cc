@@ -97,22 +97,26 @@ void AddPaid(v1::RecordEventBatchRequest& req, const std::string& order, int64_t
 
 }  // namespace
 
+v1::SetReminderPolicyRequest AnyHourPolicy(v1::ReminderPolicy current) {
+  v1::SetReminderPolicyRequest set;
+  current.clear_version();
+  current.set_window_start("00:00");
+  current.set_window_end("00:00");
+  current.set_after_order_minutes(10);
+  current.set_pre_close_minutes(0);
+  current.set_max_per_order(1);
+  *set.mutable_policy() = std::move(current);
+  return set;
+}
+
 void SetAnyHourPolicy(Fleet& fleet, StorefrontLoad& load) {
   ASSERT_TRUE(UntilOk(fleet, load.retries, [](const std::shared_ptr<grpc::Channel>& channel) {
     auto stub = v1::Reminders::NewStub(channel);
     v1::ReminderPolicy policy;
     grpc::Status s = stub->GetPolicy(Context("supervisor").get(), {}, &policy);
     if (!s.ok()) return s;
-    v1::SetReminderPolicyRequest set;
-    *set.mutable_policy() = policy;
-    set.mutable_policy()->clear_version();
-    set.mutable_policy()->set_window_start("00:00");
-    set.mutable_policy()->set_window_end("00:00");
-    set.mutable_policy()->set_after_order_minutes(10);
-    set.mutable_policy()->set_pre_close_minutes(0);
-    set.mutable_policy()->set_max_per_order(1);
     v1::ReminderPolicy out;
-    return stub->SetPolicy(Context("supervisor").get(), set, &out);
+    return stub->SetPolicy(Context("supervisor").get(), AnyHourPolicy(policy), &out);
   }));
 }
 

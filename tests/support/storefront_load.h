@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "orderwatch/v1/reminders.pb.h"
 #include "tests/support/server_process.h"
 #include "tests/support/sink_count.h"
 
@@ -58,7 +59,9 @@ struct StorefrontLoad {
   std::map<int, int64_t> paid_accepted;  // even r<i> -> ms when its payment was answered OK
 };
 
-// The shop's reminder policy: any hour, one reminder 10 minutes after the order.
+// The request that changes `current` to: any hour, one reminder 10 minutes after the order.
+v1::SetReminderPolicyRequest AnyHourPolicy(v1::ReminderPolicy current);
+// Sets that policy for the shop through the fleet.
 void SetAnyHourPolicy(Fleet& fleet, StorefrontLoad& load);
 // The load, on the calling thread; returns when it is all through (or a call gave up).
 void RunStorefrontLoad(Fleet& fleet, StorefrontLoad& load);

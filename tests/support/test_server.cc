@@ -17,10 +17,14 @@ server::ServerConfig TestServer::DevConfig() {
   return c;
 }
 
-TestServer::TestServer(const RedisServer& redis, server::ServerConfig config) {
+void TestServer::UseRedis(const RedisServer& redis, server::ServerConfig& config) {
   config.redis_host = "127.0.0.1";
   config.redis_port = redis.port();
   if (redis.cluster()) config.redis_cluster = {redis::NodeAddress{"127.0.0.1", redis.port()}};
+}
+
+TestServer::TestServer(const RedisServer& redis, server::ServerConfig config) {
+  UseRedis(redis, config);
   auto app = server::ServerApp::Start(config);
   if (!app.ok()) throw std::runtime_error(std::string(app.status().message()));
   app_ = *std::move(app);

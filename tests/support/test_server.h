@@ -32,6 +32,8 @@ class TestServer {
   ~TestServer();
 
   static server::ServerConfig DevConfig();
+  // Points `config` at `redis`: host and port, or the cluster's seeds when it is one.
+  static void UseRedis(const RedisServer& redis, server::ServerConfig& config);
 
   std::string address() const;
   int metrics_port() const { return app_->metrics_port(); }
