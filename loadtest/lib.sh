@@ -26,12 +26,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 used_ports=" "
-free_port() {  # free_port VAR: a loopback port nothing listens on
-  local p
+free_port() {  # free_port VAR: a loopback port nothing holds, below the ephemeral range
+  # (a port the kernel gives to outgoing connections could be taken before the server binds it)
+  local p low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  ((low > 11000)) || low=32768
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + (RANDOM * 32768 + RANDOM) % (low - 10000)))
     [[ $used_ports == *" $p "* ]] && continue
-    [[ -n $(ss -Htln "sport = :$p") ]] && continue
+    [[ -n $(ss -Htan "sport = :$p") ]] && continue
     used_ports+="$p "
     printf -v "$1" '%s' "$p"
     return

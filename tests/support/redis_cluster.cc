@@ -1,7 +1,5 @@
 #include "tests/support/redis_cluster.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,24 +14,13 @@
 namespace orderwatch::testing {
 namespace {
 
-bool Free(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return free;
-}
-
 // A node's port and its cluster bus port (port + 10000) both free, below the ephemeral range.
 int FreeNodePort() {
   static int next = 21000 + (getpid() % 500) * 16;
   for (int tries = 0; tries < 2000; ++tries) {
     const int port = next++;
     if (next > 29000) next = 21000;
-    if (Free(port) && Free(port + 10000)) return port;
+    if (PortIsFree(port) && PortIsFree(port + 10000)) return port;
   }
   throw std::runtime_error("no free port pair for a cluster node");
 }

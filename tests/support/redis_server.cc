@@ -11,23 +11,55 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 namespace orderwatch::testing {
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+// The lowest port the kernel hands out for outgoing connections and bind(0) (32768 by default).
+int EphemeralLow() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  range >> low;
+  return low;
+}
+
+}  // namespace
+
+bool PortIsFree(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+// Below the ephemeral range: a port the kernel gave out (bind(0), or the local end of one of the
+// many loopback connections the tests open) could be taken again before the server binds it.
+// Random, so parallel tests rarely try the same one; never the same one twice in a process.
+int FreePort() {
+  static std::mutex mu;
+  static std::set<int> given;
+  static std::mt19937 random(std::random_device{}());
+  const int low = 10000, high = std::max(low + 1000, EphemeralLow());
+  std::lock_guard<std::mutex> lock(mu);
+  while (true) {
+    const int port = std::uniform_int_distribution<int>(low, high - 1)(random);
+    if (given.count(port) == 0 && PortIsFree(port)) {
+      given.insert(port);
+      return port;
+    }
+  }
 }
 
 RedisServer::RedisServer(bool appendonly, std::vector<std::string> extra, int port)

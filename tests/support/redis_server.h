@@ -60,7 +60,10 @@ class RedisServer {
   pid_t pid_ = 0;
 };
 
-// A loopback port nobody listens on right now.
+// A loopback port below the ephemeral range that nothing holds right now.
 int FreePort();
+
+// Whether a loopback port can be bound now (no socket in any state holds it).
+bool PortIsFree(int port);
 
 }  // namespace orderwatch::testing
