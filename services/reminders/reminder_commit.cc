@@ -64,19 +64,21 @@ void ReminderCommitter::Run(const Commit& c, absl::Time deadline, Done<Committed
   redis_.Run(redis::Command::Eval(script_, std::move(keys), std::move(args)), deadline,
              [lease = c.lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());
-               const auto& e = r->elements;
+               auto& e = r->elements;
                if (r->type != redis::Reply::Type::kArray || e.empty()) {
                  return done(absl::InternalError("reminder_commit: unexpected reply"));
                }
                const std::string& what = e[0].str;
                Committed c;
                if (what == "fenced") return done(scheduler::LeaseLost(*lease));
-               if (what == "ok" && e.size() == 4) {
+               if (what == "ok" && e.size() == 5) {
                  c.number = static_cast<int>(e[1].integer);
                  c.version = e[3].integer;
-               } else if (what == "replay" && e.size() == 2) {
+                 c.record = std::move(e[4]);
+               } else if (what == "replay" && e.size() == 3) {
                  c.what = Committed::What::kReplay;
                  c.number = static_cast<int>(e[1].integer);
+                 c.record = std::move(e[2]);
                } else if (what == "gone") {
                  c.what = Committed::What::kGone;
                } else if (what == "unknown") {

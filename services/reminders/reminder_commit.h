@@ -42,6 +42,7 @@ struct Committed {
   int number = 0;       // kOk, kReplay: the record's number
   int64_t version = 0;  // kOk: the remark's new version (0: unchanged)
   std::string settled;  // kSettled: the order field that settled it (paid, cls, rfd, shp)
+  redis::Reply record;  // kOk, kReplay: the record and its answer (ReminderFromRecord reads it)
 };
 
 class ReminderCommitter {

@@ -176,8 +176,8 @@ void RemindersService::CommitTriggered(Commit c, absl::Time deadline, Done<v1::R
   const int partition = keys_.PartitionOf(c.shop, c.order_id);
   committer_.Run(
       c, deadline,
-      [this, shop = c.shop, order_id = c.order_id, partition, deadline, channel = c.channel,
-       now = c.now, done = std::move(done)](absl::StatusOr<Committed> r) mutable {
+      [this, shop = c.shop, order_id = c.order_id, partition, channel = c.channel, now = c.now,
+       done = std::move(done)](absl::StatusOr<Committed> r) mutable {
         if (!r.ok()) return done(r.status());
         switch (r->what) {
           case Committed::What::kOk:
@@ -185,8 +185,7 @@ void RemindersService::CommitTriggered(Commit c, absl::Time deadline, Done<v1::R
             worker_.DeliveryQueued(partition, now);
             [[fallthrough]];
           case Committed::What::kReplay:
-            return ReadReminder(redis_, keys_, shop, order_id, r->number, deadline,
-                                std::move(done));
+            return done(ReminderFromRecord(shop, order_id, r->number, r->record));
           case Committed::What::kStale:
             return done(absl::AbortedError(
                 absl::StrCat("order ", order_id, ": reminded meanwhile; try again")));

@@ -17,7 +17,9 @@
 -- ARGV[23] retention of the stats (ms)
 -- Records are numbered from 1 in the records hash: kind, channel, agent, due, time, outcome,
 -- reason, text, merged orders joined by \31. The delivery job of record n is "<shop>:<order>:<n>".
--- Returns {'ok', number, sent so far, remark version (0 = unchanged)}, {'replay', number},
+-- Returns {'ok', number, sent so far, remark version (0 = unchanged), {record, answer}},
+-- {'replay', number, {record, answer}} (the record and its answer as HMGET gives them, so the
+-- caller needs no second read),
 -- {'fenced'}, {'gone'} (the job was cancelled since it was claimed), {'unknown'} (no created
 -- event), {'settled', field} (paid, closed, refunded or shipped) or {'stale', recorded}.
 local lease, job, now = ARGV[1], ARGV[2], ARGV[4]
@@ -26,7 +28,9 @@ local queued = lease ~= ''
 if queued and redis.call('GET', KEYS[1]) ~= lease then return {'fenced'} end
 if ARGV[18] ~= '' then
   local first = redis.call('GET', KEYS[9])
-  if first then return {'replay', tonumber(first)} end
+  if first then
+    return {'replay', tonumber(first), redis.call('HMGET', records, first, 'a:' .. first)}
+  end
 end
 if queued and not redis.call('ZSCORE', KEYS[6], job) then return {'gone'} end
 
@@ -88,4 +92,4 @@ if queued then
 end
 if ARGV[18] ~= '' then redis.call('SET', KEYS[9], n, 'PX', ARGV[19]) end
 redis.call('PEXPIRE', order, retention)
-return {'ok', n, sent, version}
+return {'ok', n, sent, version, redis.call('HMGET', records, n, 'a:' .. n)}
