@@ -36,9 +36,10 @@ constexpr char kUsage[] =
     "RPC costs: server CPU microseconds, Redis CPU microseconds and Redis round trips (commands\n"
     "the server sent), the work its jobs bring later (deliveries, sweeps) included. For each\n"
     "size in --sizes it first grows shop loadshop's tracked orders to that many (created\n"
-    "events, 80% then paid; its reminder policy is set so that none comes due during the run),\n"
-    "waits for the scheduler to work off what they queued, then runs --calls calls of each RPC\n"
-    "from --threads threads. Each figure is the change in the server's /proc CPU, Redis's INFO\n"
+    "events; 80% then paid and 70% shipped; its reminder policy is set so that none comes due\n"
+    "during the run), waits up to an hour for the scheduler to work off what they queued, then\n"
+    "runs --calls calls of each RPC from --threads threads. Each figure is the change in the\n"
+    "server's /proc CPU, Redis's INFO\n"
     "cpu and the server's orderwatch_redis_commands_total from before the calls until the\n"
     "scheduler is quiet again, less what the same time costs idle (the scheduler's polling),\n"
     "measured just before. Flat columns across sizes: the cost does not grow with the orders.\n\n"
@@ -151,17 +152,24 @@ double JobsDone(const Options& o) {
 }
 
 // Waits until the scheduler has worked off what the new orders queued (sweeps' first looks,
-// follow-up jobs): fewer than 5 jobs a second for two seconds running. Prints progress.
-void AwaitQuiet(const Options& o) {
+// follow-up jobs): fewer than 5 jobs a second for two seconds running. Prints progress. False,
+// with a message, when it is not quiet within `max_s` seconds: figures taken then would carry
+// the backlog's cost.
+bool AwaitQuiet(const Options& o, int max_s) {
   double last = JobsDone(o);
   int quiet = 0;
-  for (int s = 1; s <= 600 && quiet < 2; ++s) {
+  for (int s = 1; quiet < 2; ++s) {
+    if (s > max_s) {
+      std::fprintf(stderr, "orderwatch-cost: the scheduler is not quiet after %d s\n", max_s);
+      return false;
+    }
     std::this_thread::sleep_for(std::chrono::seconds(1));
     const double now = JobsDone(o);
     quiet = now - last < 5 ? quiet + 1 : 0;
     if (s % 10 == 0) std::fprintf(stderr, "  waiting for the scheduler: %.0f jobs/s\n", now - last);
     last = now;
   }
+  return true;
 }
 
 // One RPC to measure: `call(i, stubs)` makes call number i and returns its status.
@@ -312,19 +320,30 @@ int main(int argc, char** argv) {
       const double s = RecordAll(
           channel, size - from, 4, "tracked orders",
           [&](int i, v1::RecordEventBatchRequest* req) {
-            *req->add_events() = Created(Order(from + i), now_ms);
-            if ((from + i) % 5 != 0) {  // 80% paid
+            // 20% unpaid (their reminders pending), 10% paid and waiting for shipment (watched
+            // by the sweep), 70% shipped: a shop's tracked orders are mostly history.
+            const int order = from + i;
+            *req->add_events() = Created(Order(order), now_ms);
+            if (order % 10 >= 2) {
               v1::OrderEvent* p = req->add_events();
               p->set_event_id("p");
-              p->set_order_id(Order(from + i));
+              p->set_order_id(Order(order));
               p->set_event_unix_ms(now_ms + 1000);
               p->mutable_paid();
             }
+            if (order % 10 >= 3) {
+              v1::OrderEvent* p = req->add_events();
+              p->set_event_id("s");
+              p->set_order_id(Order(order));
+              p->set_event_unix_ms(now_ms + 2000);
+              p->mutable_shipped();
+            }
           },
-          2);
+          3);
       if (s < 0) return 1;
       tracked = size;
-      AwaitQuiet(o);  // the orders' own follow-on work must not count as the calls' cost
+      // The orders' own follow-on work must not count as the calls' cost.
+      if (!AwaitQuiet(o, 3600)) return 1;
     }
     std::mt19937 rng(size);
     std::mutex rng_mu;
@@ -340,7 +359,8 @@ int main(int argc, char** argv) {
       const absl::Time start = absl::Now();
       grpc::Status st = RunCalls(channel, m, o.calls, o.threads);
       const double calls_s = absl::ToDoubleSeconds(absl::Now() - start);
-      AwaitQuiet(o);  // the jobs the calls queued (deliveries, sweeps) are part of their cost
+      // The jobs the calls queued (deliveries, sweeps) are part of their cost.
+      if (!AwaitQuiet(o, 600)) return 1;
       const Meter done = Read(o);
       if (!st.ok()) {
         std::fprintf(stderr, "orderwatch-cost: %s: %s\n", m.name.c_str(),
