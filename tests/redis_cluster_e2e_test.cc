@@ -2,6 +2,7 @@
 // (redis_cluster.h), real orderwatch-server processes started with --redis-cluster.
 //   - the API's families work, and their keys spread over all three masters;
 //   - the client follows a slot migrating between masters (ASK, then MOVED);
+//   - a master that stops answering (SIGSTOP) is found failed over to its replica;
 //   - a storefront's load (storefront_load.h) gets through while the servers are SIGKILLed and
 //     restarted and one master is SIGKILLed and its replica takes over, and the exact accounting
 //     comes out as on one Redis.
@@ -182,6 +183,56 @@ TEST(RedisClusterE2ETest, TheClientFollowsASlotBeingMigrated) {
   const double settled = metrics.redirects->Value();
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(run({"GET", "{moving}a"}).ok());
   EXPECT_EQ(metrics.redirects->Value(), settled);
+}
+
+// A master that stops answering without closing its connections (SIGSTOP: a hung process, or
+// a host cut off without a reset): the calls sent there time out, the client asks another node
+// for the slot map (not the paused one, which never answers), and the replica that took over
+// serves the order's writes within seconds.
+TEST(RedisClusterE2ETest, AMasterThatStopsAnsweringIsFoundFailedOver) {
+  RedisCluster cluster;
+  ServerProcess server(ORDERWATCH_SERVER_BIN, "--redis-cluster=" + cluster.seeds(), {});
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + 15s));
+  auto remarks = v1::Remarks::NewStub(channel);
+  int lines = 0;
+  auto append = [&](absl::Duration timeout) {
+    v1::AppendRemarkRequest r;
+    r.set_request_id(absl::StrCat("line", lines));
+    r.set_order_id("P");
+    r.set_reason(absl::StrCat("line ", lines));
+    auto ctx = Context("agent");
+    ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    v1::Remark out;
+    grpc::Status s = remarks->Append(ctx.get(), r, &out);
+    if (s.ok()) ++lines;
+    return s;
+  };
+  ASSERT_TRUE(append(absl::Seconds(5)).ok());
+  // Every server's refresh goes around the nodes in turn, so some land on the paused one.
+  const int slot = redis::KeySlot(redis::KeyScheme(16).Order("shop1", "P"));
+  const int old_master = cluster.MasterOf(slot);
+  const absl::Duration failover =
+      cluster.FailOverMasterOf(slot, absl::Seconds(30), RedisCluster::Fault::kPause);
+  ASSERT_LT(failover, absl::Seconds(30)) << "no replica took over";
+  EXPECT_NE(cluster.MasterOf(slot), old_master);
+  const absl::Time promoted = absl::Now();
+  grpc::Status s;
+  while (!(s = append(absl::Milliseconds(500))).ok() &&
+         absl::Now() - promoted < absl::Seconds(20)) {
+  }
+  const absl::Duration found = absl::Now() - promoted;
+  ASSERT_TRUE(s.ok()) << "writes to the paused master's slot never came back: "
+                      << s.error_message();
+  EXPECT_LT(found, absl::Seconds(4)) << "the client took long to find the new master";
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(append(absl::Seconds(2)).ok());
+  v1::GetRemarkRequest get;
+  get.set_order_id("P");
+  v1::Remark remark;
+  ASSERT_TRUE(remarks->Get(Context("agent").get(), get, &remark).ok());
+  EXPECT_NE(remark.text().find(absl::StrCat("line ", lines - 1)), std::string::npos);
+  std::printf("paused master: replica serving after %.1f s, writes through it %.1f s later\n",
+              absl::ToDoubleSeconds(failover), absl::ToDoubleSeconds(found));
 }
 
 TEST(RedisClusterE2ETest, AMasterFailsOverUnderLoadAndNothingIsLost) {

@@ -85,6 +85,9 @@ struct Client::Loop {
   static constexpr int kMostRedirects = 5;
   static constexpr absl::Duration kRefreshEvery = absl::Seconds(5);
   static constexpr absl::Duration kRefreshWhileDegraded = absl::Milliseconds(250);
+  // A node that does not answer CLUSTER SLOTS within this (paused, or its host gone without a
+  // reset) is given up on: the next refresh asks another node.
+  static constexpr absl::Duration kRefreshTimeout = absl::Seconds(1);
 
   Client* client;
   event_base* base = nullptr;
@@ -96,6 +99,8 @@ struct Client::Loop {
   bool cluster = false;
   std::vector<Node*> slot_owner;
   bool refresh_in_flight = false;
+  uintptr_t refresh_generation = 0;  // the refresh in flight; a late answer to an older is dropped
+  absl::Time refresh_sent = absl::InfinitePast();
   absl::Time next_refresh = absl::InfinitePast();
   size_t next_refresh_node = 0;
 
@@ -397,7 +402,12 @@ struct Client::Loop {
     loop->Finish(p, Reply::From(*reply));
   }
 
-  void RefreshSoon() { next_refresh = std::min(next_refresh, absl::Now()); }
+  // At once, but not more often than every kRefreshWhileDegraded: every command for a master
+  // that is down asks for it.
+  void RefreshSoon() {
+    next_refresh =
+        std::min(next_refresh, std::max(absl::Now(), refresh_sent + kRefreshWhileDegraded));
+  }
 
   // Asks a node that is up (each time the next one) for the slot map.
   void RefreshSlots(absl::Time now) {
@@ -411,17 +421,22 @@ struct Client::Loop {
       return;
     }
     const std::string wire = EncodeCommand({"CLUSTER", "SLOTS"});
-    if (redisAsyncFormattedCommand(conn->ac, &Loop::OnSlots, nullptr, wire.data(), wire.size()) ==
-        REDIS_OK) {
+    ++refresh_generation;
+    if (redisAsyncFormattedCommand(conn->ac, &Loop::OnSlots,
+                                   reinterpret_cast<void*>(refresh_generation), wire.data(),
+                                   wire.size()) == REDIS_OK) {
       refresh_in_flight = true;
+      refresh_sent = now;
     }
     next_refresh = now + kRefreshWhileDegraded;
   }
 
-  static void OnSlots(redisAsyncContext* ac, void* r, void*) {
+  static void OnSlots(redisAsyncContext* ac, void* r, void* generation) {
     auto* conn = static_cast<Connection*>(ac->data);
     if (conn == nullptr) return;
     Loop* loop = conn->loop;
+    // Given up on (OnTick) and asked again since: this map may be older than what is known.
+    if (reinterpret_cast<uintptr_t>(generation) != loop->refresh_generation) return;
     loop->refresh_in_flight = false;
     auto* reply = static_cast<redisReply*>(r);
     if (reply == nullptr) return;  // the connection went: the next tick asks another node
@@ -444,7 +459,9 @@ struct Client::Loop {
       }
     }
     loop->slot_owner = std::move(owners);
-    loop->client->slots_known_.store(true);
+    // Start-up waits for a map whose masters are all connected, not just the first answer
+    // (the other masters' connections are still being made then).
+    if (healthy) loop->client->slots_known_.store(true);
     loop->next_refresh = absl::Now() + (healthy ? kRefreshEvery : kRefreshWhileDegraded);
   }
 
@@ -454,6 +471,13 @@ struct Client::Loop {
     while (!loop->deadlines.empty() && loop->deadlines.begin()->first <= now) {
       Pending* p = loop->deadlines.begin()->second;
       loop->Finish(p, absl::DeadlineExceededError("redis: no reply before the deadline"));
+      // A master that holds on to commands may be paused or cut off, and failing over: a replica
+      // may already serve its slots.
+      if (loop->cluster) loop->RefreshSoon();
+    }
+    if (loop->refresh_in_flight && now - loop->refresh_sent >= kRefreshTimeout) {
+      loop->refresh_in_flight = false;  // RefreshSlots asks the next node
+      loop->next_refresh = now;
     }
     if (loop->cluster && !loop->refresh_in_flight && now >= loop->next_refresh) {
       loop->RefreshSlots(now);
@@ -606,13 +630,16 @@ void Client::RunAll(std::vector<Command> commands, absl::Time deadline, BatchCal
 }
 
 void Client::Submit(std::vector<std::unique_ptr<Pending>> batch) {
-  bool queued = false, was_empty = false;
+  bool queued = false;
   if (connected()) {
     absl::MutexLock lock(&loop_->mu);
     if (!loop_->closed) {
-      was_empty = loop_->queue.empty();
+      const bool was_empty = loop_->queue.empty();
       for (auto& p : batch) loop_->queue.push_back(std::move(p));
       queued = true;
+      // Under the lock: once it is released, a Stop could let the Client (and the event) go.
+      // libevent runs OnWake without its own lock held, so this cannot deadlock with it.
+      if (was_empty) event_active(loop_->wake, 0, 0);
     }
   }
   if (!queued) {
@@ -621,9 +648,7 @@ void Client::Submit(std::vector<std::unique_ptr<Pending>> batch) {
       metrics_->errors_unavailable->Increment();
       p->done(absl::UnavailableError(absl::StrCat("redis: not connected to ", options_.Address())));
     }
-    return;
   }
-  if (was_empty) event_active(loop_->wake, 0, 0);
 }
 
 }  // namespace orderwatch::redis

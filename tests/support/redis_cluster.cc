@@ -34,7 +34,11 @@ RedisCluster::RedisCluster() {
     nodes_.push_back(std::make_unique<RedisServer>(
         true,
         std::vector<std::string>{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                                 "--cluster-node-timeout", "1000"},
+                                 "--cluster-node-timeout", "1000",
+                                 // A replica takes over however long ago it last heard from
+                                 // its master (an idle paused master's replica may not have
+                                 // heard for longer than the default allows).
+                                 "--cluster-replica-validity-factor", "0"},
         port));
     killed_.push_back(false);
     absl::StrAppend(&create, " 127.0.0.1:", port);
@@ -124,11 +128,15 @@ int RedisCluster::MasterOf(int slot) const {
   return 0;
 }
 
-absl::Duration RedisCluster::FailOverMasterOf(int slot, absl::Duration limit) {
+absl::Duration RedisCluster::FailOverMasterOf(int slot, absl::Duration limit, Fault fault) {
   const int old = MasterOf(slot);
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i]->port() == old && !killed_[i]) {
-      nodes_[i]->Crash();
+      if (fault == Fault::kCrash) {
+        nodes_[i]->Crash();
+      } else {
+        nodes_[i]->Pause();  // ~RedisServer sends SIGCONT before stopping it
+      }
       killed_[i] = true;
     }
   }

@@ -20,9 +20,12 @@ class RedisCluster {
   std::string seeds() const;
   // The port of the master serving `slot` now, as a live node sees it; 0 if none.
   int MasterOf(int slot) const;
-  // SIGKILLs the master of `slot` and waits until a replica serves the slot and the cluster is
+  // How a master is taken away: SIGKILL, or SIGSTOP (its connections stay open, unanswered; it
+  // gets SIGCONT when the cluster goes).
+  enum class Fault { kCrash, kPause };
+  // Takes the master of `slot` away and waits until a replica serves the slot and the cluster is
   // ok again; how long that took, or InfiniteDuration after `limit`.
-  absl::Duration FailOverMasterOf(int slot, absl::Duration limit);
+  absl::Duration FailOverMasterOf(int slot, absl::Duration limit, Fault fault = Fault::kCrash);
   // A command on a live node, or on the node at `port` (see RedisServer::Command).
   std::string Command(const std::string& command_line) const;
   std::string CommandOn(int port, const std::string& command_line) const;
