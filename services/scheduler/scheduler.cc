@@ -34,6 +34,7 @@ void Scheduler::AddQueue(DueQueue& queue, JobHandler handler, Priority priority)
   q->metrics = &metrics_.queue(queue.name());
   q->next.assign(keys_.partitions(), absl::InfinitePast());
   q->last_polled.assign(keys_.partitions(), absl::InfinitePast());
+  q->full.assign(keys_.partitions(), false);
   queues_.push_back(std::move(q));
 }
 
@@ -211,13 +212,13 @@ void Scheduler::ClaimDue() {
   {
     absl::MutexLock lock(&mu_);
     int room = options_.max_outstanding - outstanding_;
-    bool pre_sale_due = false;  // a pre-sale queue has due work this tick (not just a poll)
+    bool pre_sale_behind = false;  // a pre-sale queue has more due than it claims this tick
     const IdlePoll idle(options_.idle_poll,
                         static_cast<int64_t>(keys_.partitions()) * queues_.size());
     for (size_t i = 0; i < queues_.size(); ++i) {
       auto& q = queues_[i];
       const bool after_sales = q->priority == Priority::kAfterSales;
-      const bool yield = after_sales && pre_sale_due;
+      const bool yield = after_sales && pre_sale_behind;
       // A share of the room, so a queue with many due partitions does not leave none to the
       // queues after it (reminders' deliveries come right after the reminders).
       const int sharing = static_cast<int>(queues_.size() - i);
@@ -229,19 +230,30 @@ void Scheduler::ClaimDue() {
       if (yield) q->metrics->yielded->Increment();
       Plan plan{q.get(), {}, 0};
       // At most `budget` partitions, one job each at least: never more jobs out than the bound.
-      for (int p = 0; p < keys_.partitions() && static_cast<int>(plan.leases.size()) < budget;
-           ++p) {
+      // The partitions take turns: a tick starts after the last one the previous tick took, so
+      // with a small budget none waits behind partitions that always have work.
+      const int partitions = keys_.partitions();
+      int next_first = q->first;
+      for (int k = 0; k < partitions; ++k) {
+        const int p = (q->first + k) % partitions;
         if (!held_[p].held || held_[p].draining) continue;
         const bool due = q->next[p] <= now;
+        if (static_cast<int>(plan.leases.size()) >= budget) {
+          if (!due) continue;
+          if (!after_sales) pre_sale_behind = true;  // due, and left for a later tick
+          break;
+        }
         if (due ||
             idle.Due(static_cast<int64_t>(p) * queues_.size() + i, q->last_polled[p], real_now)) {
-          if (due && !after_sales) pre_sale_due = true;
+          if (due && !after_sales && q->full[p]) pre_sale_behind = true;
           plan.leases.push_back(held_[p].lease);
           ++busy_[p];  // until its claim is answered
           q->last_polled[p] = real_now;
           q->next[p] = absl::InfiniteFuture();  // until the claim says otherwise
+          next_first = (p + 1) % partitions;
         }
       }
+      q->first = next_first;
       if (plan.leases.empty()) continue;
       const int n = static_cast<int>(plan.leases.size());
       plan.limit = std::max(1, std::min(options_.claim_batch, budget / n));
@@ -281,8 +293,9 @@ void Scheduler::ClaimDue() {
         absl::MutexLock lock(&mu_);
         absl::Time& next = q.next[lease.partition];
         // A full batch may leave more due: claim again next tick.
-        next = std::min(next,
-                        static_cast<int>(claimed->jobs.size()) >= plan.limit ? now : claimed->next);
+        const bool full = static_cast<int>(claimed->jobs.size()) >= plan.limit;
+        q.full[lease.partition] = full;
+        next = std::min(next, full ? now : claimed->next);
       }
       for (auto& job : claimed->jobs) HandOver(q, lease, std::move(job), now);
     }

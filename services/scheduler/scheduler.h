@@ -47,8 +47,10 @@ using JobHandler =
     std::function<void(const Lease& lease, const Job& job, absl::Time now, JobDone done)>;
 
 // Pre-sale work (payment reminders and their delivery) goes before after-sales work (shipment
-// sweeps, their notices): in a tick in which pre-sale queues had due work, after-sales queues
-// claim only a trickle, so at peak reminders keep their lateness and sweeps absorb the delay.
+// sweeps, their notices): in a tick in which a pre-sale queue is behind (a partition's last claim
+// took a full batch, or more partitions are due than it may claim), after-sales queues claim only
+// a trickle, so at peak reminders keep their lateness and sweeps absorb the delay. Reminders
+// that are merely due, and all claimed, take nothing from the sweeps.
 // Even when no reminder is due, an after-sales queue claims a bounded number per tick: jobs out
 // with their handlers are work a reminder coming due would wait behind.
 enum class Priority { kPreSale, kAfterSales };
@@ -62,7 +64,7 @@ struct SchedulerOptions {
   int claim_batch = 100;                           // jobs per claim of one partition
   int max_outstanding = 2000;                      // jobs out with handlers at once
   // After-sales jobs claimed per tick: at most this many, so a backlog of sweeps never stands
-  // between reminders coming due and the workers; and this trickle in a tick with pre-sale work.
+  // between reminders coming due and the workers; and this trickle while pre-sale work is behind.
   int after_sales_per_tick = 200;
   int after_sales_per_tick_when_busy = 5;
   absl::Duration stop_wait = absl::Seconds(5);  // Stop waits this long for handlers
@@ -95,6 +97,8 @@ class Scheduler {
     QueueMetrics* metrics;
     std::vector<absl::Time> next;         // per partition: when to claim next (scheduling clock)
     std::vector<absl::Time> last_polled;  // per partition: real time of the last claim
+    std::vector<bool> full;  // per partition: its last claim took all it could (more is due)
+    int first = 0;  // the partition a tick looks at first: they take turns when work is short
   };
   struct Held {
     bool held = false;
