@@ -2,7 +2,8 @@
 # The Double-11 peak in one command: a fresh redis-server (append-only file, fsync every second,
 # as deploy/local.sh runs it) and orderwatch-server on free loopback ports; the raw Redis
 # reference (redis_reference.sh: EVALSHA of the remark write, SET); orderwatch-peak --find-max
-# (the highest order rate whose every RPC keeps p99 within 10 ms with no error and no backlog);
+# (the highest order rate whose every RPC keeps p99 within 10 ms with no error and no backlog,
+# confirmed by holding it for a minute);
 # then the day at base = 10% of that maximum with the 10x midnight step; and chart.sh's PNG.
 # Every command it runs is printed ("+ ...").
 #

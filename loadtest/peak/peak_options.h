@@ -26,6 +26,7 @@ struct PeakOptions {
   double find_max_start = 50;   // orders/s of the first step
   double find_max_step_s = 12;  // seconds per step (the first 2 unmeasured)
   int find_max_steps = 9;
+  double find_max_confirm_s = 62;  // the maximum found is held this long (0: not confirmed)
   std::string json_out;  // "" = no JSON file
   uint64_t seed = 1;
   std::string command_line;
