@@ -9,9 +9,6 @@
 #include "services/reminders/reminder_template.h"
 
 namespace orderwatch::reminders {
-namespace lua {
-extern const std::string_view kPolicySet;
-}
 
 std::string TemplateField(v1::ReminderKind kind, v1::Channel channel, bool peak) {
   return absl::StrCat("t:", static_cast<int>(kind), ":", static_cast<int>(channel), ":",
@@ -57,7 +54,7 @@ TemplateValues ReminderSettings::ValuesFor(const std::string& shop, const std::s
 
 ReminderSettingsStore::ReminderSettingsStore(redis::Client& redis, const redis::KeyScheme& keys,
                                              absl::Duration fresh)
-    : redis_(redis), keys_(keys), fresh_(fresh), set_policy_("policy_set", lua::kPolicySet) {}
+    : redis_(redis), keys_(keys), fresh_(fresh) {}
 
 void ReminderSettingsStore::GetAllShopsPeak(absl::Time deadline, Done<v1::PeakMode> done) {
   redis_.Run(redis::Command::Of({"GET", redis::KeyScheme::AllShopsPeak()}), deadline,
@@ -195,22 +192,14 @@ void ReminderSettingsStore::SetPolicy(const std::string& shop, v1::ReminderPolic
   policy.DiscardUnknownFields();  // what a newer client sent is not kept for it
   std::string bytes;
   policy.SerializeToString(&bytes);
-  redis_.Run(redis::Command::Eval(set_policy_, {keys_.ReminderPolicy(shop)},
-                                  {expected_version ? absl::StrCat(*expected_version) : "", bytes}),
-             deadline,
-             [this, shop, policy = std::move(policy),
-              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               if (!r.ok()) return done(r.status());
-               if (r->elements.size() != 2)
-                 return done(absl::InternalError("policy_set: bad reply"));
-               if (r->elements[0].str == "aborted") {
-                 return done(absl::AbortedError(absl::StrCat(
-                     "policy: changed meanwhile; current version is ", r->elements[1].integer)));
-               }
-               policy.set_version(r->elements[1].integer);
-               Forget(shop);  // the next read loads what was written
-               done(std::move(policy));
-             });
+  set_policy_.Run(redis_, keys_.ReminderPolicy(shop), std::move(bytes), expected_version, deadline,
+                  [this, shop, policy = std::move(policy),
+                   done = std::move(done)](absl::StatusOr<int64_t> version) mutable {
+                    if (!version.ok()) return done(version.status());
+                    policy.set_version(*version);
+                    Forget(shop);  // the next read loads what was written
+                    done(std::move(policy));
+                  });
 }
 
 void ReminderSettingsStore::SetTemplate(const std::string& shop, const v1::Template& t,

@@ -16,8 +16,8 @@
 #include "services/common/async.h"
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
+#include "services/redis/policy_write.h"
 #include "services/redis/reply.h"
-#include "services/redis/script.h"
 #include "services/reminders/reminder_template.h"
 
 namespace orderwatch::reminders {
@@ -86,7 +86,7 @@ class ReminderSettingsStore {
   redis::Client& redis_;
   const redis::KeyScheme& keys_;
   absl::Duration fresh_;
-  redis::Script set_policy_;
+  redis::PolicyWrite set_policy_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
 };

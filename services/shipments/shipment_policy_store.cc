@@ -5,13 +5,9 @@
 #include "services/shipments/shipment_policy.h"
 
 namespace orderwatch::shipments {
-namespace lua {
-extern const std::string_view kPolicySet;
-}  // namespace lua
-
 ShipmentPolicyStore::ShipmentPolicyStore(redis::Client& redis, const redis::KeyScheme& keys,
                                          absl::Duration fresh)
-    : redis_(redis), keys_(keys), fresh_(fresh), set_("policy_set", lua::kPolicySet) {}
+    : redis_(redis), keys_(keys), fresh_(fresh) {}
 
 void ShipmentPolicyStore::Get(const std::string& shop, absl::Time deadline,
                               Done<v1::ShipmentPolicy> done) {
@@ -53,25 +49,17 @@ void ShipmentPolicyStore::Set(const std::string& shop, v1::ShipmentPolicy policy
   policy.DiscardUnknownFields();  // what a newer client sent is not kept for it
   std::string bytes;
   policy.SerializeToString(&bytes);
-  redis_.Run(redis::Command::Eval(set_, {keys_.ShipmentPolicy(shop)},
-                                  {expected_version ? absl::StrCat(*expected_version) : "", bytes}),
-             deadline,
-             [this, shop, policy = std::move(policy),
-              done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               if (!r.ok()) return done(r.status());
-               if (r->elements.size() != 2)
-                 return done(absl::InternalError("policy_set: bad reply"));
-               if (r->elements[0].str == "aborted") {
-                 return done(absl::AbortedError(absl::StrCat(
-                     "policy: changed meanwhile; current version is ", r->elements[1].integer)));
-               }
-               policy.set_version(r->elements[1].integer);
-               {
-                 absl::MutexLock lock(&mu_);
-                 cache_[shop] = Entry{policy, absl::Now()};
-               }
-               done(std::move(policy));
-             });
+  set_.Run(redis_, keys_.ShipmentPolicy(shop), std::move(bytes), expected_version, deadline,
+           [this, shop, policy = std::move(policy),
+            done = std::move(done)](absl::StatusOr<int64_t> version) mutable {
+             if (!version.ok()) return done(version.status());
+             policy.set_version(*version);
+             {
+               absl::MutexLock lock(&mu_);
+               cache_[shop] = Entry{policy, absl::Now()};
+             }
+             done(std::move(policy));
+           });
 }
 
 }  // namespace orderwatch::shipments

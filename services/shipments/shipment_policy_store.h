@@ -13,7 +13,7 @@
 #include "services/common/async.h"
 #include "services/redis/client.h"
 #include "services/redis/keys.h"
-#include "services/redis/script.h"
+#include "services/redis/policy_write.h"
 
 namespace orderwatch::shipments {
 
@@ -32,7 +32,7 @@ class ShipmentPolicyStore {
   redis::Client& redis_;
   const redis::KeyScheme& keys_;
   const absl::Duration fresh_;
-  redis::Script set_;
+  redis::PolicyWrite set_;
   absl::Mutex mu_;
   struct Entry {
     v1::ShipmentPolicy policy;

@@ -1,4 +1,4 @@
--- Replaces a shop's reminder policy with compare-and-set on its version.
+-- Replaces a shop's policy (reminders, shipments) with compare-and-set on its version.
 -- KEYS[1] policy hash (v = version, p = protobuf bytes)
 -- ARGV[1] expected version ('' = any), ARGV[2] the policy's bytes
 -- Returns {'ok', new version} or {'aborted', current version}.
