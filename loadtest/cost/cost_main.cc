@@ -324,20 +324,15 @@ int main(int argc, char** argv) {
             // by the sweep), 70% shipped: a shop's tracked orders are mostly history.
             const int order = from + i;
             *req->add_events() = Created(Order(order), now_ms);
-            if (order % 10 >= 2) {
-              v1::OrderEvent* p = req->add_events();
-              p->set_event_id("p");
-              p->set_order_id(Order(order));
-              p->set_event_unix_ms(now_ms + 1000);
-              p->mutable_paid();
-            }
-            if (order % 10 >= 3) {
-              v1::OrderEvent* p = req->add_events();
-              p->set_event_id("s");
-              p->set_order_id(Order(order));
-              p->set_event_unix_ms(now_ms + 2000);
-              p->mutable_shipped();
-            }
+            auto later = [&](const char* id, int64_t after_ms) {
+              v1::OrderEvent* e = req->add_events();
+              e->set_event_id(id);
+              e->set_order_id(Order(order));
+              e->set_event_unix_ms(now_ms + after_ms);
+              return e;
+            };
+            if (order % 10 >= 2) later("p", 1000)->mutable_paid();
+            if (order % 10 >= 3) later("s", 2000)->mutable_shipped();
           },
           3);
       if (s < 0) return 1;
