@@ -246,6 +246,7 @@ void Driver::Next(Slot* s, Clock::time_point now) {
 }
 
 void Driver::Schedule() {
+  constexpr auto kSendTick = std::chrono::microseconds(500);
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     auto now = Clock::now();
@@ -269,7 +270,10 @@ void Driver::Schedule() {
       cv_.wait_until(lock, measure_end_);
       scheduler_waits_for_slot_ = false;
     } else {
-      cv_.wait_until(lock, std::min(due, measure_end_));
+      // Sleep at least kSendTick: calls that fall due meanwhile go out together. One wake-up
+      // per call cost as much CPU as the server's work at 10k calls/s, on the cores the server
+      // shares; latency still counts from each call's due time, so the wait is not hidden.
+      cv_.wait_until(lock, std::min(std::max(due, now + kSendTick), measure_end_));
     }
   }
 }
