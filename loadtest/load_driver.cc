@@ -250,7 +250,10 @@ void Driver::Schedule() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     auto now = Clock::now();
-    if (now >= measure_end_) break;
+    // Done when no call is due before the end; past the end, calls still waiting for a slot
+    // stay unsent (the in-flight cap held them back). A wake-up at the end still sends the calls
+    // that fell due during the last tick.
+    if (Due(next_seq_) >= measure_end_ || (now >= measure_end_ && free_.empty())) break;
     while (!free_.empty()) {
       const auto due = Due(next_seq_);
       if (due > now || due >= measure_end_) break;

@@ -17,6 +17,11 @@
 #   ORDERS            distinct order ids (default 10000)
 #   BATCH             orders per BatchGet (default 50)
 #   REF_REQUESTS      requests per redis-benchmark test (default 100000)
+#   PREFILL           keys (with a day's TTL) put in Redis before anything is measured, standing
+#                     for a shop's existing orders (default 1100000; lib.sh prefill_keys says
+#                     why). Every Set adds a key (its request's answer, kept a day); with the
+#                     default the key table is at 2^21 and a run adds ~0.5 M keys. The run warns
+#                     if a doubling fell inside the Set phases. 0 = an empty Redis.
 #   SERVER_ARGS       extra orderwatch-server flags, e.g. "--redis-connections=4"
 #   REDIS_UNIX=1      the server reaches Redis through a Unix socket (the reference stays on TCP)
 #   KEEP=1            keep the temporary directory (logs, Redis) after the run
@@ -36,6 +41,7 @@ OPEN_CONCURRENCY=${OPEN_CONCURRENCY:-512}
 ORDERS=${ORDERS:-10000}
 BATCH=${BATCH:-50}
 REF_REQUESTS=${REF_REQUESTS:-100000}
+PREFILL=${PREFILL:-1100000}
 SERVER_ARGS=${SERVER_ARGS:-}
 REDIS_UNIX=${REDIS_UNIX:-0}
 server_bin=$BUILD_DIR/services/server/orderwatch-server
@@ -95,6 +101,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --d
 redis_pid=$!
 pids+=("$redis_pid")
 wait_for 10 redis-server redis-cli -p "$redis_port" ping
+if ((PREFILL > 0)); then prefill_keys "$redis_port" "$PREFILL"; fi
 
 echo "== orderwatch-server" >&2
 # shellcheck disable=SC2086  # SERVER_ARGS is a list of flags
@@ -159,9 +166,15 @@ load() {
 field() { jq -r ".$2" "$work/$1.json"; }
 seventy() { awk -v r="$1" 'BEGIN { printf "%d", r * 0.7 }'; }
 
+keys_before=$(redis-cli -p "$redis_port" dbsize)
 load a_set_closed --op set --concurrency "$CONCURRENCY"
 set_rate=$(seventy "$(field a_set_closed calls_per_s)")
 load b_set_open --op set --rate "$set_rate" --concurrency "$OPEN_CONCURRENCY"
+doubled=$(key_table_doubled "$redis_port" "$keys_before")
+keys_after=$(redis-cli -p "$redis_port" dbsize)
+if ((doubled > 0)); then
+  echo "run.sh: WARNING: Redis's key table doubled during the Set phases ($keys_before -> $keys_after keys, past $doubled): their tail latency includes it; raise PREFILL" >&2
+fi
 load c_batch_closed --op batchget --batch "$BATCH" --concurrency "$CONCURRENCY"
 batch_rate=$(seventy "$(field c_batch_closed calls_per_s)")
 load d_batch_open --op batchget --batch "$BATCH" --rate "$batch_rate" --concurrency "$OPEN_CONCURRENCY"
@@ -180,7 +193,7 @@ row() {  # row NAME LABEL RATE_TEXT VS_REFERENCE
 
 cat <<EOF2
 
-## orderwatch load test ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, DURATION=${DURATION}s, WARMUP=${WARMUP}s, load average before: $load_before)
+## orderwatch load test ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, DURATION=${DURATION}s, WARMUP=${WARMUP}s, PREFILL=$PREFILL, keys during the Sets $keys_before-$keys_after, load average before: $load_before)
 
 | Measurement | Throughput | vs. reference | p50 ms | p99 ms | p99.9 ms | errors | CPU % server / redis / load | machine idle / steal % |
 |---|---|---|---|---|---|---|---|---|

@@ -16,6 +16,9 @@
 #   PEAK_ARGS    more orderwatch-peak flags for both runs, e.g. "--hold-s=120 --page-reads=3"
 #   SERVER_ARGS  more orderwatch-server flags, e.g. "--max-in-flight=128"
 #   REDIS_AOF=0  run Redis without its append-only file
+#   PREFILL      keys put in Redis first, standing for the shop's existing orders (default
+#                2200000: the key table at 2^22, with room for the ~1 M keys the runs add; see
+#                lib.sh prefill_keys); the report warns if the table doubled anyway. 0 = none
 #   KEEP=1       keep the temporary directory (logs, Redis, sink) after the run
 set -euo pipefail
 
@@ -47,6 +50,9 @@ source "$here/../lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/orderwatch-peak.XXXXXX")
 pids=()
 REDIS_AOF=${REDIS_AOF:-1} start_stack "$server_bin"
+PREFILL=${PREFILL:-2200000}
+if ((PREFILL > 0)); then prefill_keys "$redis_port" "$PREFILL"; fi
+keys_before=$(redis-cli -p "$redis_port" dbsize)
 sleep 2  # the scheduler's first rounds load its scripts (NOSCRIPT replies) before the reference
 
 show "$here/../redis_reference.sh" -p "$redis_port" -n 100000 -c 50 -r 10000 >&2
@@ -68,6 +74,11 @@ show "${peak[@]}" --base="$BASE" --multiplier="$MULTIPLIER" --json-out="$OUT/pea
 "${peak[@]}" --base="$BASE" --multiplier="$MULTIPLIER" --json-out="$OUT/peak.json" |
   tee "$OUT/peak.txt" || status=$?
 ref=$(awk '$1 == "evalsha_remark_write_rps" { print $2 }' "$OUT/reference.txt")
+doubled=$(key_table_doubled "$redis_port" "$keys_before")
+echo "keys in Redis: $keys_before at the start (PREFILL=$PREFILL), $(redis-cli -p "$redis_port" dbsize) at the end" | tee -a "$OUT/peak.txt"
+if ((doubled > 0)); then
+  echo "WARNING: Redis's key table doubled during the runs (past $doubled keys): tail latency includes it; raise PREFILL" | tee -a "$OUT/peak.txt" >&2
+fi
 echo "reference (same run): redis-benchmark EVALSHA remark_write.lua $ref req/s" | tee -a "$OUT/peak.txt"
 "$here/chart.sh" "$OUT/peak.json" "$OUT/peak.png" || echo "peak.sh: no chart" >&2
 echo "== report in $OUT: peak.txt, peak.json, peak.png${max:+, find-max.txt}" >&2
