@@ -72,6 +72,7 @@ struct Step {
   bool held = false;
   std::string why;  // the worst p99 when held, else what failed
   double calls_per_s = 0;
+  bool errors = false;  // calls failed or went unsent: well past capacity, not just slow
 };
 
 Step RunStep(const PeakOptions& o, ScenarioRunner& runner, double rate, double seconds) {
@@ -90,6 +91,7 @@ Step RunStep(const PeakOptions& o, ScenarioRunner& runner, double rate, double s
     // Lateness needs reminders coming due, which steady steps do not make.
     if (t.met || t.what.find("lateness") != std::string::npos) continue;
     s.held = false;
+    if (t.what.find("no error") != std::string::npos) s.errors = true;
     s.why += (s.why.empty() ? "" : "; ") + t.found;
   }
   if (s.held) s.why = f.targets[0].found;
@@ -117,13 +119,16 @@ int FindMax(const PeakOptions& o, ScenarioRunner& runner) {
     rate = bad == 0 ? rate * 2 : good == 0 ? rate / 2 : (good + bad) / 2;
   }
   // Sustained means held as long as the day holds its peak: a short step's p99 over a few
-  // thousand calls passes at rates a minute does not. The rate found is held for
-  // --find-max-confirm-s, and 10% less each time it is not.
+  // thousand calls passes at rates a minute does not (an order's payment, shipment, reminders
+  // and their echo come seconds to a minute after it). The rate found is held for
+  // --find-max-confirm-s, and lowered each time it is not: by 10% when only latency missed, by
+  // 25% when calls were refused (well past capacity), at most kConfirmTries times.
   double calls = 0;
   for (const Step& s : steps) {
     if (s.rate == good) calls = s.calls_per_s;
   }
-  for (int i = 0; good > 0 && o.find_max_confirm_s > 0 && i < 3; ++i) {
+  constexpr int kConfirmTries = 5;
+  for (int i = 0; good > 0 && o.find_max_confirm_s > 0 && i < kConfirmTries; ++i) {
     Step s = RunStep(o, runner, good, o.find_max_confirm_s);
     std::printf("  confirm %d: %5.0f orders/s = %7.0f calls/s for %.0f s  %s  %s\n", i + 1, s.rate,
                 s.calls_per_s, o.find_max_confirm_s, s.held ? "held  " : "FAILED", s.why.c_str());
@@ -133,8 +138,8 @@ int FindMax(const PeakOptions& o, ScenarioRunner& runner) {
       calls = s.calls_per_s;
       break;
     }
-    good = std::floor(good * 0.9);
-    if (i == 2) good = 0;  // not confirmed: no rate to offer
+    good = std::floor(good * (s.errors ? 0.75 : 0.9));
+    if (i == kConfirmTries - 1) good = 0;  // not confirmed: no rate to offer
   }
   std::printf("\nmaximum sustained: %.0f orders/s (%.0f calls/s); base (10%%): %.0f orders/s\n",
               good, calls, good / 10);

@@ -92,7 +92,8 @@ const std::vector<Setting>& Settings() {
       {"find-max-steps", "--find-max: most steps (default 9)", OW_FIELD(int, find_max_steps)},
       {"find-max-confirm-s",
        "--find-max: the maximum found is held this long, the first 2 s unmeasured, and lowered "
-       "by 10% until it holds, at most 3 times (default 62; 0: not confirmed)",
+       "until it holds, at most 5 times: by 10% when only latency missed, by 25% when calls "
+       "were refused (default 62; 0: not confirmed)",
        OW_FIELD(double, find_max_confirm_s)},
       {"max-in-flight",
        "the generator's cap on calls in flight; past it calls are counted "

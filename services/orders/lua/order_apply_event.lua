@@ -27,30 +27,36 @@
 local order, history = KEYS[1], KEYS[2]
 local at, retention, now, order_id = tonumber(ARGV[3]), ARGV[4], ARGV[7], ARGV[8]
 
-if redis.call('HSETNX', order, 'e:' .. ARGV[1], 1) == 0 then
+local applied = 'e:' .. ARGV[1]
+if redis.call('HEXISTS', order, applied) == 1 then
   return {1, redis.call('HGETALL', order), -1}
 end
 
+-- The order's changes go out as one HSET (and one HDEL): each write command is a record in the
+-- append-only file and on replicas, and an event wrote four to six of them one field at a time.
 local mode, time_field, count_field = ARGV[2], ARGV[5], ARGV[6]
-local seen = tonumber(redis.call('HGET', order, time_field) or '0')
+local cur = redis.call('HMGET', order, time_field, 'n', count_field ~= '' and count_field or 'n')
+local seen = tonumber(cur[1] or '0')
+local set, del = {applied, 1, 'n', tonumber(cur[2] or '0') + 1}, {}
 local wins
 if mode == 'first' then
   wins = seen == 0 or at < seen
 else
   wins = at > seen
-  redis.call('HINCRBY', order, count_field, 1)
+  set[#set + 1], set[#set + 2] = count_field, tonumber(cur[3] or '0') + 1
 end
 if wins then
-  redis.call('HSET', order, time_field, ARGV[3])
+  set[#set + 1], set[#set + 2] = time_field, ARGV[3]
   for i = 13, #ARGV, 2 do
     if ARGV[i + 1] == '' then
-      redis.call('HDEL', order, ARGV[i])
+      del[#del + 1] = ARGV[i]
     else
-      redis.call('HSET', order, ARGV[i], ARGV[i + 1])
+      set[#set + 1], set[#set + 2] = ARGV[i], ARGV[i + 1]
     end
   end
 end
-redis.call('HINCRBY', order, 'n', 1)
+redis.call('HSET', order, unpack(set))
+if #del > 0 then redis.call('HDEL', order, unpack(del)) end
 
 -- The order is active: its keys live on, and so does its entry under its flag.
 redis.call('PEXPIRE', order, retention)
