@@ -124,6 +124,10 @@ TEST_F(RedisClientTest, ScriptsFallBackToEvalWhenRedisForgetsThem) {
   RedisServer server;
   auto client = Connect(server);
   Script script("echo", "return ARGV[1] .. KEYS[1]");
+  // The connection's first run sends the body; after the flush it sends the SHA1 and Redis no
+  // longer knows it.
+  ASSERT_TRUE(RunSync(*client, Command::Eval(script, {"k"}, {"u"})).ok());
+  EXPECT_EQ(metrics_.noscript_fallbacks->Value(), 0);
   server.Command("SCRIPT FLUSH");
   auto r = RunSync(*client, Command::Eval(script, {"k"}, {"v"}));
   ASSERT_TRUE(r.ok()) << r.status();
@@ -133,6 +137,37 @@ TEST_F(RedisClientTest, ScriptsFallBackToEvalWhenRedisForgetsThem) {
   ASSERT_TRUE(RunSync(*client, Command::Eval(script, {"k"}, {"w"})).ok());
   EXPECT_EQ(metrics_.noscript_fallbacks->Value(), 1);
   EXPECT_EQ(server.Command("SCRIPT EXISTS " + script.sha1()), "1");
+}
+
+// A restarted Redis has no scripts. Were the first EVALSHA after it answered NOSCRIPT and resent,
+// the resend would run after the commands sent behind it: a key's commands out of order.
+TEST_F(RedisClientTest, CommandsBehindAScriptStayBehindItAfterRedisRestarts) {
+  RedisServer server;
+  auto client = Connect(server);
+  Script push("push", "return redis.call('RPUSH', KEYS[1], ARGV[1])");
+  ASSERT_TRUE(RunSync(*client, Command::Eval(push, {"{l}:log"}, {"before"})).ok());
+  server.Stop();
+  const absl::Time until = absl::Now() + absl::Seconds(5);
+  while (client->connected() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_FALSE(client->connected());
+  server.Start();
+  ASSERT_TRUE(client->WaitConnected(absl::Seconds(5)));
+  ASSERT_TRUE(RunSync(*client, Command::Of({"DEL", "{l}:log"})).ok());
+  std::promise<std::vector<absl::StatusOr<Reply>>> done;
+  std::vector<Command> batch;
+  for (int i = 0; i < 10; ++i) {
+    batch.push_back(i % 2 == 0 ? Command::Eval(push, {"{l}:log"}, {std::to_string(i)})
+                               : Command::Of({"RPUSH", "{l}:log", std::to_string(i)}));
+  }
+  client->RunAll(std::move(batch), absl::Now() + absl::Seconds(5),
+                 [&](auto r) { done.set_value(std::move(r)); });
+  for (const auto& r : done.get_future().get()) ASSERT_TRUE(r.ok()) << r.status();
+  auto log = RunSync(*client, Command::Of({"LRANGE", "{l}:log", "0", "-1"}));
+  ASSERT_TRUE(log.ok());
+  std::vector<std::string> got;
+  for (const auto& e : log->elements) got.push_back(e.str);
+  EXPECT_EQ(got, (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
+  EXPECT_EQ(metrics_.noscript_fallbacks->Value(), 0);
 }
 
 TEST_F(RedisClientTest, FailsFastWhenDownAndReconnects) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -73,6 +74,8 @@ struct Client::Loop {
     bool up = false;
     absl::Duration backoff;
     event* reconnect_timer = nullptr;
+    // SHA1s of the scripts whose body went out on this connection since it last connected.
+    absl::flat_hash_set<std::string> scripts_sent;
   };
   // One Redis (or one cluster node) and the connections to it.
   struct Node {
@@ -224,6 +227,7 @@ struct Client::Loop {
 
   static void MarkUp(Connection& conn) {
     conn.up = true;  // the backoff resets only once Redis answers (OnReply)
+    conn.scripts_sent.clear();  // a Redis that restarted has forgotten them
     conn.loop->client->connections_up_.fetch_add(1);
     conn.loop->metrics()->connections_up->Increment();
     if (conn.loop->cluster && !conn.loop->client->slots_known_.load()) {
@@ -326,8 +330,18 @@ struct Client::Loop {
     return nullptr;
   }
 
+  // The first time a connection runs a script it sends the body (EVAL, which caches it in
+  // Redis), after that the SHA1 (EVALSHA). So a restarted Redis or a new cluster node never
+  // answers NOSCRIPT on it: the resend a NOSCRIPT needs went out behind the commands sent after
+  // it, and ran after them, so two commands on one key could run in the wrong order.
   bool Write(redisAsyncContext* ac, Pending* p) {
-    const std::string wire = EncodeCommand(p->command.argv);
+    Command& c = p->command;
+    if (c.script != nullptr && c.argv[0] == "EVALSHA" &&
+        static_cast<Connection*>(ac->data)->scripts_sent.insert(c.script->sha1()).second) {
+      c.argv[0] = "EVAL";
+      c.argv[1] = c.script->body();
+    }
+    const std::string wire = EncodeCommand(c.argv);
     return redisAsyncFormattedCommand(ac, &Loop::OnReply, p, wire.data(), wire.size()) == REDIS_OK;
   }
 
@@ -371,11 +385,17 @@ struct Client::Loop {
     Loop* loop = conn->loop;
     auto* p = static_cast<Pending*>(privdata);
     auto* reply = static_cast<redisReply*>(r);
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && p->command.script != nullptr &&
+        p->command.argv[0] == "EVAL") {
+      // Refused before it ran (MOVED, CLUSTERDOWN, LOADING, OOM): Redis may not have cached the
+      // body, so the connection sends it again next time.
+      conn->scripts_sent.erase(p->command.script->sha1());
+    }
     if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && !p->finished) {
       const std::string_view error(reply->str, reply->len);
       if (p->command.script != nullptr && error.starts_with("NOSCRIPT")) {
-        // Redis lost its script cache (restart, SCRIPT FLUSH, a failed-over replica): send the
-        // body, which caches it again.
+        // Redis lost its script cache under a live connection (SCRIPT FLUSH; a restart means a
+        // new connection, which sends bodies first): send the body, which caches it again.
         loop->metrics()->noscript_fallbacks->Increment();
         p->command.argv[0] = "EVAL";
         p->command.argv[1] = p->command.script->body();

@@ -33,7 +33,9 @@ ClientMetrics::ClientMetrics(prometheus::Registry& registry) {
   noscript_fallbacks =
       &prometheus::BuildCounter()
            .Name("orderwatch_redis_noscript_fallbacks_total")
-           .Help("EVALSHA calls that found no cached script and were resent as EVAL.")
+           .Help(
+               "EVALSHA calls that found no cached script and were resent as EVAL (a connection "
+               "sends each script's body first, so only after a SCRIPT FLUSH).")
            .Register(registry)
            .Add({});
   redirects = &prometheus::BuildCounter()
