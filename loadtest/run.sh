@@ -170,8 +170,8 @@ keys_before=$(redis-cli -p "$redis_port" dbsize)
 load a_set_closed --op set --concurrency "$CONCURRENCY"
 set_rate=$(seventy "$(field a_set_closed calls_per_s)")
 load b_set_open --op set --rate "$set_rate" --concurrency "$OPEN_CONCURRENCY"
-doubled=$(key_table_doubled "$redis_port" "$keys_before")
 keys_after=$(redis-cli -p "$redis_port" dbsize)
+doubled=$(key_table_doubled "$keys_before" "$keys_after")
 if ((doubled > 0)); then
   echo "run.sh: WARNING: Redis's key table doubled during the Set phases ($keys_before -> $keys_after keys, past $doubled): their tail latency includes it; raise PREFILL" >&2
 fi

@@ -74,8 +74,9 @@ show "${peak[@]}" --base="$BASE" --multiplier="$MULTIPLIER" --json-out="$OUT/pea
 "${peak[@]}" --base="$BASE" --multiplier="$MULTIPLIER" --json-out="$OUT/peak.json" |
   tee "$OUT/peak.txt" || status=$?
 ref=$(awk '$1 == "evalsha_remark_write_rps" { print $2 }' "$OUT/reference.txt")
-doubled=$(key_table_doubled "$redis_port" "$keys_before")
-echo "keys in Redis: $keys_before at the start (PREFILL=$PREFILL), $(redis-cli -p "$redis_port" dbsize) at the end" | tee -a "$OUT/peak.txt"
+keys_after=$(redis-cli -p "$redis_port" dbsize)
+doubled=$(key_table_doubled "$keys_before" "$keys_after")
+echo "keys in Redis: $keys_before at the start (PREFILL=$PREFILL), $keys_after at the end" | tee -a "$OUT/peak.txt"
 if ((doubled > 0)); then
   echo "WARNING: Redis's key table doubled during the runs (past $doubled keys): tail latency includes it; raise PREFILL" | tee -a "$OUT/peak.txt" >&2
 fi

@@ -334,12 +334,16 @@ struct Client::Loop {
   // Redis), after that the SHA1 (EVALSHA). So a restarted Redis or a new cluster node never
   // answers NOSCRIPT on it: the resend a NOSCRIPT needs went out behind the commands sent after
   // it, and ran after them, so two commands on one key could run in the wrong order.
+  static void SendBody(Command& c) {
+    c.argv[0] = "EVAL";
+    c.argv[1] = c.script->body();
+  }
+
   bool Write(redisAsyncContext* ac, Pending* p) {
     Command& c = p->command;
     if (c.script != nullptr && c.argv[0] == "EVALSHA" &&
         static_cast<Connection*>(ac->data)->scripts_sent.insert(c.script->sha1()).second) {
-      c.argv[0] = "EVAL";
-      c.argv[1] = c.script->body();
+      SendBody(c);
     }
     const std::string wire = EncodeCommand(c.argv);
     return redisAsyncFormattedCommand(ac, &Loop::OnReply, p, wire.data(), wire.size()) == REDIS_OK;
@@ -385,20 +389,19 @@ struct Client::Loop {
     Loop* loop = conn->loop;
     auto* p = static_cast<Pending*>(privdata);
     auto* reply = static_cast<redisReply*>(r);
-    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && p->command.script != nullptr &&
-        p->command.argv[0] == "EVAL") {
+    const bool is_error = reply != nullptr && reply->type == REDIS_REPLY_ERROR;
+    if (is_error && p->command.script != nullptr && p->command.argv[0] == "EVAL") {
       // Refused before it ran (MOVED, CLUSTERDOWN, LOADING, OOM): Redis may not have cached the
       // body, so the connection sends it again next time.
       conn->scripts_sent.erase(p->command.script->sha1());
     }
-    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && !p->finished) {
+    if (is_error && !p->finished) {
       const std::string_view error(reply->str, reply->len);
       if (p->command.script != nullptr && error.starts_with("NOSCRIPT")) {
         // Redis lost its script cache under a live connection (SCRIPT FLUSH; a restart means a
         // new connection, which sends bodies first): send the body, which caches it again.
         loop->metrics()->noscript_fallbacks->Increment();
-        p->command.argv[0] = "EVAL";
-        p->command.argv[1] = p->command.script->body();
+        SendBody(p->command);
         if (loop->Write(ac, p)) return;
       }
       if (loop->FollowRedirect(p, error)) return;

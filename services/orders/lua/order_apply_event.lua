@@ -35,7 +35,7 @@ end
 -- The order's changes go out as one HSET (and one HDEL): each write command is a record in the
 -- append-only file and on replicas, and an event wrote four to six of them one field at a time.
 local mode, time_field, count_field = ARGV[2], ARGV[5], ARGV[6]
-local cur = redis.call('HMGET', order, time_field, 'n', count_field ~= '' and count_field or 'n')
+local cur = redis.call('HMGET', order, time_field, 'n', count_field)  -- '' reads as absent
 local seen = tonumber(cur[1] or '0')
 local set, del = {applied, 1, 'n', tonumber(cur[2] or '0') + 1}, {}
 local wins
