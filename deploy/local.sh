@@ -97,6 +97,7 @@ up() {
     # Its own session, so Ctrl-C reaches the server first and Redis outlives the drain.
     setsid redis-server --port "$port" --bind 127.0.0.1 --dir "$ROOT/var/redis" \
       --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
+      --hash-max-listpack-entries 512 --hash-max-listpack-value 256 \
       --save "" --logfile "$ROOT/var/redis/redis.log" &
     redis_pid=$!
     wait_for_redis 127.0.0.1 "$port" || { say "Redis did not start; see var/redis/redis.log"; exit 1; }

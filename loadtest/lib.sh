@@ -55,7 +55,8 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 # server's log sink in $work/sink.jsonl; sets redis_port, grpc_port, metrics_port, redis_pid and
 # server_pid. Redis keeps no file unless REDIS_AOF=1 (then an append-only file, fsync every
 # second, as deploy/local.sh runs it); REDIS_CONF=FILE starts it from that configuration file
-# instead (port, address, directory and log file still the stack's). SERVER_ARGS are more
+# instead (port, address, directory and log file still the stack's). Hashes stay compact up to
+# the limits deploy/redis/redis.conf sets (order buckets). SERVER_ARGS are more
 # server flags.
 start_stack() {
   local server_bin=$1
@@ -67,7 +68,8 @@ start_stack() {
   [[ ${REDIS_AOF:-0} == 1 ]] && persist=(--save '' --appendonly yes --appendfsync everysec)
   [[ -n ${REDIS_CONF:-} ]] && persist=()
   local redis_cmd=(redis-server ${REDIS_CONF:+"$REDIS_CONF"} --port "$redis_port"
-    --bind 127.0.0.1 "${persist[@]}" --dir "$work" --logfile "$work/redis.log")
+    --bind 127.0.0.1 "${persist[@]}" --dir "$work" --logfile "$work/redis.log"
+    --hash-max-listpack-entries 512 --hash-max-listpack-value 256)
   show "${redis_cmd[@]}" >&2
   "${redis_cmd[@]}" &
   redis_pid=$!

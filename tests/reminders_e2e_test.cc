@@ -9,7 +9,9 @@
 #include <functional>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
+#include "services/redis/keys.h"
 #include "tests/support/test_server.h"
 
 namespace orderwatch::testing {
@@ -28,9 +30,10 @@ class RemindersE2ETest : public ::testing::Test {
     StartServer("log:" + sink_path_);
   }
 
-  void StartServer(const std::string& sink) {
+  void StartServer(const std::string& sink, bool pack_unpaid_orders = true) {
     server_.reset();
     server::ServerConfig config = TestServer::DevConfig();
+    config.pack_unpaid_orders = pack_unpaid_orders;
     config.clock = &clock_;
     config.reminder_sink = sink;
     config.scheduler.tick = absl::Milliseconds(5);
@@ -201,6 +204,117 @@ TEST_F(RemindersE2ETest, PaymentAfterTheReminderIsQueuedStopsIt) {
   // reminder's.
   EXPECT_EQ(Remark("C").text().find("催付"), std::string::npos) << Remark("C").text();
   EXPECT_NE(Remark("C").text().find("发货超时"), std::string::npos) << Remark("C").text();
+}
+
+// An unpaid order waiting for its first reminder has no key of its own: it is packed into one of
+// its partition's order buckets (services/orders/lua/lib/order_place.lua). Every read sees it as
+// before; a write (a remark, an event) or the end of its reminders moves it back to its own key,
+// which expires like any order's.
+TEST_F(RemindersE2ETest, OrdersWaitingForAReminderArePackedAndReadAsBefore) {
+  const redis::KeyScheme keys(16);
+  auto own_key = [&](const std::string& order) {
+    return redis_.Command("EXISTS " + keys.Order("shop1", order)) == "1";
+  };
+  auto ttl_ms = [&](const std::string& order) {
+    return std::stoll(redis_.Command("PTTL " + keys.Order("shop1", order)));
+  };
+  auto get = [&](const std::string& order) {
+    v1::GetOrderRequest req;
+    req.set_order_id(order);
+    v1::Order out;
+    EXPECT_TRUE(server_->orders()->GetOrder(TestServer::Context().get(), req, &out).ok());
+    return out;
+  };
+  const std::vector<std::string> orders = {"K1", "K2", "K3", "K4"};
+  for (const auto& o : orders) Created(o, kT0);
+  for (const auto& o : orders) EXPECT_FALSE(own_key(o)) << o << " is packed";
+  std::string packed_in;
+  const std::string prefix = absl::StrCat("ow:{p", keys.PartitionOf("shop1", "K1"), "}:ob:");
+  std::istringstream buckets(redis_.Flat("KEYS " + prefix + "*"));
+  for (std::string bucket; std::getline(buckets, bucket);) {
+    if (redis_.Command("HEXISTS " + bucket + " shop1:K1") == "1") packed_in = bucket;
+  }
+  EXPECT_FALSE(packed_in.empty()) << "K1 is in a bucket of its partition";
+  EXPECT_GT(std::stoll(redis_.Command("PTTL " + packed_in)), 0) << "buckets expire";
+
+  v1::Order k1 = get("K1");
+  EXPECT_EQ(k1.state(), v1::ORDER_STATE_PENDING_PAYMENT);
+  EXPECT_EQ(k1.amount_fen(), 9900);
+  EXPECT_EQ(k1.buyer_id(), "buyer-K1");
+  EXPECT_EQ(k1.item_summary(), "羊毛围巾 x1");
+  EXPECT_EQ(k1.auto_close_unix_ms(), Ms(kT0 + absl::Hours(24)));
+  EXPECT_EQ(k1.events_applied(), 1);
+  v1::RecordEventRequest again;
+  auto* e = again.mutable_event();
+  e->set_event_id("created-K1");
+  e->set_order_id("K1");
+  e->set_event_unix_ms(Ms(kT0));
+  e->mutable_created()->set_amount_fen(1);
+  e->mutable_created()->set_buyer_id("buyer-K1");
+  v1::RecordEventResponse resp;
+  const grpc::Status repeated =
+      server_->orders()->Record(TestServer::Context(kStorefront).get(), again, &resp);
+  ASSERT_TRUE(repeated.ok()) << repeated.error_message();
+  EXPECT_TRUE(resp.duplicate()) << "a packed order knows its events";
+  EXPECT_EQ(resp.order().amount_fen(), 9900);
+  EXPECT_FALSE(own_key("K1")) << "a repeated event leaves the order packed";
+  EXPECT_EQ(Remark("K1").version(), 0);
+
+  v1::SetRemarkRequest remark;
+  remark.set_request_id("r1");
+  remark.set_order_id("K2");
+  remark.set_expected_version(0);
+  remark.set_flag(v1::FLAG_RED);
+  remark.set_text("客户要求改地址");
+  v1::Remark out;
+  ASSERT_TRUE(server_->remarks()->Set(TestServer::Context().get(), remark, &out).ok());
+  EXPECT_TRUE(own_key("K2")) << "a remark unpacks the order";
+  EXPECT_GT(ttl_ms("K2"), 0);
+  EXPECT_EQ(get("K2").amount_fen(), 9900) << "nothing lost by packing";
+  EXPECT_EQ(Remark("K2").flag(), v1::FLAG_RED);
+
+  Paid("K3", kT0 + absl::Minutes(1));
+  EXPECT_TRUE(own_key("K3")) << "an event unpacks the order";
+  EXPECT_GT(ttl_ms("K3"), 0);
+  EXPECT_EQ(get("K3").state(), v1::ORDER_STATE_PAID);
+  EXPECT_EQ(get("K3").buyer_id(), "buyer-K3");
+
+  // With reminders turned off, the worker drops K1's and K4's jobs when they come up; with no job
+  // left, they go back to their own keys.
+  v1::SetReminderPolicyRequest set;
+  ASSERT_TRUE(server_->reminders()
+                  ->GetPolicy(TestServer::Context().get(), v1::GetReminderPolicyRequest(),
+                              set.mutable_policy())
+                  .ok());
+  set.mutable_policy()->set_enabled(false);
+  set.set_expected_version(0);
+  v1::ReminderPolicy policy;
+  const grpc::Status off =
+      server_->reminders()->SetPolicy(TestServer::Context(kSupervisor).get(), set, &policy);
+  ASSERT_TRUE(off.ok()) << off.error_message();
+  Advance(absl::Minutes(31));
+  for (int i = 0; i < 100 && !(own_key("K1") && own_key("K4")); ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  for (const char* o : {"K1", "K4"}) {
+    EXPECT_TRUE(own_key(o)) << o;
+    EXPECT_GT(ttl_ms(o), 0) << o;
+    EXPECT_EQ(get(o).amount_fen(), 9900) << o;
+  }
+  EXPECT_EQ(redis_.Command("EXISTS " + packed_in), "0") << "an emptied bucket is gone";
+  EXPECT_EQ(Deliveries().size(), 0u);
+}
+
+// Off, as while instances that cannot read packed orders share the Redis, every order keeps its
+// own key, and is reminded as usual.
+TEST_F(RemindersE2ETest, WithPackingOffEveryOrderKeepsItsOwnKey) {
+  StartServer("log:" + sink_path_, /*pack_unpaid_orders=*/false);
+  Created("L1", kT0);
+  EXPECT_EQ(redis_.Command("EXISTS " + redis::KeyScheme(16).Order("shop1", "L1")), "1");
+  Advance(absl::Minutes(31));
+  auto lines = AwaitDeliveries(1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\"order_id\":\"L1\""), std::string::npos) << lines[0];
 }
 
 TEST_F(RemindersE2ETest, AHumansFlagIsNeverOverwritten) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/followups/order_followups.h"
+#include "services/orders/order_read.h"
 #include "services/scheduler/order_job.h"
 #include "services/scheduler/queues.h"
 
@@ -72,7 +73,7 @@ void FollowUpWorker::Close(const std::string& shop, const std::string& order, v1
 
 void FollowUpWorker::Open(const std::string& shop, const std::string& order,
                           const std::string& what, absl::Time deadline, Done<v1::FollowUp> done) {
-  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(shop, order)}), deadline,
+  redis_.Run(orders::ReadOrder(keys_, shop, order), deadline,
              [this, shop, order, what, deadline,
               done = std::move(done)](absl::StatusOr<redis::Reply> hash) mutable {
                if (!hash.ok()) return done(hash.status());

@@ -4,6 +4,7 @@
 #include "services/common/validate.h"
 #include "services/orders/order_event_rules.h"
 #include "services/orders/order_fields.h"
+#include "services/orders/order_read.h"
 #include "services/scheduler/order_job.h"
 #include "services/scheduler/queues.h"
 
@@ -34,11 +35,13 @@ absl::StatusOr<std::pair<bool, v1::Order>> ParseApplied(const std::string& order
 }  // namespace
 
 OrderEventsService::OrderEventsService(redis::Client& redis, const redis::KeyScheme& keys,
-                                       Retention retention, ReminderSchedule* reminders)
+                                       Retention retention, ReminderSchedule* reminders,
+                                       bool pack_unpaid)
     : redis_(redis),
       keys_(keys),
       retention_(retention),
       reminders_(reminders),
+      pack_unpaid_(pack_unpaid),
       apply_event_("order_apply_event", lua::kOrderApplyEvent) {}
 
 redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
@@ -67,7 +70,8 @@ redis::Command OrderEventsService::ApplyCommand(const std::string& shop,
                                    scheduler::OrderJobId(shop, event.order_id()),
                                    first_due,
                                    redis::MsArg(absl::FromCivil(day, zone)),
-                                   redis::MsArg(retention_.order)};
+                                   redis::MsArg(retention_.order),
+                                   pack_unpaid_ ? "1" : "0"};
   for (auto& [f, v] : w.fields) {
     args.push_back(std::move(f));
     args.push_back(std::move(v));
@@ -202,7 +206,7 @@ void OrderEventsService::RecordBatch(const Principal& who,
 void OrderEventsService::GetOrder(const Principal& who, const v1::GetOrderRequest& request,
                                   absl::Time deadline, Done<v1::Order> done) {
   if (auto s = ValidateId("order_id", request.order_id()); !s.ok()) return done(s);
-  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(who.shop, request.order_id())}), deadline,
+  redis_.Run(orders::ReadOrder(keys_, who.shop, request.order_id()), deadline,
              [order_id = request.order_id(),
               done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
                if (!r.ok()) return done(r.status());

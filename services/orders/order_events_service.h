@@ -17,8 +17,10 @@ namespace orderwatch::orders {
 class OrderEventsService {
  public:
   // `reminders` may be null: then no event schedules a reminder (settled orders still lose theirs).
+  // `pack_unpaid`: a created order whose first reminder is scheduled is packed into its order
+  // bucket (lua/lib/order_place.lua) rather than kept under a key of its own.
   OrderEventsService(redis::Client& redis, const redis::KeyScheme& keys, Retention retention,
-                     ReminderSchedule* reminders = nullptr);
+                     ReminderSchedule* reminders = nullptr, bool pack_unpaid = true);
 
   void Record(const Principal& who, const v1::RecordEventRequest& request, absl::Time deadline,
               Done<v1::RecordEventResponse> done);
@@ -40,6 +42,7 @@ class OrderEventsService {
   const redis::KeyScheme& keys_;
   Retention retention_;
   ReminderSchedule* reminders_;
+  bool pack_unpaid_;
   redis::Script apply_event_;
 };
 

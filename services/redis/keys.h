@@ -4,6 +4,9 @@
 // A shop's own settings carry the tag {s<shop>}.
 //
 //   ow:{p7}:o:<shop>:<order>          hash   order state, remark, and "e:<id>" per applied event
+//   ow:{p7}:ob:<b>                    hash   unpaid orders waiting for their reminders, packed:
+//                                            "<shop>:<order>" -> the order hash as MessagePack,
+//                                            instead of their own keys (orders/lua/lib/order_place.lua)
 //   ow:{p7}:h:<shop>:<order>          list   remark history, newest first, capped
 //   ow:{p7}:r:<shop>:<order>:<req>    string first result of a mutating request (idempotency)
 //   ow:{p7}:m:<shop>:<order>          hash   the order's reminders: number -> record

@@ -3,9 +3,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/orders/order_fields.h"
+#include "services/orders/order_read.h"
 #include "services/reminders/reminder_policy.h"
 #include "services/reminders/reminder_records.h"
 #include "services/reminders/reminder_template.h"
+#include "services/scheduler/order_job.h"
 #include "services/scheduler/queues.h"
 
 namespace orderwatch::reminders {
@@ -112,7 +114,7 @@ void ReminderWorker::RunReminder(const scheduler::Lease& lease, const scheduler:
   auto ids = scheduler::ParseOrderJobId(job.id);
   if (!ids.ok()) return done(ids.status());
   auto [shop, order] = *std::move(ids);
-  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(shop, order)}), Deadline(),
+  redis_.Run(orders::ReadOrder(keys_, shop, order), Deadline(),
              [this, lease, shop = shop, order = order, now,
               done = std::move(done)](absl::StatusOr<redis::Reply> hash) mutable {
                if (!hash.ok()) return done(hash.status());
@@ -130,14 +132,13 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
                             const std::string& order, const redis::Reply& hash,
                             const ReminderSettings& settings, absl::Time now, JobDone done) {
   const v1::ReminderPolicy& policy = settings.policy;
-  const std::string job = scheduler::OrderJobId(shop, order);
   const OrderFacts facts = FactsFromHash(hash);
   if (facts.created == absl::InfinitePast() || !policy.enabled()) {
-    return Reschedule(lease, job, std::nullopt, std::move(done));
+    return Reschedule(lease, shop, order, std::nullopt, std::move(done));
   }
   auto plan = NextReminder(policy, facts, now);
-  if (!plan) return Reschedule(lease, job, std::nullopt, std::move(done));
-  if (plan->due > now) return Reschedule(lease, job, plan->due, std::move(done));
+  if (!plan) return Reschedule(lease, shop, order, std::nullopt, std::move(done));
+  if (plan->due > now) return Reschedule(lease, shop, order, plan->due, std::move(done));
 
   Commit c;
   c.shop = shop;
@@ -151,7 +152,7 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
   c.zone = settings.Zone();
   const std::string skip = SkipReason(policy, facts, shop, order);
   if (skip == "paid" || skip == "closed" || skip == "refunded") {
-    return Reschedule(lease, job, std::nullopt, std::move(done));
+    return Reschedule(lease, shop, order, std::nullopt, std::move(done));
   }
   if (!skip.empty()) {
     c.sent = false;
@@ -164,7 +165,7 @@ void ReminderWorker::Decide(const scheduler::Lease& lease, const std::string& sh
   } else {
     const WindowDecision window = ApplyWindow(policy, plan->due, now);
     if (window.action == WindowDecision::Action::kDefer) {
-      return Reschedule(lease, job, window.at, std::move(done));
+      return Reschedule(lease, shop, order, window.at, std::move(done));
     }
     c.next_due = DueAfter(policy, facts, now);
     if (window.action == WindowDecision::Action::kDrop) {
@@ -217,19 +218,22 @@ void ReminderWorker::CommitReminder(Commit c, JobDone done) {
                  });
 }
 
-void ReminderWorker::Reschedule(const scheduler::Lease& lease, const std::string& job,
-                                std::optional<absl::Time> due, JobDone done) {
+void ReminderWorker::Reschedule(const scheduler::Lease& lease, const std::string& shop,
+                                const std::string& order, std::optional<absl::Time> due,
+                                JobDone done) {
   auto k = reminders_.Keys(lease.partition);
-  redis_.Run(redis::Command::Eval(reschedule_,
-                                  {keys_.Lease(lease.partition), k.due, k.in_flight, k.attempts},
-                                  {lease.value(), job, due ? redis::MsArg(*due) : ""}),
-             Deadline(), [lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
-               if (!r.ok()) return done(r.status());
-               if (!r->elements.empty() && r->elements[0].str == "fenced") {
-                 return done(scheduler::LeaseLost(lease));
-               }
-               done(scheduler::JobResult::kFinished);  // the script took it off
-             });
+  redis_.Run(
+      redis::Command::Eval(
+          reschedule_,
+          {keys_.Lease(lease.partition), k.due, k.in_flight, k.attempts, keys_.Order(shop, order)},
+          {lease.value(), scheduler::OrderJobId(shop, order), due ? redis::MsArg(*due) : ""}),
+      Deadline(), [lease, done = std::move(done)](absl::StatusOr<redis::Reply> r) mutable {
+        if (!r.ok()) return done(r.status());
+        if (!r->elements.empty() && r->elements[0].str == "fenced") {
+          return done(scheduler::LeaseLost(lease));
+        }
+        done(scheduler::JobResult::kFinished);  // the script took it off
+      });
 }
 
 void ReminderWorker::RunDelivery(const scheduler::Lease& lease, const scheduler::Job& job,

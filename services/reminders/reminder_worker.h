@@ -57,7 +57,7 @@ class ReminderWorker final : public orders::ReminderSchedule {
               const redis::Reply& hash, const ReminderSettings& settings, absl::Time now,
               JobDone done);
   void CommitReminder(Commit c, JobDone done);
-  void Reschedule(const scheduler::Lease& lease, const std::string& job,
+  void Reschedule(const scheduler::Lease& lease, const std::string& shop, const std::string& order,
                   std::optional<absl::Time> due, JobDone done);
   void RunDelivery(const scheduler::Lease& lease, const scheduler::Job& job, JobDone done);
 

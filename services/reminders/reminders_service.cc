@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/validate.h"
+#include "services/orders/order_read.h"
 #include "services/reminders/reminder_policy.h"
 #include "services/reminders/reminder_read.h"
 #include "services/reminders/reminder_records.h"
@@ -95,7 +96,7 @@ void RemindersService::Trigger(const Principal& who, const v1::TriggerReminderRe
     return done(absl::PermissionDeniedError(
         "override_reason: only supervisors may send outside the caps and window"));
   }
-  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(who.shop, request.order_id())}), deadline,
+  redis_.Run(orders::ReadOrder(keys_, who.shop, request.order_id()), deadline,
              [this, who, request, deadline,
               done = std::move(done)](absl::StatusOr<redis::Reply> order) mutable {
                if (!order.ok()) return done(order.status());
@@ -264,7 +265,7 @@ void RemindersService::PreviewTemplate(const Principal& who,
       return done(s);
     }
   }
-  redis_.Run(redis::Command::Of({"HGETALL", keys_.Order(who.shop, request.order_id())}), deadline,
+  redis_.Run(orders::ReadOrder(keys_, who.shop, request.order_id()), deadline,
              [this, shop = who.shop, request, deadline,
               done = std::move(done)](absl::StatusOr<redis::Reply> order) mutable {
                if (!order.ok()) return done(order.status());

@@ -265,8 +265,8 @@ absl::StatusOr<std::unique_ptr<ServerApp>> ServerApp::Start(const ServerConfig& 
   p->shipments =
       std::make_unique<shipments::ShipmentsService>(*p->redis, *p->keys, *p->shipment_policies);
   p->shipments_grpc = std::make_unique<shipments::ShipmentsGrpc>(*p->shipments, edge);
-  p->orders = std::make_unique<orders::OrderEventsService>(*p->redis, *p->keys, config.retention,
-                                                           p->reminder_worker.get());
+  p->orders = std::make_unique<orders::OrderEventsService>(
+      *p->redis, *p->keys, config.retention, p->reminder_worker.get(), config.pack_unpaid_orders);
   p->remarks =
       std::make_unique<remarks::RemarksService>(*p->redis, *p->keys, config.retention, zone);
   p->orders_grpc = std::make_unique<orders::OrderEventsGrpc>(*p->orders, edge);

@@ -153,6 +153,16 @@ const std::vector<Setting>& Settings() {
        "days an order's keys live after its last change (default 90)",
        IntIn("retention-days", 1, 3650,
              [](ServerConfig& c, int n) { c.retention.order = absl::Hours(24) * n; })},
+      {"pack-unpaid-orders", "ORDERWATCH_PACK_UNPAID_ORDERS",
+       "on: unpaid orders waiting for their reminders are packed into shared Redis hashes "
+       "(about 100 B less each); off: every order keeps a key of its own. Keep it off while "
+       "instances of an orderwatch from before order buckets share the Redis (a rolling "
+       "upgrade): they cannot read packed orders (default on)",
+       [](ServerConfig& c, const std::string& v) {
+         if (v != "on" && v != "off") return Bad("pack-unpaid-orders", v, "on or off");
+         c.pack_unpaid_orders = v == "on";
+         return absl::OkStatus();
+       }},
       {"history-cap", "ORDERWATCH_HISTORY_CAP",
        "remark history entries kept per order (default 200)",
        IntIn("history-cap", 1, 10000,

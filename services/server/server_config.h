@@ -33,6 +33,9 @@ struct ServerConfig {
   std::string tokens_file;
   std::string timezone = "Asia/Shanghai";
   Retention retention;
+  // Unpaid orders waiting for their reminders are packed into shared order buckets (README, "How
+  // it works"). Off while instances of a version that cannot read packed orders share the Redis.
+  bool pack_unpaid_orders = true;
   absl::Duration drain = absl::Seconds(10);
   // Client connections are closed (GOAWAY) after about this long; zero: never.
   absl::Duration max_connection_age = absl::ZeroDuration();

@@ -89,6 +89,13 @@ TEST(ServerConfigTest, BadValuesNameTheSetting) {
   EXPECT_NE(env.status().message().find("ORDERWATCH_REDIS"), absl::string_view::npos);
   EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--bogus=1"}, &help).ok());
   EXPECT_FALSE(ParseServerConfig({}, {"--auth=dev", "--timezone=Mars/Base"}, &help).ok());
+  auto pack = ParseServerConfig({}, {"--auth=dev", "--pack-unpaid-orders=yes"}, &help);
+  ASSERT_FALSE(pack.ok());
+  EXPECT_NE(pack.status().message().find("--pack-unpaid-orders"), absl::string_view::npos);
+  auto unpacked = ParseServerConfig({"ORDERWATCH_PACK_UNPAID_ORDERS=off"}, {"--auth=dev"}, &help);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status();
+  EXPECT_FALSE(unpacked->pack_unpaid_orders);
+  EXPECT_TRUE(ParseServerConfig({}, {"--auth=dev"}, &help)->pack_unpaid_orders);
   // Token mode needs a token file.
   EXPECT_FALSE(ParseServerConfig({}, {}, &help).ok());
   auto sink = ParseServerConfig({}, {"--auth=dev", "--reminder-sink=kafka://x"}, &help);

@@ -7,6 +7,7 @@
 -- Returns {'ok'}, {'unknown'} (no such order), {'registered', registration}, {'refunded'},
 -- {'refund_requested'} or {'unpaid'}.
 local order = KEYS[1]
+order_unpack(order)
 local st = redis.call('HMGET', order, 'n', 'cb', 'rfd', 'rrq', 'paid')
 if not st[1] then return {'unknown'} end
 if st[2] then return {'registered', st[2]} end

@@ -14,8 +14,9 @@
 -- ARGV[5] time field, ARGV[6] count field, ARGV[7] now (ms), ARGV[8] order id,
 -- ARGV[9] the order's job id "<shop>:<order>" (reminder and sweep), ARGV[10] when the first
 -- automatic reminder is due (ms, '' = none by the shop's policy), ARGV[11] when the event's day began (ms, in the shop's
--- time zone), ARGV[12] retention of the stats (ms), ARGV[13..] field/value pairs that come with
--- the event; an empty value removes the field (absent reads as empty, or as the default).
+-- time zone), ARGV[12] retention of the stats (ms), ARGV[13] pack the order (1/0, see below),
+-- ARGV[14..] field/value pairs that come with the event; an empty value removes the field
+-- (absent reads as empty, or as the default).
 -- Modes: "first" keeps the earliest time in the time field (created, paid, closed, shipped,
 --        refunds); "last" keeps the latest and counts the events (modified, shipment urged).
 -- The pairs are written only by the event that wins the time comparison, and facts only
@@ -23,13 +24,27 @@
 -- Reminders: an order that is created and not settled (paid, closed, refunded, shipped) gets its
 -- reminder job, unless it has one; a settled order loses it, and the delivery of its last
 -- reminder if that is still waiting, so no reminder goes out once payment is recorded.
+-- With ARGV[13] = 1, an order that this event creates, and whose first reminder it schedules, is
+-- packed into its partition's order bucket (lib/order_place.lua); any later event unpacks it.
 -- Returns {duplicate (0/1), HGETALL of the order, reminder due (ms) if scheduled now, else -1}.
 local order, history = KEYS[1], KEYS[2]
 local at, retention, now, order_id = tonumber(ARGV[3]), ARGV[4], ARGV[7], ARGV[8]
 
 local applied = 'e:' .. ARGV[1]
-if redis.call('HEXISTS', order, applied) == 1 then
-  return {1, redis.call('HGETALL', order), -1}
+local new = redis.call('EXISTS', order) == 0
+if not new then
+  if redis.call('HEXISTS', order, applied) == 1 then
+    return {1, redis.call('HGETALL', order), -1}
+  end
+else
+  local packed = order_get(order)
+  for i = 1, #packed, 2 do
+    if packed[i] == applied then return {1, packed, -1} end
+  end
+  if #packed > 0 then
+    order_unpack(order, packed)
+    new = false
+  end
 end
 
 -- The order's changes go out as one HSET (and one HDEL): each write command is a record in the
@@ -47,7 +62,7 @@ else
 end
 if wins then
   set[#set + 1], set[#set + 2] = time_field, ARGV[3]
-  for i = 13, #ARGV, 2 do
+  for i = 14, #ARGV, 2 do
     if ARGV[i + 1] == '' then
       del[#del + 1] = ARGV[i]
     else
@@ -142,4 +157,6 @@ if wins then
     job_schedule(KEYS[23], job .. ':cbx', ARGV[3])
   end
 end
-return {0, redis.call('HGETALL', order), scheduled}
+local all = redis.call('HGETALL', order)
+if new and scheduled ~= -1 and ARGV[13] == '1' then order_pack(order, all, retention) end
+return {0, all, scheduled}

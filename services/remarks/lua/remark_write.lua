@@ -19,6 +19,7 @@ if first[3] then
   return {'ok', first[1], first[2], first[3], first[4], first[5], first[6]}
 end
 
+order_unpack(order)
 local cur = redis.call('HMGET', order, 'f', 't', 'v')
 local f0, t0, v0 = tonumber(cur[1] or '0'), cur[2] or '', tonumber(cur[3] or '0')
 if expected ~= '' and tonumber(expected) ~= v0 then

@@ -16,6 +16,7 @@ if ARGV[6] ~= '' then
   local first = redis.call('GET', KEYS[5])
   if first then return {'replay', tonumber(first)} end
 end
+order_unpack(order)
 local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru', 'ac')
 if not st[1] then return {'unknown'} end
 local n = tonumber(ARGV[1])

@@ -34,6 +34,7 @@ if ARGV[18] ~= '' then
 end
 if queued and not redis.call('ZSCORE', KEYS[6], job) then return {'gone'} end
 
+order_unpack(order)
 local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru', 'rn')
 if not st[1] then return {'unknown'} end
 for i, field in ipairs({'paid', 'cls', 'rfd', 'shp'}) do
