@@ -305,6 +305,26 @@ TEST_F(RemindersE2ETest, OrdersWaitingForAReminderArePackedAndReadAsBefore) {
   EXPECT_EQ(Deliveries().size(), 0u);
 }
 
+// A reminder job that keeps failing ends as a dead letter; its packed order goes back to its own
+// key, to expire like any other, rather than staying in a bucket that new orders keep alive.
+TEST_F(RemindersE2ETest, ADeadLetteredReminderUnpacksItsOrder) {
+  redis_.Command("HSET ow:{sshop1}:policy v 1 p not-a-policy");  // every attempt fails to read it
+  Created("D1", kT0);
+  const std::string order = redis::KeyScheme(16).Order("shop1", "D1");
+  EXPECT_EQ(redis_.Command("EXISTS " + order), "0") << "packed";
+  const std::string dead =
+      absl::StrCat("ow:{p", redis::KeyScheme(16).PartitionOf("shop1", "D1"), "}:d:rem");
+  // Attempts 1 s, 2 s, 4 s ... apart (the queue's backoff), eight in all.
+  for (int i = 0; i < 12 && redis_.Command("HEXISTS " + dead + " shop1:D1") != "1"; ++i) {
+    Advance(absl::Minutes(3));
+  }
+  EXPECT_NE(redis_.Command("HGET " + dead + " shop1:D1").find("do not parse"), std::string::npos)
+      << redis_.Command("HGET " + dead + " shop1:D1");
+  EXPECT_EQ(redis_.Command("EXISTS " + order), "1") << "unpacked";
+  EXPECT_GT(std::stoll(redis_.Command("PTTL " + order)), 0);
+  EXPECT_EQ(Deliveries().size(), 0u);
+}
+
 // Off, as while instances that cannot read packed orders share the Redis, every order keeps its
 // own key, and is reminded as usual.
 TEST_F(RemindersE2ETest, WithPackingOffEveryOrderKeepsItsOwnKey) {

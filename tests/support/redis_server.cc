@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -192,7 +193,18 @@ void RedisServer::Signal(int signal) {
   if (pid_ == 0) return;
   kill(pid_, signal);
   int status = 0;
-  waitpid(pid_, &status, 0);
+  // A Redis that has not stopped 10 s after SIGTERM is killed, so a teardown cannot hang the
+  // suite (seen once: a cluster replica whose master had been killed kept running).
+  bool exited = false;
+  for (int i = 0; i < 1000 && !exited; ++i) {
+    exited = waitpid(pid_, &status, WNOHANG) != 0;
+    if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!exited) {
+    std::fprintf(stderr, "redis-server %d ignored signal %d for 10 s; killing it\n", pid_, signal);
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  }
   pid_ = 0;
 }
 

@@ -3,7 +3,8 @@
 -- ARGV[1] lease value "<holder>|<token>", ARGV[2] now (ms), ARGV[3] most jobs to claim,
 -- ARGV[4] in-flight time (ms), ARGV[5] most attempts
 -- First, claimed jobs whose in-flight deadline passed (their worker died or stalled) come back,
--- due now, with one more attempt counted; at the most attempts they become dead letters. Then up
+-- due now, with one more attempt counted; at the most attempts they become dead letters (and
+-- the order a dead job names, if packed, is unpacked: order_job_ended). Then up
 -- to ARGV[3] due jobs move to in-flight with the deadline now + in-flight time.
 -- Returns {'fenced'} when the caller no longer holds the lease, else
 -- {'ok', next, reaped, dead, id1, due1, attempts1, id2, ...}: `next` is the earliest time (ms)
@@ -17,6 +18,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0
   if n >= tonumber(ARGV[5]) then
     redis.call('HDEL', KEYS[4], id)
     redis.call('HSET', KEYS[5], id, now .. '|' .. n .. '|in-flight deadline passed')
+    order_job_ended(KEYS[2], id)
     dead = dead + 1
   else
     job_schedule(KEYS[2], id, now)

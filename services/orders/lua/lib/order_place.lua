@@ -6,12 +6,13 @@
 -- key and expiry tables). So the event that creates an order and schedules its first reminder
 -- packs it instead (MessagePack of its HGETALL) into field "<shop>:<order>" of one of its
 -- partition's ORDER_BUCKETS order buckets, "ow:{p7}:ob:<b>" beside "ow:{p7}:o:<shop>:<order>".
--- Redis keeps a bucket compact (a listpack) while it holds at most hash-max-listpack-entries / 2
+-- Redis keeps a bucket compact (a listpack) while it holds at most hash-max-listpack-entries
 -- orders of at most hash-max-listpack-value bytes each (deploy/ sets 512 and 256).
 -- Any other write unpacks the order to its own key first, with the bucket's time to live, and it
 -- stays there. A packed order always has its reminder job waiting, and every way that job ends
--- writes or unpacks the order (reminder_commit, reminder_reschedule, a settling event), so no
--- packed order outlives its job; a bucket expires a retention after the last order packed in it.
+-- writes or unpacks the order (reminder_commit, reminder_reschedule, a settling event, and the
+-- scheduler's dead letters: order_job_ended), so no packed order outlives its job; a bucket
+-- expires a retention after the last order packed in it.
 local ORDER_BUCKETS = 128
 local ORDER_PACKED_MAX = 240
 
@@ -64,4 +65,12 @@ local function order_pack(order, all, ttl)
   if redis.call('PTTL', bucket) < tonumber(ttl) then redis.call('PEXPIRE', bucket, ttl) end
   redis.call('DEL', order)
   return true
+end
+
+-- For the scheduler's scripts: a job that leaves its queue for good (a dead letter) unpacks the
+-- order it names, if its id is an order's "<shop>:<order>" (reminder jobs are), so the order
+-- expires like any other. Any other id names no packed order, and nothing happens.
+local function order_job_ended(queue, id)
+  local prefix = string.match(queue, '^(.-}:)')
+  if prefix then order_unpack(prefix .. 'o:' .. id) end
 end
