@@ -26,6 +26,8 @@
 -- reminder if that is still waiting, so no reminder goes out once payment is recorded.
 -- With ARGV[13] = 1, an order that this event creates, and whose first reminder it schedules, is
 -- packed into its partition's order bucket (lib/order_place.lua); any later event unpacks it.
+-- (Packing needs the created event to be the order's first: one that arrives after another event
+-- of the order leaves it under its own key.)
 -- Returns {duplicate (0/1), HGETALL of the order, reminder due (ms) if scheduled now, else -1}.
 local order, history = KEYS[1], KEYS[2]
 local at, retention, now, order_id = tonumber(ARGV[3]), ARGV[4], ARGV[7], ARGV[8]
@@ -70,6 +72,30 @@ if wins then
     end
   end
 end
+
+local job, stats = ARGV[9], KEYS[14]
+-- A new order created unpaid, whose first reminder this event schedules (most orders at a
+-- peak), goes straight into its bucket: written under its own key first and then moved, it would
+-- cost Redis, the append-only file and replicas every field twice. Its other effects are those
+-- of the general path below for such an order: counted as placed, and its reminder scheduled.
+if new and ARGV[13] == '1' and time_field == 'ct' and ARGV[10] ~= '' then
+  local has = {}
+  for i = 1, #set, 2 do
+    set[i + 1] = tostring(set[i + 1])  -- as HGETALL would read them
+    has[set[i]] = true
+  end
+  if not (has.paid or has.cls or has.rfd or has.shp) and not redis.call('ZSCORE', KEYS[9], job)
+      and job_schedule(KEYS[8], job, ARGV[10], true) == 1 then
+    redis.call('HINCRBY', stats, 'placed', 1)
+    redis.call('PEXPIRE', stats, ARGV[12])
+    if not order_pack(order, set, retention) then
+      redis.call('HSET', order, unpack(set))
+      redis.call('PEXPIRE', order, retention)
+    end
+    return {0, set, tonumber(ARGV[10])}
+  end
+end
+
 redis.call('HSET', order, unpack(set))
 if #del > 0 then redis.call('HDEL', order, unpack(del)) end
 
@@ -86,7 +112,6 @@ end
 -- how long after it, the amount) or after being held out. Counted once: on the first created or
 -- paid event of the order.
 if seen == 0 and (time_field == 'ct' or time_field == 'paid') then
-  local stats = KEYS[14]
   if time_field == 'ct' then
     redis.call('HINCRBY', stats, 'placed', 1)
   else
@@ -112,7 +137,7 @@ if seen == 0 and (time_field == 'ct' or time_field == 'paid') then
   redis.call('PEXPIRE', stats, ARGV[12])
 end
 
-local job, scheduled = ARGV[9], -1
+local scheduled = -1
 local st = redis.call('HMGET', order, 'ct', 'paid', 'cls', 'rfd', 'shp', 'ru')
 if st[2] or st[3] or st[4] or st[5] then
   job_cancel(KEYS[8], KEYS[9], KEYS[10], job)
@@ -157,6 +182,4 @@ if wins then
     job_schedule(KEYS[23], job .. ':cbx', ARGV[3])
   end
 end
-local all = redis.call('HGETALL', order)
-if new and scheduled ~= -1 and ARGV[13] == '1' then order_pack(order, all, retention) end
-return {0, all, scheduled}
+return {0, redis.call('HGETALL', order), scheduled}

@@ -55,15 +55,14 @@ local function order_unpack(order, all)
   return true
 end
 
--- Packs the order, given its HGETALL, unless it is too big to keep the bucket compact. Returns
--- whether it was packed.
+-- Packs an order that has no key of its own, given its fields and values (as HGETALL lists them),
+-- unless it is too big to keep the bucket compact. Returns whether it was packed.
 local function order_pack(order, all, ttl)
   local packed = cmsgpack.pack(all)
   if #packed > ORDER_PACKED_MAX then return false end
   local bucket, field = order_place(order)
   redis.call('HSET', bucket, field, packed)
   if redis.call('PTTL', bucket) < tonumber(ttl) then redis.call('PEXPIRE', bucket, ttl) end
-  redis.call('DEL', order)
   return true
 end
 
