@@ -66,10 +66,10 @@ start_stack() {
   echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   local persist=(--save '' --appendonly no)
   [[ ${REDIS_AOF:-0} == 1 ]] && persist=(--save '' --appendonly yes --appendfsync everysec)
-  [[ -n ${REDIS_CONF:-} ]] && persist=()
+  local compact=(--hash-max-listpack-entries 512 --hash-max-listpack-value 256)
+  [[ -n ${REDIS_CONF:-} ]] && persist=() compact=()  # the file says
   local redis_cmd=(redis-server ${REDIS_CONF:+"$REDIS_CONF"} --port "$redis_port"
-    --bind 127.0.0.1 "${persist[@]}" --dir "$work" --logfile "$work/redis.log"
-    --hash-max-listpack-entries 512 --hash-max-listpack-value 256)
+    --bind 127.0.0.1 "${persist[@]}" "${compact[@]}" --dir "$work" --logfile "$work/redis.log")
   show "${redis_cmd[@]}" >&2
   "${redis_cmd[@]}" &
   redis_pid=$!

@@ -11,8 +11,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 script="$here/../services/remarks/lua/remark_write.lua"
-# The server sends the script with its shared library in front (cmake/EmbedLua.cmake): so does this.
-library="$here/../services/remarks/lua/lib/remark_change.lua"
+# The server sends the script with its shared libraries in front (cmake/EmbedLua.cmake, as
+# services/remarks/CMakeLists.txt lists them): so does this.
+libraries=("$here/../services/remarks/lua/lib/remark_change.lua"
+  "$here/../services/orders/lua/lib/order_place.lua")
 host=127.0.0.1 port="" requests=100000 clients=50 keyspace=10000
 while getopts "h:p:n:c:r:" opt; do
   case $opt in
@@ -46,8 +48,9 @@ bench() {
   tail -n 1 <<<"$out" | awk -F, '{ gsub(/"/, "", $(NF-6)); print $(NF-6) }'
 }
 
-echo "+ { cat $library; echo; cat $script; } | redis-cli -h $host -p $port -x SCRIPT LOAD" >&2
-sha=$({ cat "$library"; echo; cat "$script"; } | redis-cli -h "$host" -p "$port" -x SCRIPT LOAD)
+echo "+ { for l in ${libraries[*]}; do cat \$l; echo; done; cat $script; } | redis-cli -h $host -p $port -x SCRIPT LOAD" >&2
+sha=$({ for l in "${libraries[@]}"; do cat "$l"; echo; done; cat "$script"; } |
+  redis-cli -h "$host" -p "$port" -x SCRIPT LOAD)
 if [[ ! $sha =~ ^[0-9a-f]{40}$ ]]; then
   echo "redis_reference.sh: SCRIPT LOAD failed: $sha" >&2
   exit 1

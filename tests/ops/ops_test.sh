@@ -14,7 +14,11 @@
 #                                      promtool check config of the compose Prometheus, and
 #                                      systemd-analyze security of the unit at most $max_exposure
 #   ops_test.sh BUILD_DIR redis        orderwatch on a redis-server started from
-#                                      deploy/redis/redis.conf: AOF on, noeviction, calls work
+#                                      deploy/redis/redis.conf: AOF on, noeviction, calls work,
+#                                      a new unpaid order packed into a compact order bucket
+#   ops_test.sh BUILD_DIR loadtest     loadtest/redis_reference.sh, the load tests' raw Redis
+#                                      reference, runs the remark write script as the server
+#                                      sends it (with its libraries), without an error reply
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
@@ -126,7 +130,8 @@ case $mode in
     REDIS_CONF=$repo/deploy/redis/redis.conf SERVER_ARGS=--redis-connections=2 \
       start_stack "$build/services/server/orderwatch-server" 2>"$work/stack.log"
     rcli=(redis-cli -p "$redis_port")
-    for want in "appendonly yes" "appendfsync everysec" "maxmemory-policy noeviction"; do
+    for want in "appendonly yes" "appendfsync everysec" "maxmemory-policy noeviction" \
+      "hash-max-listpack-entries 512" "hash-max-listpack-value 256"; do
       got=$("${rcli[@]}" config get "${want% *}" | tail -1)
       [[ $got == "${want#* }" ]] || fail "redis.conf: ${want% *} is $got, not ${want#* }"
     done
@@ -134,14 +139,30 @@ case $mode in
     "${cli[@]}" health >/dev/null || fail "orderwatch health did not say SERVING"
     "${cli[@]}" --role=storefront event record r1 --type=created --amount-fen=990 --buyer=b1 \
       --event-id=c >/dev/null || fail "event record failed"
+    bucket=$("${rcli[@]}" --scan --pattern 'ow:{p*}:ob:*')
+    [[ -n $bucket ]] || fail "the new unpaid order r1 was not packed into an order bucket"
+    encoding=$("${rcli[@]}" object encoding "$bucket")
+    [[ $encoding == listpack ]] || fail "order bucket $bucket is a $encoding, not a listpack"
     "${cli[@]}" remark set r1 --flag=red --text="redis.conf check" --version=0 >/dev/null ||
       fail "remark set failed"
     "${rcli[@]}" info persistence | grep -q '^aof_enabled:1' || fail "AOF is off"
     ls "$work"/appendonlydir/*.incr.aof >/dev/null 2>&1 || fail "no append-only file in $work"
-    echo "ops_test redis: orderwatch runs on deploy/redis/redis.conf (AOF on, noeviction)"
+    echo "ops_test redis: orderwatch runs on deploy/redis/redis.conf (AOF on, noeviction," \
+      "compact order buckets)"
+    ;;
+  loadtest)
+    free_port port
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \
+      --logfile "$work/redis.log" &
+    pids+=($!)
+    wait_for 10 redis-server redis-cli -p "$port" ping
+    out=$("$repo/loadtest/redis_reference.sh" -p "$port" -n 500 -c 4 -r 100 2>"$work/ref.log") ||
+      fail "redis_reference.sh failed: $(tail -3 "$work/ref.log")"
+    grep -qE '^evalsha_remark_write_rps [0-9.]+$' <<<"$out" || fail "no EVALSHA figure: $out"
+    echo "ops_test loadtest: redis_reference.sh ran the remark write script cleanly"
     ;;
   *)
-    echo "usage: ops_test.sh BUILD_DIR metrics|dashboards|rules|prometheus|deploy|redis" >&2
+    echo "usage: ops_test.sh BUILD_DIR metrics|dashboards|rules|prometheus|deploy|redis|loadtest" >&2
     exit 2
     ;;
 esac
