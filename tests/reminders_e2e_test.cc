@@ -104,6 +104,18 @@ class RemindersE2ETest : public ::testing::Test {
     return resp;
   }
 
+  // A person's remark (version 0: the order's first).
+  void SetRemark(const std::string& order, v1::Flag flag, const std::string& text) {
+    v1::SetRemarkRequest req;
+    req.set_request_id("r1");
+    req.set_order_id(order);
+    req.set_expected_version(0);
+    req.set_flag(flag);
+    req.set_text(text);
+    v1::Remark out;
+    ASSERT_TRUE(server_->remarks()->Set(TestServer::Context().get(), req, &out).ok());
+  }
+
   v1::Remark Remark(const std::string& order) {
     v1::GetRemarkRequest req;
     req.set_order_id(order);
@@ -260,14 +272,7 @@ TEST_F(RemindersE2ETest, OrdersWaitingForAReminderArePackedAndReadAsBefore) {
   EXPECT_FALSE(own_key("K1")) << "a repeated event leaves the order packed";
   EXPECT_EQ(Remark("K1").version(), 0);
 
-  v1::SetRemarkRequest remark;
-  remark.set_request_id("r1");
-  remark.set_order_id("K2");
-  remark.set_expected_version(0);
-  remark.set_flag(v1::FLAG_RED);
-  remark.set_text("客户要求改地址");
-  v1::Remark out;
-  ASSERT_TRUE(server_->remarks()->Set(TestServer::Context().get(), remark, &out).ok());
+  SetRemark("K2", v1::FLAG_RED, "客户要求改地址");
   EXPECT_TRUE(own_key("K2")) << "a remark unpacks the order";
   EXPECT_GT(ttl_ms("K2"), 0);
   EXPECT_EQ(get("K2").amount_fen(), 9900) << "nothing lost by packing";
@@ -339,14 +344,7 @@ TEST_F(RemindersE2ETest, WithPackingOffEveryOrderKeepsItsOwnKey) {
 
 TEST_F(RemindersE2ETest, AHumansFlagIsNeverOverwritten) {
   Created("D", kT0);
-  v1::SetRemarkRequest set;
-  set.set_request_id("r1");
-  set.set_order_id("D");
-  set.set_expected_version(0);
-  set.set_flag(v1::FLAG_RED);
-  set.set_text("顺丰 only");
-  v1::Remark out;
-  ASSERT_TRUE(server_->remarks()->Set(TestServer::Context().get(), set, &out).ok());
+  SetRemark("D", v1::FLAG_RED, "顺丰 only");
   Advance(absl::Minutes(31));
   ASSERT_EQ(AwaitDeliveries(1).size(), 1u);
   v1::Remark remark = Remark("D");

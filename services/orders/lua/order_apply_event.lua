@@ -39,7 +39,7 @@ if not new then
     return {1, redis.call('HGETALL', order), -1}
   end
 else
-  local packed = order_get(order)
+  local packed = order_packed(order)  -- no key of its own: only its bucket may hold it
   for i = 1, #packed, 2 do
     if packed[i] == applied then return {1, packed, -1} end
   end

@@ -28,25 +28,26 @@ local function order_place(order)
   return place[1], place[2]
 end
 
+-- The packed order's fields and values (as HGETALL lists them), or {} when it is not packed.
+local function order_packed(order)
+  local bucket, field = order_place(order)
+  local packed = redis.call('HGET', bucket, field)
+  if not packed then return {} end
+  return cmsgpack.unpack(packed)
+end
+
 -- The order's HGETALL, from its own key or its bucket.
 local function order_get(order)
   local all = redis.call('HGETALL', order)
   if #all > 0 then return all end
-  local bucket, field = order_place(order)
-  local packed = redis.call('HGET', bucket, field)
-  if not packed then return all end
-  return cmsgpack.unpack(packed)
+  return order_packed(order)
 end
 
 -- Moves a packed order back to its own key. Returns whether it was packed. `all`, when given, is
--- what order_get just returned for it.
+-- what order_packed just returned for it.
 local function order_unpack(order, all)
   local bucket, field = order_place(order)
-  if not all then
-    local packed = redis.call('HGET', bucket, field)
-    if not packed then return false end
-    all = cmsgpack.unpack(packed)
-  end
+  all = all or order_packed(order)
   if #all == 0 then return false end
   local ttl = redis.call('PTTL', bucket)  -- before HDEL: the last order out deletes the bucket
   if redis.call('HDEL', bucket, field) == 0 then return false end
